@@ -1,0 +1,55 @@
+# Lead Funnel Warehouse: `make run` builds the demo warehouse, `make test` checks everything.
+# Both create/update the virtual environment in .venv on first use (pinned dependencies).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_VERSION_CHECK := false
+export LEAD_FUNNEL_DB ?= $(CURDIR)/warehouse/lead_funnel.duckdb
+# make test builds into its own database so it never touches the warehouse `make run` made.
+TEST_DB := $(CURDIR)/build/test/lead_funnel.duckdb
+
+.PHONY: help setup run test test-dbt test-python lint docs clean lock
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create/update .venv from the pinned requirements
+
+run: setup ## build the demo warehouse end to end and print a funnel summary
+	$(PY) scripts/pipeline.py run
+
+test: setup lint test-dbt test-python ## every check: lint, dbt build (data + unit tests), pytest
+
+test-dbt: setup ## dbt seed + build (models, data tests, unit tests) on the demo seeds
+	LEAD_FUNNEL_DB=$(TEST_DB) $(DBT) build --full-refresh --target-path build/test/target
+
+test-python: setup ## pytest: scripts and end-to-end runs, incl. bad-input files
+	$(PY) -m pytest -q scripts/tests
+
+lint: setup ## sqlfluff (dbt templater) and ruff
+	$(VENV)/bin/sqlfluff lint models tests analyses macros
+	$(VENV)/bin/ruff check scripts
+	$(VENV)/bin/ruff format --check scripts
+
+docs: setup ## build dbt's documentation site into target/
+	$(DBT) docs generate
+
+lock: ## re-resolve the transitive pins in constraints.txt from requirements*.txt
+	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet -r requirements-dev.txt
+	build/lock-venv/bin/pip freeze --exclude-editable > constraints.txt
+
+clean: ## remove build outputs (keeps .venv and the published warehouse)
+	rm -rf target build logs dbt_packages

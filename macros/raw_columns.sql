@@ -1,0 +1,34 @@
+{#- The columns of each raw table, in contract order (SPEC section 3). One list, used by the
+    readers, the staging models and the data-quality models. -#}
+{% macro raw_columns(name) -%}
+    {%- set columns = {
+        'leads': ['lead_id', 'created_at', 'email', 'first_name', 'last_name', 'job_title',
+                  'phone', 'company_name', 'company_size', 'industry', 'country',
+                  'lead_source', 'acquisition_offer', 'owner_id'],
+        'activities': ['activity_id', 'lead_id', 'activity_type', 'occurred_at', 'owner_id',
+                       'campaign', 'detail', 'duration_seconds'],
+        'stage_changes': ['change_id', 'lead_id', 'stage', 'changed_at', 'owner_id', 'reason',
+                          'amount'],
+    } -%}
+    {%- if name not in columns -%}
+        {{ exceptions.raise_compiler_error("Unknown raw table '" ~ name ~ "'") }}
+    {%- endif -%}
+    {{ return(columns[name]) }}
+{%- endmacro %}
+
+{#- Rows delivered more than once with identical values are one row: this collapses them,
+    keeping every raw column as text, counting the deliveries and adding the row's text. -#}
+{% macro distinct_deliveries(name) -%}
+    {%- set columns = raw_columns(name) -%}
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        count(*) as delivery_count,
+        {{ raw_row_text(columns) }} as raw_values
+    from ({{ raw_source(name, columns) }}) as raw_rows
+    group by
+        {%- for column in columns %}
+        {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+{%- endmacro %}

@@ -1,0 +1,79 @@
+{#- The raw rows of one raw table (leads, activities, stage_changes), every column as text.
+
+    With the `raw_dir` var unset, they come from the demo seed `raw_<name>`. With it set,
+    they come from files in that directory: `<name>.csv`, `<name>.parquet`, or a folder
+    `<name>/` of such files (daily landings, read as one table). Columns missing from the
+    files are read as null, so a file without an optional column still loads. -#}
+{% macro raw_source(name, columns) -%}
+    {{ return(adapter.dispatch('raw_source', 'lead_funnel')(name, columns)) }}
+{%- endmacro %}
+
+{% macro default__raw_source(name, columns) -%}
+    {%- if var('raw_dir', none) -%}
+        {{ exceptions.raise_compiler_error(
+            "The raw_dir var reads files and is supported on DuckDB only. On "
+            ~ target.type ~ ", load the raw tables into the warehouse and point the seeds/"
+            ~ "sources at them instead.") }}
+    {%- endif -%}
+    select
+    {%- for column in columns %}
+        cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
+    from {{ ref('raw_' ~ name) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_source(name, columns) -%}
+    {%- set raw_dir = var('raw_dir', none) -%}
+    {%- if not raw_dir -%}
+        {{ default__raw_source(name, columns) }}
+    {%- elif not execute -%}
+        {#- Parsing: the files are only looked up when the model runs. -#}
+        select {% for column in columns %}cast(null as varchar) as {{ column }}{{ "," if not loop.last }}{% endfor %}
+    {%- else -%}
+        {%- set base = raw_dir | string | replace("'", "''") -%}
+        {%- set base = base[:-1] if base.endswith('/') else base -%}
+        {%- set found = run_query(
+            "select file from glob('" ~ base ~ "/" ~ name ~ ".csv')"
+            ~ " union all select file from glob('" ~ base ~ "/" ~ name ~ ".parquet')"
+            ~ " union all select file from glob('" ~ base ~ "/" ~ name ~ "/**/*.csv')"
+            ~ " union all select file from glob('" ~ base ~ "/" ~ name ~ "/**/*.parquet')"
+            ~ " order by 1") -%}
+        {%- set csv_files = [] -%}
+        {%- set parquet_files = [] -%}
+        {%- for row in found.rows -%}
+            {%- if row[0].endswith('.csv') -%}{%- do csv_files.append(row[0]) -%}
+            {%- else -%}{%- do parquet_files.append(row[0]) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- if csv_files | length + parquet_files | length == 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "No raw '" ~ name ~ "' data in raw_dir '" ~ raw_dir ~ "': expected "
+                ~ name ~ ".csv, " ~ name ~ ".parquet or a folder " ~ name
+                ~ "/ of .csv/.parquet files. Check the path or unset raw_dir to use the demo seeds.") }}
+        {%- endif -%}
+        {%- set readers = [] -%}
+        {%- if csv_files -%}
+            {%- do readers.append(
+                "read_csv(['" ~ csv_files | join("', '") ~ "'], all_varchar = true, header = true,"
+                ~ " union_by_name = true, null_padding = true, auto_detect = true)") -%}
+        {%- endif -%}
+        {%- if parquet_files -%}
+            {%- do readers.append(
+                "read_parquet(['" ~ parquet_files | join("', '") ~ "'], union_by_name = true)") -%}
+        {%- endif -%}
+        {%- set selects = [] -%}
+        {%- for reader in readers -%}
+            {%- set described = run_query("describe select * from " ~ reader) -%}
+            {%- set present = described.columns[0].values() | map('lower') | list -%}
+            {%- set select_list = [] -%}
+            {%- for column in columns -%}
+                {%- if column in present -%}
+                    {%- do select_list.append("cast(" ~ adapter.quote(column) ~ " as varchar) as " ~ column) -%}
+                {%- else -%}
+                    {%- do select_list.append("cast(null as varchar) as " ~ column) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- do selects.append("select " ~ select_list | join(", ") ~ " from " ~ reader) -%}
+        {%- endfor -%}
+        {{ selects | join("\n    union all\n    ") }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,18 @@
+-- one row per valid source activities row, flagged with whether its lead is a valid lead
+-- (rows for unknown leads are rejected as unknown_lead in dq_rejected_rows)
+with
+
+activities as (select * from {{ ref('stg_activities') }}),
+
+leads as (select lead_id from {{ ref('stg_leads') }}),
+
+final as (
+    select
+        activities.*,
+        leads.lead_id is not null as has_known_lead
+    from activities
+    left join leads
+        on activities.lead_id = leads.lead_id
+)
+
+select * from final

@@ -1,0 +1,60 @@
+-- one row per distinct raw activity row (exact duplicate deliveries collapsed), typed
+with
+
+deliveries as ({{ distinct_deliveries('activities') }}),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('activity_id') }} as activity_id,
+        {{ clean_text('lead_id') }} as lead_id,
+        {{ clean_text('owner_id') }} as owner_id,
+
+        -- strings
+        replace(lower({{ clean_text('activity_type') }}), ' ', '_') as activity_type,
+        {{ clean_text('campaign') }} as campaign,
+        {{ clean_text('detail') }} as detail,
+
+        -- numerics
+        {{ clean_text('duration_seconds') }} as duration_seconds_text,
+        {{ try_cast_number(clean_text('duration_seconds'), dbt.type_float()) }} as duration_seconds_number,
+
+        -- timestamps
+        {{ clean_text('occurred_at') }} as occurred_at_text,
+        {{ parse_timestamp_utc(clean_text('occurred_at')) }} as occurred_at,
+
+        -- delivery
+        delivery_count,
+        raw_values
+    from deliveries
+),
+
+final as (
+    select
+        activity_id,
+        lead_id,
+        owner_id,
+        activity_type,
+        campaign,
+        detail,
+        case when duration_seconds_number >= 0 then duration_seconds_number end as duration_seconds,
+        duration_seconds_text,
+        occurred_at,
+        occurred_at_text,
+        case
+            when activity_id is null then 'missing_key'
+            when lead_id is null then 'missing_lead_id'
+            when occurred_at_text is null then 'missing_timestamp'
+            when occurred_at is null then 'unparseable_timestamp'
+        end as row_reject_reason,
+        -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
+        case
+            when duration_seconds_text is not null and duration_seconds_number is null then 'unparseable_number'
+            when duration_seconds_number < 0 then 'negative_number'
+        end as duration_seconds_issue,
+        delivery_count,
+        raw_values
+    from typed
+)
+
+select * from final

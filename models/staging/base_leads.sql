@@ -1,0 +1,81 @@
+-- one row per distinct raw lead row (exact duplicate deliveries collapsed), typed
+with
+
+deliveries as ({{ distinct_deliveries('leads') }}),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('lead_id') }} as lead_id,
+        {{ clean_text('owner_id') }} as owner_id,
+
+        -- profile
+        lower({{ clean_text('email') }}) as email_text,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('job_title') }} as job_title,
+        {{ clean_text('phone') }} as phone,
+
+        -- firmographics
+        {{ clean_text('company_name') }} as company_name,
+        {{ clean_text('company_size') }} as company_size_text,
+        {{ try_cast_number(clean_text('company_size'), dbt.type_bigint()) }} as company_size_number,
+        lower({{ clean_text('industry') }}) as industry,
+        upper({{ clean_text('country') }}) as country,
+
+        -- marketing attribution
+        coalesce(lower({{ clean_text('lead_source') }}), 'unknown') as lead_source,
+        coalesce(lower({{ clean_text('acquisition_offer') }}), 'unknown') as acquisition_offer,
+
+        -- timestamps
+        {{ clean_text('created_at') }} as created_at_text,
+        {{ parse_timestamp_utc(clean_text('created_at')) }} as created_at,
+
+        -- delivery
+        delivery_count,
+        raw_values
+    from deliveries
+),
+
+final as (
+    select
+        lead_id,
+        owner_id,
+        case when {{ matches_pattern('email_text', '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$') }}
+            then email_text
+        end as email,
+        email_text,
+        first_name,
+        last_name,
+        job_title,
+        phone,
+        company_name,
+        case when company_size_number >= 0 then company_size_number end as company_size,
+        company_size_text,
+        industry,
+        country,
+        lead_source,
+        acquisition_offer,
+        created_at,
+        created_at_text,
+        case
+            when lead_id is null then 'missing_key'
+            when created_at_text is null then 'missing_timestamp'
+            when created_at is null then 'unparseable_timestamp'
+        end as row_reject_reason,
+        -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
+        case
+            when email_text is not null
+                and not {{ matches_pattern('email_text', '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$') }}
+                then 'malformed_email'
+        end as email_issue,
+        case
+            when company_size_text is not null and company_size_number is null then 'unparseable_number'
+            when company_size_number < 0 then 'negative_number'
+        end as company_size_issue,
+        delivery_count,
+        raw_values
+    from typed
+)
+
+select * from final

@@ -1,0 +1,69 @@
+-- one row per distinct raw stage-change row (exact duplicate deliveries collapsed), typed,
+-- with the source label mapped to a canonical stage through seeds/stage_mapping.csv
+with
+
+deliveries as ({{ distinct_deliveries('stage_changes') }}),
+
+stage_mapping as (
+    select
+        lower(trim(source_label)) as source_label,
+        lower(trim(stage)) as stage
+    from {{ ref('stage_mapping') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('change_id') }} as change_id,
+        {{ clean_text('lead_id') }} as lead_id,
+        {{ clean_text('owner_id') }} as owner_id,
+
+        -- strings
+        {{ clean_text('stage') }} as stage_label,
+        {{ clean_text('reason') }} as reason,
+
+        -- numerics
+        {{ clean_text('amount') }} as amount_text,
+        {{ try_cast_number(clean_text('amount'), dbt.type_numeric()) }} as amount_number,
+
+        -- timestamps
+        {{ clean_text('changed_at') }} as changed_at_text,
+        {{ parse_timestamp_utc(clean_text('changed_at')) }} as changed_at,
+
+        -- delivery
+        delivery_count,
+        raw_values
+    from deliveries
+),
+
+final as (
+    select
+        typed.change_id,
+        typed.lead_id,
+        typed.owner_id,
+        stage_mapping.stage,
+        typed.stage_label,
+        typed.reason,
+        typed.amount_number as amount,
+        typed.amount_text,
+        typed.changed_at,
+        typed.changed_at_text,
+        case
+            when typed.change_id is null then 'missing_key'
+            when typed.lead_id is null then 'missing_lead_id'
+            when typed.changed_at_text is null then 'missing_timestamp'
+            when typed.changed_at is null then 'unparseable_timestamp'
+            when stage_mapping.stage is null then 'unmapped_stage'
+        end as row_reject_reason,
+        -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
+        case
+            when typed.amount_text is not null and typed.amount_number is null then 'unparseable_number'
+        end as amount_issue,
+        typed.delivery_count,
+        typed.raw_values
+    from typed
+    left join stage_mapping
+        on lower(typed.stage_label) = stage_mapping.source_label
+)
+
+select * from final

@@ -1,0 +1,28 @@
+-- one row per valid activity of the source (typed, deduplicated); whether its lead exists
+-- is checked in int_activities_lead_checked
+with
+
+triaged as (select * from {{ ref('stg_activities__triaged') }}),
+
+final as (
+    select
+        -- ids
+        activity_id,
+        lead_id,
+        owner_id,
+
+        -- strings
+        activity_type,
+        campaign,
+        detail,
+
+        -- numerics
+        duration_seconds,
+
+        -- timestamps
+        occurred_at
+    from triaged
+    where reject_reason is null
+)
+
+select * from final

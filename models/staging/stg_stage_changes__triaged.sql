@@ -1,0 +1,2 @@
+-- one row per distinct raw stage_changes row, with reject_reason (null = valid; SPEC section 8)
+{{ triage_rows('base_stage_changes', 'change_id', 'changed_at') }}
