@@ -1,0 +1,89 @@
+-- one row per stage entry of a valid lead, in order: every valid stage change plus the
+-- implicit `lead` entry at created_at (added unless the lead's history already starts with
+-- a `lead` entry or starts before the lead was created)
+with
+
+leads as (select * from {{ ref('stg_leads') }}),
+stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
+stages as (select * from {{ ref('stages') }}),
+
+first_changes as (
+    select
+        lead_id,
+        changed_at as first_changed_at,
+        stage as first_stage
+    from (
+        select
+            lead_id,
+            changed_at,
+            stage,
+            row_number() over (
+                partition by lead_id
+                order by changed_at, change_id
+            ) as change_rank
+        from stage_changes
+    ) as ranked_changes
+    where change_rank = 1
+),
+
+implicit_lead_entries as (
+    select
+        leads.lead_id,
+        cast(null as {{ dbt.type_string() }}) as change_id,
+        'lead' as stage,
+        leads.created_at as entered_at,
+        leads.owner_id,
+        cast(null as {{ dbt.type_string() }}) as reason,
+        cast(null as {{ dbt.type_numeric() }}) as amount,
+        false as is_from_history
+    from leads
+    left join first_changes
+        on leads.lead_id = first_changes.lead_id
+    where first_changes.lead_id is null
+        or (first_changes.first_stage != 'lead' and first_changes.first_changed_at >= leads.created_at)
+),
+
+history_entries as (
+    select
+        lead_id,
+        change_id,
+        stage,
+        changed_at as entered_at,
+        owner_id,
+        reason,
+        amount,
+        true as is_from_history
+    from stage_changes
+),
+
+entries as (
+    select * from implicit_lead_entries
+    union all
+    select * from history_entries
+),
+
+final as (
+    select
+        {{ dbt.concat(["entries.lead_id", "'|'", "coalesce(entries.change_id, 'created')"]) }} as stage_entry_id,
+        entries.lead_id,
+        entries.change_id,
+        entries.stage,
+        stages.stage_order,
+        stages.stage_group,
+        stages.sla_decision,
+        entries.entered_at,
+        entries.owner_id,
+        entries.reason,
+        entries.amount,
+        entries.is_from_history,
+        -- the entry's position in the lead's history; ties in time follow the funnel order
+        row_number() over (
+            partition by entries.lead_id
+            order by entries.entered_at, coalesce(stages.stage_order, 99), entries.change_id
+        ) as entry_sequence
+    from entries
+    inner join stages
+        on entries.stage = stages.stage
+)
+
+select * from final
