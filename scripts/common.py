@@ -1,0 +1,127 @@
+"""Shared helpers for the project's scripts: paths, the database locations and dbt calls."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_DIR / "warehouse" / "lead_funnel.duckdb"
+
+# Contract models (SPEC section 6): the tables BI tools and analysts read.
+CONTRACT_MODELS = (
+    "scored_leads",
+    "fct_lead_stage_history",
+    "fct_lead_activities",
+    "mart_funnel_cohort",
+    "mart_funnel_period",
+    "mart_stage_velocity",
+    "mart_mql_monthly",
+    "mart_sla_mql_response",
+    "mart_sla_compliance",
+    "mart_channel_performance",
+    "mart_score_calibration",
+    "mart_mql_threshold_curve",
+    "dq_rejected_rows",
+    "dq_row_reconciliation",
+    "dq_field_issues",
+)
+
+
+class PipelineError(Exception):
+    """A step failed; the message says what and what to do."""
+
+
+def published_db_path(db: str | os.PathLike[str] | None) -> Path:
+    """The published DuckDB file: --db, else $LEAD_FUNNEL_DB, else warehouse/lead_funnel.duckdb."""
+    chosen = db or os.environ.get("LEAD_FUNNEL_DB") or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+def build_db_path(published: Path) -> Path:
+    """The working build database, beside the published file (incremental state lives here)."""
+    return published.with_name(f"{published.stem}.build{published.suffix or '.duckdb'}")
+
+
+def parse_vars(text: str | None) -> dict[str, Any]:
+    """dbt vars from a YAML mapping given inline (`{as_of: '2025-06-30'}`) or as a file path."""
+    if not text:
+        return {}
+    source = Path(text)
+    raw = source.read_text() if source.is_file() else text
+    try:
+        loaded = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        raise PipelineError(f"--vars is not valid YAML: {error}") from error
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise PipelineError(
+            f"--vars must be a YAML mapping such as \"{{as_of: '2025-06-30'}}\", got: {text!r}"
+        )
+    return loaded
+
+
+@dataclass
+class DbtOutcome:
+    """What one dbt command did: success, and the nodes that errored or failed."""
+
+    success: bool
+    failures: list[str] = field(default_factory=list)
+    exception: BaseException | None = None
+    listed: list[str] = field(default_factory=list)
+
+
+def run_dbt(
+    args: list[str],
+    db_path: Path,
+    on_event: Callable[[Any], None] | None = None,
+) -> DbtOutcome:
+    """Run one dbt command in-process (dbtRunner) against the given DuckDB file."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["LEAD_FUNNEL_DB"] = str(db_path)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DBT_VERSION_CHECK", "false")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    callbacks = [_defensive(on_event)] if on_event else []
+    runner = dbtRunner(callbacks=callbacks)
+    full_args = [
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+    ]
+    result = runner.invoke(full_args)
+    failures: list[str] = []
+    for node_result in getattr(result.result, "results", None) or []:
+        status = str(getattr(node_result, "status", "")).lower()
+        if status in {"error", "fail", "runtime error"}:
+            node = getattr(node_result, "node", None)
+            name = getattr(node, "unique_id", "?")
+            message = (getattr(node_result, "message", "") or "").strip().splitlines()
+            failures.append(f"{name}: {message[0] if message else status}")
+    listed = [str(item) for item in result.result] if isinstance(result.result, list) else []
+    return DbtOutcome(
+        success=bool(result.success),
+        failures=failures,
+        exception=result.exception,
+        listed=listed,
+    )
+
+
+def _defensive(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    """An exception inside a dbt event callback marks every node as errored: swallow it."""
+
+    def wrapped(event: Any) -> None:
+        with contextlib.suppress(Exception):
+            callback(event)
+
+    return wrapped
