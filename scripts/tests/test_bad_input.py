@@ -1,0 +1,136 @@
+"""SPEC section 8 end to end: every kind of bad raw row lands exactly where it should and the
+build still succeeds. The raw files are hand-written in fixtures/bad_input/ (one row per
+defect, commented in the expectations below)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dbt_helpers import query, run_dbt
+
+FIXTURE = Path(__file__).parent / "fixtures" / "bad_input"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db_path = tmp_path_factory.mktemp("bad_input") / "warehouse.duckdb"
+    run_dbt(["build", "--full-refresh"], db_path, {"raw_dir": str(FIXTURE)})
+    return db_path
+
+
+def test_rejected_rows_have_the_right_reason(built: Path) -> None:
+    rows = query(built, "select source_table, source_key, reason from dq_rejected_rows")
+    assert sorted(rows, key=str) == sorted(
+        [
+            ("leads", None, "missing_key"),
+            ("leads", "L005", "missing_timestamp"),
+            ("leads", "L006", "unparseable_timestamp"),
+            ("leads", "L007", "future_timestamp"),  # 2099: later than as_of
+            ("leads", "L009", "duplicate_key"),  # the older of two conflicting rows
+            ("leads", "L010", "duplicate_key"),  # same time: the smaller row text loses
+            ("activities", None, "missing_key"),
+            ("activities", "A003", "unknown_lead"),
+            ("activities", "A005", "missing_lead_id"),
+            ("activities", "A006", "unparseable_timestamp"),
+            ("activities", "A010", "duplicate_key"),
+            ("activities", "A011", "unknown_lead"),  # its lead L007 was rejected
+            ("stage_changes", "S002", "unmapped_stage"),
+            ("stage_changes", "S003", "unknown_lead"),
+            ("stage_changes", "S005", "missing_timestamp"),
+            ("stage_changes", "S006", "future_timestamp"),
+        ],
+        key=str,
+    )
+
+
+def test_conflicting_duplicates_keep_latest_then_greatest_row(built: Path) -> None:
+    kept = dict(
+        query(built, "select lead_id, email from scored_leads where lead_id in ('L009', 'L010')")
+    )
+    assert kept == {"L009": "new@acme.com", "L010": "zoe@acme.com"}
+    (kept_call,) = query(
+        built, "select occurred_at from fct_lead_activities where activity_id = 'A010'"
+    )
+    assert str(kept_call[0]) == "2025-01-12 11:00:00"
+
+
+def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> None:
+    rows = query(
+        built,
+        "select source_table, raw_rows, valid_rows, rejected_rows, duplicate_rows "
+        "from dq_row_reconciliation order by source_table",
+    )
+    assert rows == [
+        ("activities", 14, 7, 6, 1),  # A002 delivered twice
+        ("leads", 13, 6, 6, 1),  # L008 delivered twice
+        ("stage_changes", 7, 3, 4, 0),
+    ]
+
+
+def test_bad_optional_values_are_nulled_and_recorded(built: Path) -> None:
+    issues = query(
+        built, "select source_table, source_key, column_name, raw_value, issue from dq_field_issues"
+    )
+    assert sorted(issues) == sorted(
+        [
+            ("leads", "L003", "email", "bob@@initech", "malformed_email"),
+            ("leads", "L003", "company_size", "fifty", "unparseable_number"),
+            ("activities", "A007", "duration_seconds", "-5", "negative_number"),
+            ("activities", "A012", "duration_seconds", "ten", "unparseable_number"),
+            ("stage_changes", "S004", "amount", "12k", "unparseable_number"),
+        ]
+    )
+    (lead,) = query(built, "select email, company_size from scored_leads where lead_id = 'L003'")
+    assert lead == (None, None)
+
+
+def test_valid_rows_are_typed_and_normalised(built: Path) -> None:
+    (lead,) = query(
+        built,
+        "select email, created_at, lead_source, acquisition_offer, industry, country "
+        "from scored_leads where lead_id = 'L002'",
+    )
+    # +02:00 offset normalised to UTC; emails and categories lower-cased, countries upper-cased
+    assert lead[0] == "bob.kim@globex.com"
+    assert str(lead[1]) == "2025-01-10 10:00:00"
+    assert lead[2:] == ("referral", "webinar", "manufacturing", "DE")
+    (unknown,) = query(
+        built, "select lead_source, acquisition_offer from scored_leads where lead_id = 'L010'"
+    )
+    assert unknown == ("unknown", "unknown")
+    stages = query(
+        built, "select change_id, stage from fct_lead_stage_history where change_id is not null"
+    )
+    assert sorted(stages) == [("S001", "mql"), ("S004", "opportunity"), ("S007", "sal")]
+
+
+def test_unscored_and_backdated_activities_are_kept(built: Path) -> None:
+    rows = dict(
+        query(
+            built,
+            "select activity_id, points from fct_lead_activities "
+            "where activity_id in ('A008', 'A009')",
+        )
+    )
+    assert set(rows) == {"A008", "A009"}  # chat_message has no rule; A009 predates its lead
+    assert rows["A008"] == 0
+
+
+def test_as_of_defaults_to_latest_plausible_raw_timestamp(built: Path) -> None:
+    # the 2099 rows do not move "now": it is the latest raw timestamp before the run started
+    (as_of,) = query(built, "select as_of_at from staging.stg_as_of")
+    assert str(as_of[0]) == "2025-02-01 08:00:00"
+
+
+def test_missing_raw_files_fail_with_a_clear_message(tmp_path: Path) -> None:
+    empty = tmp_path / "empty_raw"
+    empty.mkdir()
+    completed = run_dbt(
+        ["run", "--select", "base_leads"],
+        tmp_path / "w.duckdb",
+        {"raw_dir": str(empty)},
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "expected leads.csv, leads.parquet or a folder leads/" in completed.stdout
