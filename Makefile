@@ -17,6 +17,9 @@ TEST_DB := $(CURDIR)/build/test/lead_funnel.duckdb
 
 .PHONY: help setup run test test-dbt test-python lint docs clean lock
 
+# Postgres and Spark targets (make test-postgres, make test-spark, make test-engines).
+-include make/engines.mk
+
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
