@@ -99,7 +99,10 @@ def run_dbt(
         "--profiles-dir",
         str(PROJECT_DIR),
     ]
-    result = runner.invoke(full_args)
+    try:
+        result = runner.invoke(full_args)
+    finally:
+        release_duckdb()
     failures: list[str] = []
     for node_result in getattr(result.result, "results", None) or []:
         status = str(getattr(node_result, "status", "")).lower()
@@ -115,6 +118,42 @@ def run_dbt(
         exception=result.exception,
         listed=listed,
     )
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a command, so the
+    file can be read (read-only), copied or used by another process right away."""
+    with contextlib.suppress(Exception):
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        with DuckDBConnectionManager._LOCK:
+            if DuckDBConnectionManager._ENV is not None:
+                DuckDBConnectionManager._ENV.close()
+                DuckDBConnectionManager._ENV = None
+
+
+def count_build_nodes(db_path: Path, extra_args: list[str]) -> int:
+    """How many seeds, models, tests and unit tests `dbt build` will run (for progress)."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["LEAD_FUNNEL_DB"] = str(db_path)
+    result = dbtRunner().invoke(
+        [
+            "parse",
+            "--quiet",
+            *extra_args,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+        ]
+    )
+    manifest = result.result if result.success else None
+    if manifest is None:
+        return 0
+    kinds = {"seed", "model", "test", "unit_test"}
+    nodes = [node for node in manifest.nodes.values() if str(node.resource_type) in kinds]
+    return len(nodes) + len(getattr(manifest, "unit_tests", {}) or {})
 
 
 def _defensive(callback: Callable[[Any], None]) -> Callable[[Any], None]:

@@ -24,6 +24,7 @@ from common import (
     CONTRACT_MODELS,
     PipelineError,
     build_db_path,
+    count_build_nodes,
     parse_vars,
     published_db_path,
     run_dbt,
@@ -66,14 +67,9 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None
     import yaml
 
     common_args = ["--vars", yaml.safe_dump(variables, default_flow_style=True).strip()]
-    listing = run_dbt(
-        ["ls", "--quiet", "--resource-type", "seed", "model", "test", "unit_test", *common_args],
-        build_db,
-    )
-    if not listing.success:
-        detail = listing.exception or "see the dbt output above"
-        raise PipelineError(f"dbt could not parse the project: {detail}")
-    total = len(listing.listed)
+    total = count_build_nodes(build_db, common_args)
+    if not total:
+        raise PipelineError("dbt could not parse the project; run `dbt parse` to see why.")
 
     with Progress(
         SpinnerColumn(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -55,10 +56,13 @@ def validate(db_path: Path, names: list[str] | None = None) -> list[SuiteResult]
     os.environ.setdefault("TQDM_DISABLE", "1")
     import duckdb
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     if not db_path.exists():
         raise PipelineError(f"No warehouse at {db_path}: build it first (make run).")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch_definition = (
         context.data_sources.add_pandas("warehouse")
         .add_dataframe_asset("frames")
