@@ -1,0 +1,75 @@
+-- one row per stage entry of a valid lead (the implicit `lead` entry at creation included):
+-- when it was entered and left, what came next, how long it lasted, and whether it was a
+-- re-entry, a skip or a recycled entry. Backward moves and re-entries are kept as they are.
+with
+
+stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
+
+as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+
+sequenced as (
+    select
+        stage_entries.*,
+        lead(stage_entries.entered_at) over (
+            partition by stage_entries.lead_id
+            order by stage_entries.entry_sequence
+        ) as exited_at,
+        lead(stage_entries.stage) over (
+            partition by stage_entries.lead_id
+            order by stage_entries.entry_sequence
+        ) as next_stage,
+        row_number() over (
+            partition by stage_entries.lead_id, stage_entries.stage
+            order by stage_entries.entry_sequence
+        ) as entry_number,
+        -- the highest funnel stage entered before this entry (0 before the first)
+        coalesce(max(stage_entries.stage_order) over (
+            partition by stage_entries.lead_id
+            order by stage_entries.entry_sequence
+            rows between unbounded preceding and 1 preceding
+        ), 0) as prior_max_stage_order,
+        -- recycled / rejected entries before this entry (sales sent the lead back)
+        count(case when stage_entries.stage in ('recycled', 'rejected') then 1 end) over (
+            partition by stage_entries.lead_id
+            order by stage_entries.entry_sequence
+            rows between unbounded preceding and 1 preceding
+        ) as prior_recycling_entries
+    from stage_entries
+),
+
+final as (
+    select
+        -- ids
+        sequenced.stage_entry_id,
+        sequenced.lead_id,
+        sequenced.change_id,
+        sequenced.owner_id,
+
+        -- stage
+        sequenced.stage,
+        sequenced.stage_order,
+        sequenced.stage_group,
+        sequenced.next_stage,
+        sequenced.entry_sequence,
+        sequenced.entry_number,
+
+        -- timestamps and duration
+        sequenced.entered_at,
+        sequenced.exited_at,
+        {{ hours_between('sequenced.entered_at', 'coalesce(sequenced.exited_at, as_of.as_of_at)') }}
+            as hours_in_stage,
+
+        -- flags
+        sequenced.exited_at is null as is_current,
+        coalesce(sequenced.stage_order > sequenced.prior_max_stage_order + 1, false) as is_skip,
+        sequenced.stage_group = 'funnel' and sequenced.prior_recycling_entries > 0 as is_recycled,
+        sequenced.is_from_history,
+
+        -- details from the source
+        sequenced.reason,
+        sequenced.amount
+    from sequenced
+    cross join as_of
+)
+
+select * from final

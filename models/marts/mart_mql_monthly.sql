@@ -1,0 +1,125 @@
+-- one row per month (calendar month of the MQL entry; every entry counts, so a lead
+-- recycled and qualified again counts in each month it became an MQL), including months
+-- up to as_of that have a target but no MQLs: MQLs against target, the sales decisions
+-- that followed and how fast they came (the SLA decision clocks of int_mql_sla_clocks), and
+-- MQL efficiency (the share of MQL entries whose lead reached SQL)
+with
+
+mql_entries as (select * from {{ ref('int_mql_entries') }}),
+
+sla_clocks as (select * from {{ ref('int_mql_sla_clocks') }}),
+
+stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
+
+mql_targets as (select * from {{ ref('mql_targets') }}),
+
+as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+
+-- MQL efficiency: the lead reached SQL (entered sql or a later funnel stage, the
+-- "reached" rule) at or after this MQL entry
+sql_after_mql as (
+    select
+        mql_entries.mql_entry_id,
+        min(stage_entries.entered_at) as first_sql_at
+    from mql_entries
+    inner join stage_entries
+        on mql_entries.lead_id = stage_entries.lead_id
+            and mql_entries.mql_entered_at <= stage_entries.entered_at
+    where stage_entries.stage in ('sql', 'opportunity', 'customer')
+    group by mql_entries.mql_entry_id
+),
+
+mql_outcomes as (
+    select
+        mql_entries.mql_entry_id,
+        cast({{ dbt.date_trunc("month", "mql_entries.mql_entered_at") }} as date) as mql_month,
+        mql_entries.mql_entry_number,
+        mql_entries.decision,
+        sla_clocks.hours_to_decision,
+        sla_clocks.business_hours_to_decision,
+        sla_clocks.decision_within_sla,
+        sql_after_mql.first_sql_at is not null as reached_sql
+    from mql_entries
+    left join sla_clocks
+        on mql_entries.mql_entry_id = sla_clocks.mql_entry_id
+    left join sql_after_mql
+        on mql_entries.mql_entry_id = sql_after_mql.mql_entry_id
+),
+
+monthly as (
+    select
+        mql_month,
+        count(*) as mqls,
+        count(case when mql_entry_number > 1 then 1 end) as re_mqls,
+        count(case when decision = 'accepted' then 1 end) as accepted,
+        count(case when decision = 'rejected' then 1 end) as rejected,
+        count(case when decision is null then 1 end) as pending,
+        {{ median('hours_to_decision') }} as median_hours_to_decision,
+        {{ median('business_hours_to_decision') }} as median_business_hours_to_decision,
+        count(case when decision_within_sla then 1 end) as decisions_within_sla,
+        count(decision_within_sla) as decision_sla_clocks_judged,
+        count(case when reached_sql then 1 end) as mqls_reaching_sql
+    from mql_outcomes
+    group by mql_month
+),
+
+targets as (
+    select
+        cast(mql_targets.month as date) as mql_month,
+        mql_targets.target_mqls
+    from mql_targets
+    cross join as_of
+    -- a plan for a month that has not started yet is not reported
+    where cast(mql_targets.month as date) <= as_of.as_of_at
+),
+
+months as (
+    select
+        coalesce(monthly.mql_month, targets.mql_month) as mql_month,
+        coalesce(monthly.mqls, 0) as mqls,
+        coalesce(monthly.re_mqls, 0) as re_mqls,
+        targets.target_mqls,
+        coalesce(monthly.accepted, 0) as accepted,
+        coalesce(monthly.rejected, 0) as rejected,
+        coalesce(monthly.pending, 0) as pending,
+        monthly.median_hours_to_decision,
+        monthly.median_business_hours_to_decision,
+        coalesce(monthly.decisions_within_sla, 0) as decisions_within_sla,
+        coalesce(monthly.decision_sla_clocks_judged, 0) as decision_sla_clocks_judged,
+        coalesce(monthly.mqls_reaching_sql, 0) as mqls_reaching_sql
+    from monthly
+    full outer join targets
+        on monthly.mql_month = targets.mql_month
+),
+
+final as (
+    select
+        -- grain
+        mql_month as month,  -- noqa: RF04
+
+        -- volume against plan
+        mqls,
+        re_mqls,
+        target_mqls,
+        {{ safe_ratio('mqls', 'target_mqls') }} as target_attainment,
+
+        -- sales decisions on these MQL entries
+        accepted,
+        rejected,
+        pending,
+        {{ safe_ratio('accepted', 'accepted + rejected') }} as acceptance_rate,
+
+        -- speed of the decision (SLA decision clock)
+        median_hours_to_decision,
+        median_business_hours_to_decision,
+        decisions_within_sla,
+        decision_sla_clocks_judged,
+        {{ safe_ratio('decisions_within_sla', 'decision_sla_clocks_judged') }} as pct_decided_within_sla,
+
+        -- MQL efficiency
+        mqls_reaching_sql,
+        {{ safe_ratio('mqls_reaching_sql', 'mqls') }} as mql_to_sql_rate
+    from months
+)
+
+select * from final

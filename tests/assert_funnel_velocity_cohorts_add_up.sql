@@ -1,0 +1,59 @@
+-- mart_stage_velocity: the cohort rows of each move add up to its all-cohorts row, and the
+-- all-cohorts rows count every transition of the stage history (an entry with a next stage)
+with
+
+velocity as (select * from {{ ref('mart_stage_velocity') }}),
+
+stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
+
+by_cohort as (
+    select
+        from_stage,
+        to_stage,
+        sum(transitions) as transitions
+    from velocity
+    where not is_all_cohorts
+    group by from_stage, to_stage
+),
+
+all_cohorts as (
+    select
+        from_stage,
+        to_stage,
+        transitions
+    from velocity
+    where is_all_cohorts
+),
+
+history as (
+    select
+        stage as from_stage,
+        next_stage as to_stage,
+        count(*) as transitions
+    from stage_history
+    where next_stage is not null
+    group by stage, next_stage
+),
+
+compared as (
+    select
+        coalesce(history.from_stage, all_cohorts.from_stage, by_cohort.from_stage) as from_stage,
+        coalesce(history.to_stage, all_cohorts.to_stage, by_cohort.to_stage) as to_stage,
+        history.transitions as history_transitions,
+        all_cohorts.transitions as all_cohort_transitions,
+        by_cohort.transitions as cohort_transitions
+    from history
+    full outer join all_cohorts
+        on history.from_stage = all_cohorts.from_stage
+            and history.to_stage = all_cohorts.to_stage
+    full outer join by_cohort
+        on coalesce(history.from_stage, all_cohorts.from_stage) = by_cohort.from_stage
+            and coalesce(history.to_stage, all_cohorts.to_stage) = by_cohort.to_stage
+)
+
+select * from compared
+where history_transitions is null
+    or all_cohort_transitions is null
+    or cohort_transitions is null
+    or history_transitions != all_cohort_transitions
+    or history_transitions != cohort_transitions
