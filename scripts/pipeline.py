@@ -40,7 +40,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-console = Console(stderr=False, highlight=False)
+console = Console(stderr=False, highlight=False, soft_wrap=True)
 
 EXIT_BUILD_FAILED = 1
 EXIT_VALIDATION_FAILED = 2
