@@ -1,37 +1,63 @@
-"""scripts/generate_data.py: deterministic, realistic, and the source of the demo seeds."""
+"""scripts/generate_data.py: deterministic, realistic, the source of the demo seeds."""
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
 import pytest
-from generate_data import main
+from generate_data import (
+    ACTIVITY_COLUMNS,
+    LEAD_COLUMNS,
+    STAGE_COLUMNS,
+    STAGE_LABELS,
+    main,
+)
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-SCRIPT = Path(__file__).resolve().parents[1] / "generate_data.py"
-COLUMNS = {
-    "leads": "lead_id,created_at,email,first_name,last_name,job_title,phone,company_name,"
-    "company_size,industry,country,lead_source,acquisition_offer,owner_id",
-    "activities": "activity_id,lead_id,activity_type,occurred_at,owner_id,campaign,detail,"
-    "duration_seconds",
-    "stage_changes": "change_id,lead_id,stage,changed_at,owner_id,reason,amount",
+PROJECT = Path(__file__).resolve().parents[2]
+SEEDS = PROJECT / "seeds"
+SCRIPT = PROJECT / "scripts" / "generate_data.py"
+TABLES = {"leads": LEAD_COLUMNS, "activities": ACTIVITY_COLUMNS, "stage_changes": STAGE_COLUMNS}
+FUNNEL = ("lead", "mql", "sal", "sql", "opportunity", "customer")
+BANDS = {
+    "mql": (0.10, 0.40),
+    "sal": (0.40, 0.60),
+    "sql": (0.50, 0.70),
+    "opportunity": (0.30, 0.75),
+    "customer": (0.20, 0.30),
 }
 
 
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def utc(text: pd.Series) -> pd.Series:
+    return pd.to_datetime(text, utc=True, format="ISO8601")
+
+
 @pytest.fixture(scope="module")
-def five_thousand(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("g5000")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    out = tmp_path_factory.mktemp("five_thousand")
     assert main(["--leads", "5000", "--seed", "11", "--out", str(out)]) == 0
-    return out
+    return {table: read(out / f"{table}.csv") for table in TABLES}
+
+
+@pytest.fixture(scope="module")
+def stage_map() -> dict[str, str]:
+    mapping = read(SEEDS / "stage_mapping.csv")
+    return dict(zip(mapping.source_label.str.lower(), mapping.stage, strict=True))
 
 
 def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
     for name, seed in (("a", "1"), ("b", "1"), ("c", "2")):
-        assert main(["--leads", "300", "--seed", seed, "--out", str(tmp_path / name)]) == 0
-    for table in COLUMNS:
+        args = ["--leads", "300", "--seed", seed, "--out", str(tmp_path / name), "--defects"]
+        assert main(args) == 0
+    for table in TABLES:
         first = (tmp_path / "a" / f"{table}.csv").read_bytes()
         assert first == (tmp_path / "b" / f"{table}.csv").read_bytes()
         assert first != (tmp_path / "c" / f"{table}.csv").read_bytes()
@@ -39,108 +65,133 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
 
 def test_demo_output_matches_the_committed_seeds(tmp_path: Path) -> None:
     assert main(["--demo", "--out", str(tmp_path)]) == 0
-    for table in COLUMNS:
+    for table in TABLES:
         name = f"raw_{table}.csv"
         assert (tmp_path / name).read_bytes() == (SEEDS / name).read_bytes(), (
             f"seeds/{name} is stale: run `python scripts/generate_data.py --demo`"
         )
 
 
-def test_columns_follow_the_raw_contract(five_thousand: Path) -> None:
-    for table, header in COLUMNS.items():
-        assert (five_thousand / f"{table}.csv").read_text().splitlines()[0] == header
+def test_parquet_holds_the_same_rows_as_csv(tmp_path: Path) -> None:
+    for fmt in ("csv", "parquet"):
+        args = ["--leads", "200", "--seed", "5", "--defects", "--format", fmt]
+        assert main([*args, "--out", str(tmp_path / fmt)]) == 0
+    for table, columns in TABLES.items():
+        from_csv = read(tmp_path / "csv" / f"{table}.csv")
+        from_parquet = pq.read_table(tmp_path / "parquet" / f"{table}.parquet").to_pandas()
+        assert tuple(from_parquet.columns) == columns
+        pd.testing.assert_frame_equal(from_parquet.fillna(""), from_csv)
 
 
-def test_parquet_holds_the_same_rows(tmp_path: Path) -> None:
-    for file_format in ("csv", "parquet"):
-        assert (
-            main(
-                [
-                    "--leads",
-                    "200",
-                    "--seed",
-                    "5",
-                    "--out",
-                    str(tmp_path / file_format),
-                    "--format",
-                    file_format,
-                ]
-            )
-            == 0
-        )
-    with duckdb.connect() as connection:
-        for table in COLUMNS:
-            rows = connection.execute(
-                f"select * from read_csv('{tmp_path}/csv/{table}.csv', all_varchar = true) "
-                f"except all select * from read_parquet('{tmp_path}/parquet/{table}.parquet')"
-            ).fetchall()
-            assert rows == [], table
+def test_landing_days_split_the_same_rows(tmp_path: Path) -> None:
+    assert main(["--leads", "300", "--seed", "4", "--defects", "--out", str(tmp_path / "one")]) == 0
+    args = ["--leads", "300", "--seed", "4", "--defects", "--landing-days", "5"]
+    assert main([*args, "--out", str(tmp_path / "days")]) == 0
+    for table in TABLES:
+        files = sorted((tmp_path / "days" / table).glob(f"{table}_*.csv"))
+        assert 1 <= len(files) <= 5
+        days = pd.concat([read(f) for f in files], ignore_index=True)
+        pd.testing.assert_frame_equal(days, read(tmp_path / "one" / f"{table}.csv"))
 
 
-def test_conversion_rates_fall_in_published_bands(five_thousand: Path) -> None:
-    with duckdb.connect() as connection:
-        rates = connection.execute(
-            f"""
-            with mapping as (select lower(source_label) as label, stage from read_csv('{SEEDS}/stage_mapping.csv')),
-            orders as (select * from (values ('lead', 1), ('mql', 2), ('sal', 3), ('sql', 4),
-                ('opportunity', 5), ('customer', 6)) as t(stage, stage_order)),
-            reached as (
-                select changes.lead_id, max(orders.stage_order) as furthest
-                from read_csv('{five_thousand}/stage_changes.csv', all_varchar = true) as changes
-                inner join mapping on lower(changes.stage) = mapping.label
-                inner join orders on mapping.stage = orders.stage
-                group by changes.lead_id
-            ),
-            leads as (
-                select coalesce(reached.furthest, 1) as furthest
-                from read_csv('{five_thousand}/leads.csv', all_varchar = true) as leads
-                left join reached on leads.lead_id = reached.lead_id
-            )
-            select
-                count(*) filter (furthest >= 2) / count(*),
-                count(*) filter (furthest >= 3) / count(*) filter (furthest >= 2),
-                count(*) filter (furthest >= 4) / count(*) filter (furthest >= 3),
-                count(*) filter (furthest >= 5) / count(*) filter (furthest >= 4),
-                count(*) filter (furthest >= 6) / count(*) filter (furthest >= 5)
-            from leads
-            """
-        ).fetchone()
-    bands = [(0.10, 0.40), (0.40, 0.60), (0.50, 0.70), (0.30, 0.75), (0.20, 0.30)]
-    for rate, (low, high) in zip(rates, bands, strict=True):
-        assert low <= rate <= high, (rates, bands)
+def test_columns_and_values_follow_the_raw_contract(
+    sample: dict[str, pd.DataFrame], stage_map: dict[str, str]
+) -> None:
+    for table, columns in TABLES.items():
+        assert tuple(sample[table].columns) == columns
+    leads, acts, stages = sample["leads"], sample["activities"], sample["stage_changes"]
+    assert leads.lead_id.is_unique and acts.activity_id.is_unique and stages.change_id.is_unique
+    assert set(acts.lead_id) <= set(leads.lead_id) and set(stages.lead_id) <= set(leads.lead_id)
+    assert set(stages.stage.str.lower()) <= set(stage_map)
+    assert {"MQL", "Marketing Qualified Lead", "QSO", "Closed Won"} <= set(stages.stage)
+    assert leads.company_size.str.fullmatch(r"\d*").all()
+    assert (leads.email.str.count("@") <= 1).all()
+    for column in ("created_at",):
+        stamps = leads[column]
+        assert stamps.str.endswith("Z").any() and stamps.str.contains(r"[+-]\d\d:\d\d$").any()
+    # every event at or after its lead's creation, never after the extract
+    created = utc(leads.set_index("lead_id").created_at)
+    for frame, column in ((acts, "occurred_at"), (stages, "changed_at")):
+        at = utc(frame[column])
+        assert (at.to_numpy() >= created.loc[frame.lead_id].to_numpy()).all()
+        assert at.max() <= pd.Timestamp("2026-01-15", tz="UTC")
 
 
-def test_about_a_third_of_mqls_are_touched_within_an_hour(five_thousand: Path) -> None:
-    with duckdb.connect() as connection:
-        share = connection.execute(
-            f"""
-            with mqls as (
-                select lead_id, cast(try_cast(changed_at as timestamptz) at time zone 'UTC' as timestamp) as event_at
-                from read_csv('{five_thousand}/stage_changes.csv', all_varchar = true)
-                where lower(stage) in ('mql', 'marketing qualified lead')
-            ),
-            touches as (
-                select lead_id, cast(try_cast(occurred_at as timestamptz) at time zone 'UTC' as timestamp) as event_at
-                from read_csv('{five_thousand}/activities.csv', all_varchar = true)
-                where activity_type in ('sales_call', 'sales_email', 'sales_meeting')
-            ),
-            first_touch as (
-                select mqls.lead_id, mqls.event_at, min(touches.event_at) as touched
-                from mqls left join touches on mqls.lead_id = touches.lead_id and touches.event_at >= mqls.event_at
-                group by mqls.lead_id, mqls.event_at
-            )
-            select avg(case when touched <= event_at + interval 1 hour then 1 else 0 end) from first_touch
-            """
-        ).fetchone()[0]
-    assert 0.2 <= share <= 0.5
+def test_timestamps_with_an_offset_are_the_same_instant() -> None:
+    import numpy as np
+    from generate_data import format_timestamps
+
+    t = np.array([1_735_689_600, 1_735_689_600, 1_735_689_600])  # 2025-01-01 00:00:00 UTC
+    text = format_timestamps(t, np.array([0, 1, 2]), np.array([0, 0, -300])).to_pylist()
+    assert text == ["2025-01-01 00:00:00", "2025-01-01T00:00:00Z", "2024-12-31T19:00:00-05:00"]
 
 
-def test_help_and_bad_arguments() -> None:
-    help_run = subprocess.run(
-        [sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True
-    )
-    assert help_run.returncode == 0 and "--leads" in help_run.stdout
-    for bad in (["--leads", "0", "--out", "x"], ["--format", "xml", "--out", "x"]):
+def test_stage_times_increase_per_lead(sample: dict[str, pd.DataFrame]) -> None:
+    stages = sample["stage_changes"].assign(at=lambda f: utc(f.changed_at))
+    ordered = stages.sort_values(["lead_id", "change_id"])
+    assert (ordered.groupby("lead_id").at.diff().dropna() > pd.Timedelta(0)).all()
+
+
+def test_conversion_rates_fall_in_published_bands(
+    sample: dict[str, pd.DataFrame], stage_map: dict[str, str]
+) -> None:
+    stages = sample["stage_changes"]
+    order = stages.stage.str.lower().map(stage_map).map({s: i for i, s in enumerate(FUNNEL)})
+    furthest = order.groupby(stages.lead_id).max().reindex(sample["leads"].lead_id).fillna(0)
+    reached = {stage: int((furthest >= i).sum()) for i, stage in enumerate(FUNNEL)}
+    for previous, stage in itertools.pairwise(FUNNEL):
+        low, high = BANDS[stage]
+        assert low <= reached[stage] / reached[previous] <= high, (stage, reached)
+
+
+def test_about_a_third_of_mqls_get_a_sales_touch_within_an_hour(
+    sample: dict[str, pd.DataFrame], stage_map: dict[str, str]
+) -> None:
+    stages, acts = sample["stage_changes"], sample["activities"]
+    mqls = stages[stages.stage.str.lower().map(stage_map) == "mql"]
+    mqls = mqls.assign(at=utc(mqls.changed_at))[["lead_id", "at"]]
+    touches = acts[acts.activity_type.isin(["sales_call", "sales_email", "sales_meeting"])]
+    touches = touches.assign(touch=utc(touches.occurred_at))[["lead_id", "touch"]]
+    pairs = mqls.reset_index().merge(touches, on="lead_id")
+    after = pairs[(pairs.touch >= pairs["at"]) & (pairs.touch <= pairs["at"] + pd.Timedelta("1h"))]
+    share = after["index"].nunique() / len(mqls)
+    assert 0.20 <= share <= 0.50, share
+
+
+def test_channels_and_offers_differ_in_quality(
+    sample: dict[str, pd.DataFrame], stage_map: dict[str, str]
+) -> None:
+    stages, leads = sample["stage_changes"], sample["leads"]
+    mql_leads = set(stages.lead_id[stages.stage.str.lower().map(stage_map) == "mql"])
+    rate = leads.assign(mql=leads.lead_id.isin(mql_leads))
+    by_offer = rate.groupby("acquisition_offer").mql.mean()
+    by_source = rate.groupby("lead_source").mql.mean()
+    assert by_offer["demo_request"] > 2 * by_offer["ebook"]
+    assert by_source["referral"] > 1.5 * by_source["display"]
+
+
+def test_stage_labels_are_all_mapped(stage_map: dict[str, str]) -> None:
+    labels = {label.lower() for group in STAGE_LABELS for label, _ in group}
+    assert labels <= set(stage_map)
+
+
+def test_help_and_bad_arguments(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True)
+    assert run.returncode == 0 and "--leads N" in run.stdout and "--landing-days" in run.stdout
+    for bad, message in (
+        (["--leads", "0", "--out", str(tmp_path)], "at least 1"),
+        (["--leads", "10", "--out", str(tmp_path), "--format", "xml"], "invalid choice"),
+        (["--leads", "10"], "--out"),
+        (["--leads", "10", "--out", str(tmp_path), "--end-date", "2024-13-01"], "YYYY-MM-DD"),
+        (["--demo", "--leads", "10"], "--demo"),
+    ):
         run = subprocess.run([sys.executable, str(SCRIPT), *bad], capture_output=True, text=True)
-        assert run.returncode != 0
-        assert "error" in run.stderr
+        assert run.returncode != 0 and message in run.stderr, (bad, run.stderr)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), "--leads", "10", "--out", str(blocker / "sub")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1 and "choose another --out" in run.stderr
