@@ -8,7 +8,14 @@ leads as (select lead_id from {{ ref('stg_leads') }}),
 
 final as (
     select
-        activities.*,
+        activities.activity_id,
+        activities.lead_id,
+        activities.owner_id,
+        activities.activity_type,
+        activities.campaign,
+        activities.detail,
+        activities.duration_seconds,
+        activities.occurred_at,
         leads.lead_id is not null as has_known_lead
     from activities
     left join leads

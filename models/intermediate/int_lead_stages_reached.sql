@@ -27,7 +27,7 @@ current_stages as (
     from stage_entries
     inner join reached
         on stage_entries.lead_id = reached.lead_id
-        and stage_entries.entry_sequence = reached.last_entry_sequence
+            and stage_entries.entry_sequence = reached.last_entry_sequence
 ),
 
 final as (

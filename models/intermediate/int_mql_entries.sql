@@ -30,7 +30,7 @@ decisions as (
     from mql_entries
     inner join stage_entries
         on mql_entries.lead_id = stage_entries.lead_id
-        and stage_entries.entry_sequence > mql_entries.entry_sequence
+            and mql_entries.entry_sequence < stage_entries.entry_sequence
     where stage_entries.sla_decision is not null
 ),
 
@@ -47,7 +47,7 @@ final as (
     from mql_entries
     left join decisions
         on mql_entries.mql_entry_id = decisions.mql_entry_id
-        and decisions.decision_rank = 1
+            and decisions.decision_rank = 1
 )
 
 select * from final

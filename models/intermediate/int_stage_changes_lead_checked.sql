@@ -8,7 +8,14 @@ leads as (select lead_id from {{ ref('stg_leads') }}),
 
 final as (
     select
-        stage_changes.*,
+        stage_changes.change_id,
+        stage_changes.lead_id,
+        stage_changes.owner_id,
+        stage_changes.stage,
+        stage_changes.stage_label,
+        stage_changes.reason,
+        stage_changes.amount,
+        stage_changes.changed_at,
         leads.lead_id is not null as has_known_lead
     from stage_changes
     left join leads

@@ -8,37 +8,29 @@ known_activities as (select activity_id from {{ ref('int_activities_lead_checked
 known_stage_changes as (select change_id from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
 
 issues as (
-    select 'leads' as source_table, lead_id as source_key, 'email' as column_name,
-        email_text as raw_value, email_issue as issue
-    from leads
-    where email_issue is not null
-
+{% set checks = [
+    ('leads', 'leads', 'lead_id', 'email', 'email_text', 'email_issue'),
+    ('leads', 'leads', 'lead_id', 'company_size', 'company_size_text', 'company_size_issue'),
+    ('activities', 'known_activities', 'activity_id', 'duration_seconds', 'duration_seconds_text', 'duration_seconds_issue'),
+    ('stage_changes', 'known_stage_changes', 'change_id', 'amount', 'amount_text', 'amount_issue'),
+] %}
+    {% for table, kept, key, column, raw_column, issue_column in checks %}
+    select
+        '{{ table }}' as source_table,
+        {{ table }}.{{ key }} as source_key,
+        '{{ column }}' as column_name,
+        {{ table }}.{{ raw_column }} as raw_value,
+        {{ table }}.{{ issue_column }} as issue
+    from {{ table }}
+    {% if kept != table %}
+    inner join {{ kept }}
+        on {{ table }}.{{ key }} = {{ kept }}.{{ key }}
+    {% endif %}
+    where {{ table }}.{{ issue_column }} is not null
+    {% if not loop.last %}
     union all
-
-    select 'leads' as source_table, lead_id as source_key, 'company_size' as column_name,
-        company_size_text as raw_value, company_size_issue as issue
-    from leads
-    where company_size_issue is not null
-
-    union all
-
-    select 'activities' as source_table, activities.activity_id as source_key,
-        'duration_seconds' as column_name, activities.duration_seconds_text as raw_value,
-        activities.duration_seconds_issue as issue
-    from activities
-    inner join known_activities
-        on activities.activity_id = known_activities.activity_id
-    where activities.duration_seconds_issue is not null
-
-    union all
-
-    select 'stage_changes' as source_table, stage_changes.change_id as source_key,
-        'amount' as column_name, stage_changes.amount_text as raw_value,
-        stage_changes.amount_issue as issue
-    from stage_changes
-    inner join known_stage_changes
-        on stage_changes.change_id = known_stage_changes.change_id
-    where stage_changes.amount_issue is not null
+    {% endif %}
+    {% endfor %}
 ),
 
 final as (

@@ -9,41 +9,35 @@ activities_lead_checked as (select * from {{ ref('int_activities_lead_checked') 
 stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_checked') }}),
 
 rejected as (
-    select 'leads' as source_table, lead_id as source_key, lead_id, reject_reason as reason, raw_values
-    from leads
+    {% for table, key in [('leads', 'lead_id'), ('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+    select
+        '{{ table }}' as source_table,
+        {{ key }} as source_key,
+        lead_id,
+        reject_reason as reason,
+        raw_values
+    from {{ table }}
     where reject_reason is not null
 
     union all
-
-    select 'activities' as source_table, activity_id as source_key, lead_id, reject_reason as reason, raw_values
-    from activities
-    where reject_reason is not null
-
+    {% endfor %}
+    {% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+    select
+        '{{ table }}' as source_table,
+        {{ table }}.{{ key }} as source_key,
+        {{ table }}.lead_id,
+        'unknown_lead' as reason,
+        {{ table }}.raw_values
+    from {{ table }}
+    inner join {{ table }}_lead_checked
+        on {{ table }}.{{ key }} = {{ table }}_lead_checked.{{ key }}
+    where
+        {{ table }}.reject_reason is null
+        and not {{ table }}_lead_checked.has_known_lead
+    {% if not loop.last %}
     union all
-
-    select 'activities' as source_table, activities.activity_id as source_key, activities.lead_id,
-        'unknown_lead' as reason, activities.raw_values
-    from activities
-    inner join activities_lead_checked
-        on activities.activity_id = activities_lead_checked.activity_id
-    where activities.reject_reason is null
-        and not activities_lead_checked.has_known_lead
-
-    union all
-
-    select 'stage_changes' as source_table, change_id as source_key, lead_id, reject_reason as reason, raw_values
-    from stage_changes
-    where reject_reason is not null
-
-    union all
-
-    select 'stage_changes' as source_table, stage_changes.change_id as source_key, stage_changes.lead_id,
-        'unknown_lead' as reason, stage_changes.raw_values
-    from stage_changes
-    inner join stage_changes_lead_checked
-        on stage_changes.change_id = stage_changes_lead_checked.change_id
-    where stage_changes.reject_reason is null
-        and not stage_changes_lead_checked.has_known_lead
+    {% endif %}
+    {% endfor %}
 ),
 
 final as (

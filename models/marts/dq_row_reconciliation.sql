@@ -11,29 +11,46 @@ valid_stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }
 rejected_rows as (select * from {{ ref('dq_rejected_rows') }}),
 
 deliveries as (
-    select 'leads' as source_table, cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
+    select
+        'leads' as source_table,
+        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
         cast(sum(delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
     from leads
     union all
-    select 'activities' as source_table, cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
+    select
+        'activities' as source_table,
+        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
         cast(sum(delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
     from activities
     union all
-    select 'stage_changes' as source_table, cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
+    select
+        'stage_changes' as source_table,
+        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
         cast(sum(delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
     from stage_changes
 ),
 
 valid as (
-    select 'leads' as source_table, count(*) as valid_rows from valid_leads
+    select
+        'leads' as source_table,
+        count(*) as valid_rows
+    from valid_leads
     union all
-    select 'activities' as source_table, count(*) as valid_rows from valid_activities
+    select
+        'activities' as source_table,
+        count(*) as valid_rows
+    from valid_activities
     union all
-    select 'stage_changes' as source_table, count(*) as valid_rows from valid_stage_changes
+    select
+        'stage_changes' as source_table,
+        count(*) as valid_rows
+    from valid_stage_changes
 ),
 
 rejected as (
-    select source_table, count(*) as rejected_rows
+    select
+        source_table,
+        count(*) as rejected_rows
     from rejected_rows
     group by source_table
 ),
@@ -45,9 +62,10 @@ final as (
         valid.valid_rows,
         coalesce(rejected.rejected_rows, 0) as rejected_rows,
         coalesce(deliveries.duplicate_rows, 0) as duplicate_rows,
-        coalesce(deliveries.raw_rows, 0)
-        = valid.valid_rows + coalesce(rejected.rejected_rows, 0) + coalesce(deliveries.duplicate_rows, 0)
-        as is_balanced
+        (
+            coalesce(deliveries.raw_rows, 0)
+            = valid.valid_rows + coalesce(rejected.rejected_rows, 0) + coalesce(deliveries.duplicate_rows, 0)
+        ) as is_balanced
     from deliveries
     inner join valid
         on deliveries.source_table = valid.source_table

@@ -41,8 +41,9 @@ final as (
     select
         lead_id,
         owner_id,
-        case when {{ matches_pattern('email_text', '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$') }}
-            then email_text
+        case
+            when {{ matches_pattern('email_text', '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$') }}
+                then email_text
         end as email,
         email_text,
         first_name,
