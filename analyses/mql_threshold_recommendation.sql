@@ -1,0 +1,65 @@
+-- Which mql_threshold to use? Backtests every candidate threshold of mart_mql_threshold_curve
+-- (scores measured calibration_horizon_days after creation, outcome = reached SQL) and
+-- recommends the one with the best F1 score (the harmonic mean of precision and recall: the
+-- threshold that best balances "MQLs that turn out well" against "good leads we would have
+-- missed"), among thresholds that keep at least min_leads_at_or_above leads (default 20) so a
+-- handful of lucky leads cannot win. Ties go to the higher precision, then the lower
+-- threshold. The current threshold is shown beside it.
+--   dbt compile --select mql_threshold_recommendation   (then run target/compiled/.../mql_threshold_recommendation.sql)
+{%- set min_leads = var('min_leads_at_or_above', 20) %}
+with
+
+curve as (select * from {{ ref('mart_mql_threshold_curve') }}),
+
+scored_thresholds as (
+    select
+        threshold,
+        is_current_threshold,
+        leads_at_or_above,
+        sql_leads_at_or_above,
+        precision,
+        recall,
+        lift,
+        2 * precision * recall / nullif(precision + recall, 0) as f1_score
+    from curve
+),
+
+recommended as (
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                order by f1_score desc nulls last, precision desc nulls last, threshold asc
+            ) as f1_rank
+        from scored_thresholds
+        where leads_at_or_above >= {{ min_leads }}
+    ) as ranked
+    where f1_rank = 1
+),
+
+current_threshold as (
+    select * from scored_thresholds
+    where is_current_threshold
+),
+
+final as (
+    select
+        recommended.threshold as recommended_threshold,
+        recommended.precision as recommended_precision,
+        recommended.recall as recommended_recall,
+        recommended.lift as recommended_lift,
+        recommended.f1_score as recommended_f1_score,
+        recommended.leads_at_or_above as recommended_leads_at_or_above,
+        current_threshold.threshold as current_threshold,
+        current_threshold.precision as current_precision,
+        current_threshold.recall as current_recall,
+        current_threshold.lift as current_lift,
+        current_threshold.f1_score as current_f1_score,
+        current_threshold.leads_at_or_above as current_leads_at_or_above
+    from current_threshold
+    left join recommended
+        on true
+)
+
+select * from final

@@ -1,0 +1,77 @@
+{#- Lead scoring helpers. The rules themselves live in seeds/scoring_rules.csv; these macros
+    only say what an operator, a cap, a half-life and a band mean, once. -#}
+
+{#- True when a text value matches a parsed scoring rule (int_scoring_rules_parsed), by the
+    rule's operator:
+    - equals: the same text, case-insensitively (both sides trimmed);
+    - contains: the rule's text occurs in the value, case-insensitively;
+    - between: the value read as a number lies in [value_low, value_high], both edges
+      inclusive; an empty side of `low..high` is open (`1000..` = 1000 or more).
+    A null value never matches. -#}
+{% macro scoring_rule_matches(value_expr, rule='rules') -%}
+    {#- rendered on one line, so it reads (and lints) as one condition where it is used -#}
+    {%- set number = try_cast_number(value_expr, type_double()) -%}
+    {%- set conditions = [
+        "(" ~ rule ~ ".match_operator = 'equals' and lower(trim(" ~ value_expr ~ ")) = " ~ rule ~ ".match_value)",
+        "(" ~ rule ~ ".match_operator = 'contains' and "
+            ~ dbt.position(rule ~ ".match_value", "lower(" ~ value_expr ~ ")") | trim ~ " > 0)",
+        "(" ~ rule ~ ".match_operator = 'between' and " ~ number ~ " is not null"
+            ~ " and (" ~ rule ~ ".value_low is null or " ~ number ~ " >= " ~ rule ~ ".value_low)"
+            ~ " and (" ~ rule ~ ".value_high is null or " ~ number ~ " <= " ~ rule ~ ".value_high))",
+    ] -%}
+    ({{ conditions | join(' or ') | replace('\n', ' ') }})
+{%- endmacro %}
+
+{#- What one more activity adds for a rule whose cap is max_points, given the rule's
+    (uncapped) points of the lead's earlier activities (points_before): what is left of the
+    cap. For positive points the cap is a ceiling of the rule's total, for negative points a
+    floor (-30 stops repeated bounces at -30). A null max_points means no cap. -#}
+{% macro capped_points(points, max_points, points_before) -%}
+    {%- set left = max_points ~ " - " ~ points_before -%}
+    case when {{ max_points }} is null then {{ points }} when {{ points }} >= 0 then least({{ points }}, greatest({{ left }}, 0)) else greatest({{ points }}, least({{ left }}, 0)) end
+{%- endmacro %}
+
+{#- The engagement half-life in days from the var, or none when decay is off (null or 0). -#}
+{% macro scoring_half_life_days() -%}
+    {%- set half_life = var('engagement_half_life_days', none) -%}
+    {%- set text = half_life | string | trim | lower -%}
+    {%- if half_life is none or text in ['', 'none', 'null'] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not modules.re.fullmatch('[+]?([0-9]+[.]?[0-9]*|[.][0-9]+)(e[-+]?[0-9]+)?', text) -%}
+        {{ exceptions.raise_compiler_error(
+            "engagement_half_life_days must be null, 0 (no decay) or a positive number of days, got '"
+            ~ half_life ~ "'") }}
+    {%- endif -%}
+    {%- set days = text | float -%}
+    {{ return(days if days > 0 else none) }}
+{%- endmacro %}
+
+{#- The label of the first band whose minimum the value reaches; bands is a mapping
+    label -> minimum (a var such as lead_grade_bands), checked from the highest minimum down;
+    below every band: otherwise. -#}
+{% macro score_band(value_expr, bands, otherwise) -%}
+    case
+        {%- for label, minimum in bands.items() | sort(attribute='1', reverse=true) %}
+        when {{ value_expr }} >= {{ minimum }} then '{{ label }}'
+        {%- endfor %}
+        else '{{ otherwise }}'
+    end
+{%- endmacro %}
+
+{#- An 8-byte floating point type (dbt.type_float() is a 4-byte float on DuckDB and Spark). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'lead_funnel')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

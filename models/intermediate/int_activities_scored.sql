@@ -1,0 +1,70 @@
+-- one row per valid activity (its lead is a valid lead): the points it adds (undecayed, after
+-- the caps of every engagement rule it matches, summed), the rules it matched, whether it is
+-- a sales touch and whether it is dated before its lead was created (kept, but flagged)
+{%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
+{%- set is_sales_touch =
+    "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
+with
+
+activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
+leads as (select * from {{ ref('stg_leads') }}),
+rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
+
+activity_points as (
+    select
+        activity_id,
+        sum(points) as points
+    from rule_matches
+    group by activity_id
+),
+
+-- the rules an activity matches depend on its type only: listed once per type
+type_rules as (
+    select distinct
+        activity_type,
+        rule_id
+    from rule_matches
+),
+
+type_rule_lists as (
+    select
+        activity_type,
+        {{ listagg_ordered('rule_id') }} as matched_rule_ids
+    from type_rules
+    group by activity_type
+),
+
+final as (
+    select
+        -- ids
+        activities.activity_id,
+        activities.lead_id,
+        activities.owner_id,
+
+        -- strings
+        activities.activity_type,
+        activities.campaign,
+        activities.detail,
+
+        -- numerics
+        activities.duration_seconds,
+        coalesce(activity_points.points, 0) as points,
+        type_rule_lists.matched_rule_ids,
+
+        -- booleans
+        activity_points.activity_id is not null as has_scoring_rule,
+        {{ is_sales_touch }} as is_sales_touch,
+        activities.occurred_at < leads.created_at as is_before_lead_created,
+
+        -- timestamps
+        activities.occurred_at
+    from activities
+    inner join leads
+        on activities.lead_id = leads.lead_id
+    left join activity_points
+        on activities.activity_id = activity_points.activity_id
+    left join type_rule_lists
+        on activities.activity_type = type_rule_lists.activity_type
+)
+
+select * from final

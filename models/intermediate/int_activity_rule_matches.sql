@@ -1,0 +1,64 @@
+-- one row per valid activity x engagement scoring rule its activity_type matches, with the
+-- points it adds after the rule's cap: max_points caps the rule's total for one lead and is
+-- applied in time order (ties by activity_id) on undecayed points, so an activity gets what
+-- is left of the cap after the lead's earlier activities (0 once the cap is reached)
+with
+
+activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
+rules as (select * from {{ ref('int_scoring_rules_parsed') }} where category = 'engagement'),
+
+-- the rules are matched once per distinct activity type, then joined to the activities
+activity_types as (
+    select distinct activity_type
+    from activities
+),
+
+activity_type_rules as (
+    select
+        activity_types.activity_type,
+        rules.rule_id,
+        rules.points,
+        rules.max_points,
+        rules.is_disqualifying
+    from activity_types
+    inner join rules
+        on {{ scoring_rule_matches('activity_types.activity_type', 'rules') }}
+),
+
+matched as (
+    select
+        activities.activity_id,
+        activities.lead_id,
+        activities.activity_type,
+        activities.occurred_at,
+        activity_type_rules.rule_id,
+        activity_type_rules.points as rule_points,
+        activity_type_rules.max_points,
+        activity_type_rules.is_disqualifying,
+        coalesce(sum(activity_type_rules.points) over (
+            partition by activities.lead_id, activity_type_rules.rule_id
+            order by activities.occurred_at, activities.activity_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as rule_points_before
+    from activities
+    inner join activity_type_rules
+        on activities.activity_type = activity_type_rules.activity_type
+),
+
+final as (
+    select
+        {{ dbt.concat(["activity_id", "'|'", "rule_id"]) }} as activity_rule_id,
+        activity_id,
+        lead_id,
+        activity_type,
+        occurred_at,
+        rule_id,
+        rule_points,
+        max_points,
+        rule_points_before,
+        {{ capped_points('rule_points', 'max_points', 'rule_points_before') }} as points,
+        is_disqualifying
+    from matched
+)
+
+select * from final

@@ -1,0 +1,60 @@
+-- one row per scoring rule (seeds/scoring_rules.csv), read once for the rule engine: the
+-- operator and text to compare with (trimmed, lower-cased) and, for between, the numeric
+-- bounds of `low..high`
+{%- set low_text = 'substring(rule_value, 1, range_separator_at - 1)' %}
+{%- set high_text = 'substring(rule_value, range_separator_at + 2)' %}
+with
+
+rules as (select * from {{ ref('scoring_rules') }}),
+
+trimmed as (
+    select
+        trim(rule_id) as rule_id,
+        lower(trim(category)) as category,
+        lower(trim(field)) as field,
+        lower(trim(operator)) as match_operator,
+        trim(value) as rule_value,
+        cast(points as {{ type_double() }}) as points,
+        cast(max_points as {{ type_double() }}) as max_points,
+        coalesce(disqualifies, false) as is_disqualifying
+    from rules
+),
+
+separated as (
+    select
+        rule_id,
+        category,
+        field,
+        match_operator,
+        rule_value,
+        points,
+        max_points,
+        is_disqualifying,
+        -- where `..` splits a between rule's `low..high` (0: not found)
+        {{ dbt.position("'..'", 'rule_value') | trim }} as range_separator_at
+    from trimmed
+),
+
+final as (
+    select
+        rule_id,
+        category,
+        field,
+        match_operator,
+        rule_value,
+        lower(rule_value) as match_value,
+        case
+            when match_operator = 'between' and range_separator_at > 0
+                then {{ try_cast_number(clean_text(low_text), type_double()) }}
+        end as value_low,
+        case
+            when match_operator = 'between' and range_separator_at > 0
+                then {{ try_cast_number(clean_text(high_text), type_double()) }}
+        end as value_high,
+        points,
+        max_points,
+        is_disqualifying
+    from separated
+)
+
+select * from final

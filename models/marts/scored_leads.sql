@@ -1,0 +1,137 @@
+-- one row per valid lead: its profile, fit / engagement / negative scores at as_of, grade,
+-- priority tier, MQL eligibility and the first moment it became eligible, and its current
+-- stage. Scores and the threshold test come from int_lead_score_timeline (its as_of moment).
+-- The only model holding PII (names, email, phone); mask_pii hashes the email and
+-- drops names and phone.
+{%- set mask_pii = var('mask_pii', false) %}
+{%- set masked = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
+with
+
+leads as (select * from {{ ref('stg_leads') }}),
+profile_scores as (select * from {{ ref('int_leads_profile_scored') }}),
+timeline as (select * from {{ ref('int_lead_score_timeline') }}),
+profile_rule_matches as (select * from {{ ref('int_lead_profile_rule_matches') }} where is_disqualifying),
+activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }} where is_disqualifying),
+stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+as_of as (select * from {{ ref('stg_as_of') }}),
+
+disqualifying_rules as (
+    select
+        lead_id,
+        rule_id
+    from profile_rule_matches
+    union
+    select
+        lead_id,
+        rule_id
+    from activity_rule_matches
+),
+
+disqualifications as (
+    select
+        lead_id,
+        {{ listagg_ordered('rule_id') }} as disqualification_reasons
+    from disqualifying_rules
+    group by lead_id
+),
+
+scores_now as (
+    select
+        lead_id,
+        engagement_score_at as engagement_score,
+        lead_score_at as lead_score,
+        is_at_or_above_threshold
+    from timeline
+    where moment_type = 'as_of'
+),
+
+threshold_crossings as (
+    select
+        lead_id,
+        min(moment_at) as first_at_or_above_threshold_at
+    from timeline
+    where is_eligibility_candidate
+        and is_at_or_above_threshold
+    group by lead_id
+),
+
+scored as (
+    select
+        profile_scores.lead_id,
+        profile_scores.fit_score,
+        scores_now.engagement_score,
+        profile_scores.negative_score,
+        scores_now.lead_score,
+        scores_now.is_at_or_above_threshold,
+        profile_scores.is_profile_complete,
+        disqualifications.lead_id is not null as is_disqualified,
+        disqualifications.disqualification_reasons,
+        threshold_crossings.first_at_or_above_threshold_at
+    from profile_scores
+    inner join scores_now
+        on profile_scores.lead_id = scores_now.lead_id
+    left join disqualifications
+        on profile_scores.lead_id = disqualifications.lead_id
+    left join threshold_crossings
+        on profile_scores.lead_id = threshold_crossings.lead_id
+),
+
+final as (
+    select
+        -- ids
+        leads.lead_id,
+        leads.owner_id,
+
+        -- profile (PII)
+        {{ dbt.hash('leads.email') if mask_pii else 'leads.email' }} as email,
+        {{ masked if mask_pii else 'leads.first_name' }} as first_name,
+        {{ masked if mask_pii else 'leads.last_name' }} as last_name,
+        leads.job_title,
+        {{ masked if mask_pii else 'leads.phone' }} as phone,
+
+        -- firmographics
+        leads.company_name,
+        leads.company_size,
+        leads.industry,
+        leads.country,
+        leads.email_domain,
+
+        -- marketing attribution
+        leads.lead_source,
+        leads.acquisition_offer,
+
+        -- scores
+        scored.fit_score,
+        scored.engagement_score,
+        scored.negative_score,
+        scored.lead_score,
+        {{ score_band('scored.fit_score', var('lead_grade_bands'), 'D') }} as lead_grade,
+        {{ score_band('scored.lead_score', var('priority_tier_bands'), 'low') }} as priority_tier,
+
+        -- MQL eligibility
+        scored.is_profile_complete,
+        scored.is_disqualified,
+        scored.disqualification_reasons,
+        scored.is_at_or_above_threshold
+        and scored.is_profile_complete
+        and not scored.is_disqualified as is_mql_eligible,
+        case
+            when scored.is_profile_complete and not scored.is_disqualified
+                then scored.first_at_or_above_threshold_at
+        end as mql_eligible_at,
+
+        -- funnel
+        stages_reached.current_stage,
+
+        -- timestamps
+        leads.created_at,
+        as_of.as_of_at as scored_as_of
+    from leads
+    inner join scored
+        on leads.lead_id = scored.lead_id
+    left join stages_reached
+        on leads.lead_id = stages_reached.lead_id
+    cross join as_of
+)
+
+select * from final
