@@ -9,11 +9,14 @@
 {%- endmacro %}
 
 {% macro postgres__epoch_seconds(expr) -%}
-    extract(epoch from {{ expr }})
+    {#- extract() gives numeric; double precision like DuckDB and Spark, so durations compare
+        equal across engines (and in unit tests: numeric 240.0000000000000000 != 240). -#}
+    cast(extract(epoch from {{ expr }}) as double precision)
 {%- endmacro %}
 
 {% macro spark__epoch_seconds(expr) -%}
-    unix_timestamp({{ expr }})
+    {#- unix_timestamp() drops fractional seconds; DuckDB's epoch() keeps them. -#}
+    (cast(unix_micros(cast({{ expr }} as timestamp)) as double) / 1000000)
 {%- endmacro %}
 
 {#- Hours from start_at to end_at (fractional; negative when end is before start). -#}

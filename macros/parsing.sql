@@ -21,9 +21,48 @@
     cast(try_cast(trim({{ expr }}) as timestamptz) at time zone 'UTC' as timestamp)
 {%- endmacro %}
 
+{#- The ISO 8601 text DuckDB's timestamptz cast reads: date, optional time (T or space,
+    optional seconds and fraction) and optional offset (Z, UTC, +hh, +hhmm, +hh:mm). Engines
+    without a non-failing cast check this shape first, and the calendar below. -#}
+{% macro iso_timestamp_pattern() -%}
+    {{- return(
+        '^[0-9]{4}[-/](0?[1-9]|1[0-2])[-/](0?[1-9]|[12][0-9]|3[01])'
+        ~ '([ T](([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?|24:00(:00([.]0+)?)?)'
+        ~ '( ?(Z|UTC)|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?$'
+    ) -}}
+{%- endmacro %}
+
+{% macro postgres__parse_timestamp_utc(expr) -%}
+    {#- Postgres has no non-failing cast: only text of the ISO shape on a real calendar day is
+        cast (a CASE, so the checks run in order). Text with an offset goes through
+        timestamptz; naive text is read as UTC whatever the session's TimeZone. -#}
+    {%- set text = 'trim(' ~ expr ~ ')' -%}
+    {%- set ymd = "regexp_match(" ~ text ~ ", '^([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})')" -%}
+    case
+        when not {{ matches_pattern(text, iso_timestamp_pattern()) }} then null
+        when cast(({{ ymd }})[1] as integer) = 0 then null
+        when cast(({{ ymd }})[3] as integer) > 28
+            and extract(month from make_date(cast(({{ ymd }})[1] as integer), cast(({{ ymd }})[2] as integer), 1)
+                + (cast(({{ ymd }})[3] as integer) - 1)) != cast(({{ ymd }})[2] as integer) then null
+        when {{ matches_pattern(text, '[0-9]( ?(Z|UTC)|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+            and {{ matches_pattern(text, '[ T][0-9]{1,2}:') }}
+            then cast(cast({{ text }} as timestamp with time zone) at time zone 'UTC' as timestamp)
+        else cast({{ text }} as timestamp)
+    end
+{%- endmacro %}
+
 {% macro spark__parse_timestamp_utc(expr) -%}
-    {#- Spark's session time zone is set to UTC by the profile; to_timestamp honours offsets. -#}
-    try_to_timestamp(trim({{ expr }}))
+    {#- try_to_timestamp reads naive text in the session time zone, which the profile sets to
+        UTC, and honours offsets; the shape check keeps it to what DuckDB reads. -#}
+    {%- set text = "replace(regexp_replace(trim(" ~ expr ~ "), ' ?UTC$', 'Z'), '/', '-')" -%}
+    case
+        when not {{ matches_pattern('trim(' ~ expr ~ ')', iso_timestamp_pattern()) }} then null
+        -- 24:00 is the end of the day (as on DuckDB and Postgres)
+        when {{ matches_pattern(text, '[ T]24:') }}
+            then try_to_timestamp(regexp_replace({{ text }}, '[ T]24:00(:00([.]0+)?)?', ' 00:00:00'))
+                + interval 1 day
+        else try_to_timestamp({{ text }})
+    end
 {%- endmacro %}
 
 {#- True when the text matches a regular expression. -#}
@@ -40,7 +79,9 @@
 {%- endmacro %}
 
 {% macro spark__matches_pattern(expr, pattern) -%}
-    ({{ expr }} rlike '{{ pattern }}')
+    {#- Java regular expressions have no POSIX classes in brackets: [:space:] becomes \s
+        (backslash doubled inside a Spark string literal). -#}
+    ({{ expr }} rlike '{{ pattern | replace('[:space:]', '\\\\s') }}')
 {%- endmacro %}
 
 {#- One text holding a raw row's values, `column=value` joined by ' | ' (null shown as
@@ -70,4 +111,14 @@
         when {{ matches_pattern(expr, '^[[:space:]]*[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$') }}
             then cast(cast({{ expr }} as numeric) as {{ type }})
     end
+{%- endmacro %}
+
+{% macro spark__try_cast_number(expr, type) -%}
+    {#- Spark's try_cast refuses '1.5' as an integer where DuckDB rounds it (half away from
+        zero): integers go through a decimal and round. -#}
+    {%- if type | lower in ['bigint', 'int', 'integer', 'smallint', 'tinyint'] -%}
+        try_cast(round(try_cast({{ expr }} as decimal(38, 9)), 0) as {{ type }})
+    {%- else -%}
+        try_cast({{ expr }} as {{ type }})
+    {%- endif -%}
 {%- endmacro %}

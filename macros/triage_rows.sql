@@ -29,7 +29,7 @@ ranked as (
             partition by
                 {{ key_column }},
                 case when single_row_reason is null then 1 else 0 end
-            order by {{ timestamp_column }} desc, raw_values desc
+            order by {{ timestamp_column }} desc nulls last, raw_values desc
         ) as key_rank
     from checked
 ),

@@ -77,9 +77,10 @@ final as (
         entries.amount,
         entries.is_from_history,
         -- the entry's position in the lead's history; ties in time follow the funnel order
+        -- (nulls last spelled out: Spark sorts nulls first by default)
         row_number() over (
             partition by entries.lead_id
-            order by entries.entered_at, coalesce(stages.stage_order, 99), entries.change_id
+            order by entries.entered_at, coalesce(stages.stage_order, 99), entries.change_id nulls last
         ) as entry_sequence
     from entries
     inner join stages

@@ -1,0 +1,60 @@
+{#- Portable spellings of what DuckDB, Postgres and Spark write differently, for any model.
+    Each dispatches (DuckDB = default) so a model never tests target.type itself. See also
+    macros/durations.sql (epoch_seconds, hours_between, days_between) and macros/parsing.sql
+    (parse_timestamp_utc, try_cast_number, matches_pattern). -#}
+
+{#- Text values of a group joined by a delimiter, ordered by order_by (default: the values
+    themselves); null when the group has no non-null value. dbt.listagg drops the order on
+    Spark (collect_list keeps no order there), so two engines would list the same items in a
+    different order. -#}
+{% macro listagg_ordered(measure, delimiter="', '", order_by=none) -%}
+    {{ return(adapter.dispatch('listagg_ordered', 'lead_funnel')(measure, delimiter, order_by or measure)) }}
+{%- endmacro %}
+
+{% macro default__listagg_ordered(measure, delimiter, order_by) -%}
+    string_agg({{ measure }}, {{ delimiter }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__listagg_ordered(measure, delimiter, order_by) -%}
+    case when count({{ measure }}) > 0 then
+        array_join(
+            transform(
+                array_sort(collect_list(named_struct('sort_key', {{ order_by }}, 'item', {{ measure }}))),
+                entry -> entry.item
+            ),
+            {{ delimiter }}
+        )
+    end
+{%- endmacro %}
+
+{#- A number rounded to `digits` decimals, half away from zero, as a double. Postgres rounds
+    only numerics (round(double precision, int) does not exist). -#}
+{% macro round_to(expr, digits) -%}
+    {{ return(adapter.dispatch('round_to', 'lead_funnel')(expr, digits)) }}
+{%- endmacro %}
+
+{% macro default__round_to(expr, digits) -%}
+    round(cast({{ expr }} as double), {{ digits }})
+{%- endmacro %}
+
+{% macro postgres__round_to(expr, digits) -%}
+    cast(round(cast({{ expr }} as numeric), {{ digits }}) as double precision)
+{%- endmacro %}
+
+{#- ISO day of the week of a timestamp or date: 1 = Monday ... 7 = Sunday. -#}
+{% macro iso_day_of_week(expr) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'lead_funnel')(expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(expr) -%}
+    isodow({{ expr }})
+{%- endmacro %}
+
+{% macro postgres__iso_day_of_week(expr) -%}
+    cast(extract(isodow from {{ expr }}) as integer)
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(expr) -%}
+    {#- Spark's dayofweek: 1 = Sunday ... 7 = Saturday -#}
+    (((dayofweek({{ expr }}) + 5) % 7) + 1)
+{%- endmacro %}
