@@ -37,13 +37,13 @@ leads_flagged as (
 
 lead_fields as (
     {%- for field in profile_fields %}
-        select
-            lead_id,
-            '{{ field }}' as field,
-            {{ field }} as field_value
-        from leads_flagged
-        where {{ field }} is not null
-        {{ "union all" if not loop.last }}
+    select
+        lead_id,
+        '{{ field }}' as field,
+        {{ field }} as field_value
+    from leads_flagged
+    where {{ field }} is not null
+    {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
 
