@@ -17,11 +17,13 @@ TEST_DB := $(CURDIR)/build/test/lead_funnel.duckdb
 
 .PHONY: help setup run test test-dbt test-python lint docs clean lock
 
-# Postgres and Spark targets (make test-postgres, make test-spark, make test-engines).
--include make/engines.mk
+# Further targets live in make/*.mk (engines: make test-postgres, test-spark, test-engines; ...).
+# A file there adds a check to `make test` with `TEST_EXTRA += target`.
+TEST_EXTRA :=
+-include $(sort $(wildcard make/*.mk))
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +35,7 @@ setup: $(STAMP) ## create/update .venv from the pinned requirements
 run: setup ## build the demo warehouse end to end and print a funnel summary
 	$(PY) scripts/pipeline.py run
 
-test: setup lint test-dbt test-python ## every check: lint, dbt build (data + unit tests), pytest
+test: setup lint test-dbt test-python $(TEST_EXTRA) ## every check: lint, dbt build (data + unit tests), pytest
 
 test-dbt: setup ## dbt seed + build (models, data tests, unit tests) on the demo seeds
 	LEAD_FUNNEL_DB=$(TEST_DB) $(DBT) build --full-refresh --target-path build/test/target
