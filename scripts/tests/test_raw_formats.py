@@ -19,6 +19,9 @@ SELECTION = [
     "stages",
     "--exclude",
     "test_type:unit",
+    # only tests whose every parent is built (a test on a mart and stg_leads would fail)
+    "--indirect-selection",
+    "cautious",
 ]
 RECONCILIATION = (
     "select source_table, raw_rows, valid_rows, rejected_rows, duplicate_rows "
