@@ -1,9 +1,11 @@
 {#- The raw rows of one raw table (leads, activities, stage_changes), every column as text.
 
-    With the `raw_dir` var unset, they come from the demo seed `raw_<name>`. With it set,
-    they come from files in that directory: `<name>.csv`, `<name>.parquet`, or a folder
-    `<name>/` of such files (daily landings, read as one table). Columns missing from the
-    files are read as null, so a file without an optional column still loads. -#}
+    By default they come from the demo seed `raw_<name>`. With the `raw_schema` var set, they
+    come from the warehouse table `<raw_schema>.<name>` (the source `raw`, any engine). With
+    the `raw_dir` var set (DuckDB only), they come from files in that directory:
+    `<name>.csv`, `<name>.parquet`, or a folder `<name>/` of such files (daily landings, read
+    as one table). Columns missing from the files are read as null, so a file without an
+    optional column still loads. -#}
 {% macro raw_source(name, columns) -%}
     {{ return(adapter.dispatch('raw_source', 'lead_funnel')(name, columns)) }}
 {%- endmacro %}
@@ -12,14 +14,18 @@
     {%- if var('raw_dir', none) -%}
         {{ exceptions.raise_compiler_error(
             "The raw_dir var reads files and is supported on DuckDB only. On "
-            ~ target.type ~ ", load the raw tables into the warehouse and point the seeds/"
-            ~ "sources at them instead.") }}
+            ~ target.type ~ ", load the raw tables into the warehouse and set the raw_schema "
+            ~ "var to their schema instead (README: Other engines).") }}
     {%- endif -%}
     select
     {%- for column in columns %}
         cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
     {%- endfor %}
+    {%- if var('raw_schema', none) %}
+    from {{ source('raw', name) }}
+    {%- else %}
     from {{ ref('raw_' ~ name) }}
+    {%- endif %}
 {%- endmacro %}
 
 {% macro duckdb__raw_source(name, columns) -%}

@@ -84,3 +84,19 @@ def test_missing_optional_column_reads_as_null(
     assert query(db_path, "select count(*) from staging.stg_leads where phone is not null") == [
         (0,)
     ]
+
+
+def test_raw_tables_in_the_warehouse_load_like_files(
+    tmp_path: Path, csv_reconciliation: list[tuple]
+) -> None:
+    """The raw_schema var (how Postgres and Spark are fed) reads the source `raw` tables."""
+    db_path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute("create schema landing")
+        for name in ("leads", "activities", "stage_changes"):
+            connection.execute(
+                f"create table landing.{name} as "
+                f"select * from read_csv('{FIXTURE / name}.csv', all_varchar = true)"
+            )
+    run_dbt(SELECTION, db_path, {"raw_schema": "landing"})
+    assert query(db_path, RECONCILIATION) == csv_reconciliation
