@@ -35,7 +35,7 @@ setup: $(STAMP) ## create/update .venv from the pinned requirements
 run: setup ## build the demo warehouse end to end and print a funnel summary
 	$(PY) scripts/pipeline.py run
 
-test: setup lint test-dbt test-python $(TEST_EXTRA) ## every check: lint, dbt build (data + unit tests), pytest
+test: setup lint test-dbt test-python $(TEST_EXTRA) ## every check: lint, dbt build (data + unit tests), pytest, other engines
 
 test-dbt: setup ## dbt seed + build (models, data tests, unit tests) on the demo seeds
 	LEAD_FUNNEL_DB=$(TEST_DB) $(DBT) build --full-refresh --target-path build/test/target
