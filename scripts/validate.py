@@ -54,13 +54,17 @@ def validate(db_path: Path, names: list[str] | None = None) -> list[SuiteResult]
     """Run the suites against the DuckDB file (opened read-only) and return their results."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TQDM_DISABLE", "1")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import duckdb
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     if not db_path.exists():
         raise PipelineError(f"No warehouse at {db_path}: build it first (make run).")
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GE's modules log at INFO (temporary docs folders ...); the pipeline shows results instead
+    for name in [*logging.root.manager.loggerDict, "great_expectations"]:
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch_definition = (
