@@ -1,6 +1,7 @@
 """Build, validate and publish the Lead Funnel Warehouse.
 
     python scripts/pipeline.py run [--raw-dir DIR] [--db PATH] [--vars YAML] [--full-refresh]
+                                   [--mask-pii] [--report HTML]
 
 Steps: dbt build (seeds, models, data tests, unit tests) into the working build database,
 Great Expectations validation of the marts, then an atomic publish of a read-only copy to
@@ -46,11 +47,18 @@ EXIT_BUILD_FAILED = 1
 EXIT_VALIDATION_FAILED = 2
 EXIT_PUBLISH_FAILED = 3
 EXIT_USAGE = 64
+EXIT_REPORT_FAILED = 4
+
+# Demo raw data loaded as seeds: contacts as delivered, never in a masked publish.
+RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
 
 
-def dbt_vars(raw_dir: str | None, vars_text: str | None) -> dict[str, Any]:
-    """The vars passed to dbt: --vars, with --raw-dir as the raw_dir var."""
+def dbt_vars(raw_dir: str | None, vars_text: str | None, mask_pii: bool = False) -> dict[str, Any]:
+    """The vars passed to dbt: --vars, with --raw-dir as the raw_dir var and --mask-pii as
+    mask_pii: true."""
     merged = parse_vars(vars_text)
+    if mask_pii:
+        merged["mask_pii"] = True
     if raw_dir:
         directory = Path(raw_dir).expanduser().resolve()
         if not directory.is_dir():
@@ -113,8 +121,44 @@ def validate(build_db: Path) -> None:
     console.print(f"[green]✓[/] {evaluated} expectations in {len(results)} suites passed")
 
 
-def publish(build_db: Path, published: Path) -> None:
-    """Atomically replace the published file with a read-only, checkpointed copy."""
+def is_masking(variables: dict[str, Any]) -> bool:
+    """Whether the dbt vars ask for PII-safe publishing (var mask_pii)."""
+    return str(variables.get("mask_pii", False)).lower() in {"true", "1", "yes"}
+
+
+def copy_published_tables(build_db: Path, target: Path) -> None:
+    """Write a fresh database holding only the main schema's tables without the raw seeds.
+
+    Used with mask_pii: the staging and intermediate schemas and the raw_* seeds hold the
+    contacts as delivered, and a copied-then-dropped table could leave their bytes in the file,
+    so the published file is written table by table from the build instead of copied whole.
+    """
+    import duckdb
+
+    with duckdb.connect(str(target)) as connection:
+        connection.execute(f"attach '{build_db}' as build (read_only)")
+        tables = [
+            row[0]
+            for row in connection.execute(
+                """
+                select table_name from information_schema.tables
+                where table_catalog = 'build' and table_schema = 'main'
+                    and table_type = 'BASE TABLE' and table_name not in (?, ?, ?)
+                order by table_name
+                """,
+                list(RAW_SEEDS),
+            ).fetchall()
+        ]
+        for table in tables:
+            connection.execute(f'create table main."{table}" as select * from build.main."{table}"')
+        connection.execute("detach build")
+        connection.execute("checkpoint")
+
+
+def publish(build_db: Path, published: Path, mask_pii: bool = False) -> None:
+    """Atomically replace the published file with a read-only, checkpointed copy (with
+    mask_pii: only the main schema's models and configuration seeds, see
+    copy_published_tables)."""
     import duckdb
 
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +166,12 @@ def publish(build_db: Path, published: Path) -> None:
         connection.execute("checkpoint")
     staging_copy = published.with_name(f".{published.name}.{os.getpid()}.partial")
     try:
-        shutil.copyfile(build_db, staging_copy)
+        if staging_copy.exists():
+            staging_copy.unlink()
+        if mask_pii:
+            copy_published_tables(build_db, staging_copy)
+        else:
+            shutil.copyfile(build_db, staging_copy)
         with duckdb.connect(str(staging_copy), read_only=True) as connection:
             present = {
                 row[0]
@@ -168,9 +217,11 @@ def print_summary(published: Path) -> None:
             from mart_sla_mql_response
             """
         ).fetchone()
-        as_of = connection.execute("select as_of_at from staging.stg_as_of").fetchone()[0]
+        # scored_as_of is as_of (a masked publish has no staging schema holding stg_as_of)
+        as_of = connection.execute("select max(scored_as_of) from scored_leads").fetchone()[0]
 
-    table = Table(title=f"Funnel (all cohorts, as of {as_of:%Y-%m-%d %H:%M} UTC)")
+    as_of_text = f"{as_of:%Y-%m-%d %H:%M} UTC" if as_of else "n/a"
+    table = Table(title=f"Funnel (all cohorts, as of {as_of_text})")
     table.add_column("stage")
     table.add_column("leads reached", justify="right")
     table.add_column("from previous", justify="right")
@@ -206,7 +257,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         published = published_db_path(args.db)
         build_db = build_db_path(published)
-        variables = dbt_vars(args.raw_dir, args.vars)
+        variables = dbt_vars(args.raw_dir, args.vars, args.mask_pii)
     except PipelineError as error:
         console.print(f"[red]error:[/] {error}")
         return EXIT_USAGE
@@ -215,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
     steps = (
         (lambda: build(build_db, variables, args.full_refresh), EXIT_BUILD_FAILED),
         (lambda: validate(build_db), EXIT_VALIDATION_FAILED),
-        (lambda: publish(build_db, published), EXIT_PUBLISH_FAILED),
+        (lambda: publish(build_db, published, is_masking(variables)), EXIT_PUBLISH_FAILED),
     )
     for step, exit_code in steps:
         try:
@@ -228,10 +279,21 @@ def run(args: argparse.Namespace) -> int:
             )
             return exit_code
     print_summary(published)
+    masked = " with PII masked" if is_masking(variables) else ""
     console.print(
-        f"[green]Published[/] {published} (read-only) in {time.monotonic() - started:.1f} s. "
+        f"[green]Published[/] {published} (read-only{masked}) in "
+        f"{time.monotonic() - started:.1f} s. "
         "Open it with duckdb.connect(path, read_only=True) or point a BI tool at it."
     )
+    if args.report:
+        try:
+            from report import write_report
+
+            written = write_report(published, Path(args.report))
+        except (OSError, PipelineError) as error:
+            console.print(f"[red]error:[/] the report was not written: {error}")
+            return EXIT_REPORT_FAILED
+        console.print(f"[green]Report[/] {written}")
     return 0
 
 
@@ -268,6 +330,18 @@ def make_parser() -> argparse.ArgumentParser:
     )
     run_parser.add_argument(
         "--full-refresh", action="store_true", help="rebuild incremental models from scratch"
+    )
+    run_parser.add_argument(
+        "--mask-pii",
+        action="store_true",
+        help="publish for audiences that must not see contacts: hashed emails, no phone or "
+        "names in any table (dbt var mask_pii; the published file then holds only the main "
+        "schema's models and configuration seeds)",
+    )
+    run_parser.add_argument(
+        "--report",
+        metavar="HTML",
+        help="after publishing, write the funnel and SLA report (scripts/report.py) to HTML",
     )
     run_parser.set_defaults(handler=run)
     return parser

@@ -1,4 +1,5 @@
--- one row per bad optional value that was set to null in a kept row (the row itself is valid)
+-- one row per bad optional value that was set to null in a kept row (the row itself is valid);
+-- a malformed email's raw value is an md5 hash with var mask_pii
 with
 
 leads as (select * from {{ ref('stg_leads__triaged') }} where reject_reason is null),
@@ -38,7 +39,10 @@ final as (
         source_table,
         source_key,
         column_name,
-        raw_value,
+        case
+            when column_name = 'email' then {{ mask_contact('raw_value') }}
+            else raw_value
+        end as raw_value,
         issue
     from issues
 )

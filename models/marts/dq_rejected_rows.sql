@@ -1,5 +1,6 @@
 -- one row per rejected raw row (distinct rows; extra exact copies are counted in
--- dq_row_reconciliation.duplicate_rows), with the reason and the raw values
+-- dq_row_reconciliation.duplicate_rows), with the reason and the raw values (a lead row's
+-- email, names and phone masked with var mask_pii)
 with
 
 leads as (select * from {{ ref('stg_leads__triaged') }}),
@@ -47,7 +48,10 @@ final as (
         source_key,
         lead_id,
         reason,
-        raw_values
+        case
+            when source_table = 'leads' then {{ mask_lead_row_text('raw_values') }}
+            else raw_values
+        end as raw_values
     from rejected
 )
 

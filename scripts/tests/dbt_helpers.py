@@ -52,3 +52,15 @@ def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
     """Rows of a query against the built database (read-only)."""
     with duckdb.connect(str(db_path), read_only=True) as connection:
         return connection.execute(sql).fetchall()
+
+
+def pipeline(*args: str, project_dir: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+    """Run scripts/pipeline.py like a user would (a subprocess), capturing its output."""
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "COLUMNS": "120"}
+    return subprocess.run(
+        [sys.executable, str(project_dir / "scripts" / "pipeline.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from dbt_helpers import PROJECT_DIR, query
+from dbt_helpers import PROJECT_DIR, pipeline, query
 
 CONTRACT_MODELS = [
     "scored_leads",
@@ -27,29 +27,8 @@ CONTRACT_MODELS = [
 BAD_INPUT = Path(__file__).parent / "fixtures" / "bad_input"
 
 
-def pipeline(*args: str, project_dir: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "COLUMNS": "120"}
-    return subprocess.run(
-        [sys.executable, str(project_dir / "scripts" / "pipeline.py"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo warehouse, built and published once for the module."""
-    db_path = tmp_path_factory.mktemp("published") / "lead_funnel.duckdb"
-    completed = pipeline("run", "--db", str(db_path))
-    assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-3000:]
-    assert "Published" in completed.stdout
-    return db_path
 
 
 @pytest.fixture
@@ -63,7 +42,7 @@ def published_copy(published: Path, tmp_path: Path) -> Path:
 def test_help_reads_well() -> None:
     completed = pipeline("run", "--help")
     assert completed.returncode == 0
-    for flag in ("--raw-dir", "--db", "--vars", "--full-refresh"):
+    for flag in ("--raw-dir", "--db", "--vars", "--full-refresh", "--mask-pii", "--report"):
         assert flag in completed.stdout
 
 
