@@ -1,5 +1,8 @@
 -- one row per valid source activities row, flagged with whether its lead is a valid lead
 -- (rows for unknown leads are rejected as unknown_lead in dq_rejected_rows)
+-- a view: a filter (and a join) that is cheaper to recompute where it is read than to
+-- write every activity to disk once more
+{{ config(materialized='view') }}
 with
 
 activities as (select * from {{ ref('stg_activities') }}),

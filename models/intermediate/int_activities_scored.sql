@@ -4,11 +4,34 @@
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
 {%- set is_sales_touch =
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
+-- Incremental per lead (macros/incremental.sql): only leads whose inputs changed are rebuilt.
+{{ config(
+    materialized=lead_incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_leads('activity_input_fingerprint') }}",
+) }}
 with
 
-activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
+leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
+lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 leads as (select * from {{ ref('stg_leads') }}),
-rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
+lead_rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
+
+activities as (
+    select
+        lead_activities.*,
+        leads_to_build.lead_input_fingerprint
+    from lead_activities
+    {{ leads_to_build_join() }} leads_to_build
+        on lead_activities.lead_id = leads_to_build.lead_id
+),
+
+rule_matches as (
+    select lead_rule_matches.*
+    from lead_rule_matches
+    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
+        on lead_rule_matches.lead_id = leads_to_build.lead_id
+),
 
 activity_points as (
     select
@@ -57,7 +80,10 @@ final as (
         activities.occurred_at < leads.created_at as is_before_lead_created,
 
         -- timestamps
-        activities.occurred_at
+        activities.occurred_at,
+
+        -- incremental bookkeeping
+        activities.lead_input_fingerprint
     from activities
     inner join leads
         on activities.lead_id = leads.lead_id

@@ -1,11 +1,27 @@
 -- one row per valid activity x engagement scoring rule its activity_type matches, with the
 -- points it adds after the rule's cap: max_points caps the rule's total for one lead and is
 -- applied in time order (ties by activity_id) on undecayed points, so an activity gets what
--- is left of the cap after the lead's earlier activities (0 once the cap is reached)
+-- is left of the cap after the lead's earlier activities (0 once the cap is reached).
+-- Incremental per lead (macros/incremental.sql): only leads whose inputs changed are rebuilt.
+{{ config(
+    materialized=lead_incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_leads('activity_input_fingerprint') }}",
+) }}
 with
 
-activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
+leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
+lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 rules as (select * from {{ ref('int_scoring_rules_parsed') }} where category = 'engagement'),
+
+activities as (
+    select
+        lead_activities.*,
+        leads_to_build.lead_input_fingerprint
+    from lead_activities
+    {{ leads_to_build_join() }} leads_to_build
+        on lead_activities.lead_id = leads_to_build.lead_id
+),
 
 -- the rules are matched once per distinct activity type, then joined to the activities
 activity_types as (
@@ -31,6 +47,7 @@ matched as (
         activities.lead_id,
         activities.activity_type,
         activities.occurred_at,
+        activities.lead_input_fingerprint,
         activity_type_rules.rule_id,
         activity_type_rules.points as rule_points,
         activity_type_rules.max_points,
@@ -57,7 +74,8 @@ final as (
         max_points,
         rule_points_before,
         {{ capped_points('rule_points', 'max_points', 'rule_points_before') }} as points,
-        is_disqualifying
+        is_disqualifying,
+        lead_input_fingerprint
     from matched
 )
 

@@ -1,11 +1,34 @@
 -- one row per stage entry of a valid lead, in order: every valid stage change plus the
 -- implicit `lead` entry at created_at (added unless the lead's history already starts with
--- a `lead` entry or starts before the lead was created)
+-- a `lead` entry or starts before the lead was created). Incremental per lead
+-- (macros/incremental.sql): only leads whose inputs changed are rebuilt.
+{{ config(
+    materialized=lead_incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_leads('stage_input_fingerprint') }}",
+) }}
 with
 
-leads as (select * from {{ ref('stg_leads') }}),
-stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
+leads_to_build as ({{ leads_to_build('stage_input_fingerprint') }}),
+valid_leads as (select * from {{ ref('stg_leads') }}),
+lead_stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
 stages as (select * from {{ ref('stages') }}),
+
+leads as (
+    select
+        valid_leads.*,
+        leads_to_build.lead_input_fingerprint
+    from valid_leads
+    {{ leads_to_build_join() }} leads_to_build
+        on valid_leads.lead_id = leads_to_build.lead_id
+),
+
+stage_changes as (
+    select lead_stage_changes.*
+    from lead_stage_changes
+    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
+        on lead_stage_changes.lead_id = leads_to_build.lead_id
+),
 
 first_changes as (
     select
@@ -81,10 +104,13 @@ final as (
         row_number() over (
             partition by entries.lead_id
             order by entries.entered_at, coalesce(stages.stage_order, 99), entries.change_id nulls last
-        ) as entry_sequence
+        ) as entry_sequence,
+        leads.lead_input_fingerprint
     from entries
     inner join stages
         on entries.stage = stages.stage
+    inner join leads
+        on entries.lead_id = leads.lead_id
 )
 
 select * from final

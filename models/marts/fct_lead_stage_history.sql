@@ -1,11 +1,32 @@
 -- one row per stage entry of a valid lead (the implicit `lead` entry at creation included):
 -- when it was entered and left, what came next, how long it lasted, and whether it was a
 -- re-entry, a skip or a recycled entry. Backward moves and re-entries are kept as they are.
+-- Incremental per lead (macros/incremental.sql): only leads whose inputs changed are rebuilt;
+-- the post-hook measures every lead's open (current) entry up to this run's as_of.
+{{ config(
+    materialized=lead_incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_leads('stage_input_fingerprint') }}",
+    post_hook="{{ remeasure_open_stage_entries() }}",
+) }}
+-- depends_on: {{ ref('int_lead_input_fingerprints') }}
 with
 
-stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
+{%- if is_incremental() %}
+leads_to_build as ({{ leads_to_build('stage_input_fingerprint') }}),
+{%- endif %}
+lead_stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
 
 as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+
+stage_entries as (
+    select lead_stage_entries.*
+    from lead_stage_entries
+    {%- if is_incremental() %}
+    inner join leads_to_build
+        on lead_stage_entries.lead_id = leads_to_build.lead_id
+    {%- endif %}
+),
 
 sequenced as (
     select
@@ -56,8 +77,7 @@ final as (
         -- timestamps and duration
         sequenced.entered_at,
         sequenced.exited_at,
-        {{ hours_between('sequenced.entered_at', 'coalesce(sequenced.exited_at, as_of.as_of_at)') }}
-            as hours_in_stage,
+        {{ hours_in_stage('sequenced.entered_at', 'sequenced.exited_at', 'as_of.as_of_at') }} as hours_in_stage,
 
         -- flags
         sequenced.exited_at is null as is_current,
@@ -67,7 +87,10 @@ final as (
 
         -- details from the source
         sequenced.reason,
-        sequenced.amount
+        sequenced.amount,
+
+        -- incremental bookkeeping
+        sequenced.lead_input_fingerprint
     from sequenced
     cross join as_of
 )

@@ -1,5 +1,8 @@
 -- one row per valid activity of the source (typed, deduplicated); whether its lead exists
 -- is checked in int_activities_lead_checked
+-- a view: a filter (and a join) that is cheaper to recompute where it is read than to
+-- write every activity to disk once more
+{{ config(materialized='view') }}
 with
 
 triaged as (select * from {{ ref('stg_activities__triaged') }}),

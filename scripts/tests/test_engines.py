@@ -43,7 +43,7 @@ POSTGRES_MAX_IDENTIFIER = 63
 SHARED_MODELS = (
     ("staging", "stg_as_of"),
     ("staging", "stg_leads"),
-    ("staging", "stg_activities"),
+    # stg_activities is a view (nothing stored on Spark to read): fct_lead_activities covers it
     ("staging", "stg_stage_changes"),
     ("intermediate", "int_lead_stage_entries"),
     ("intermediate", "int_mql_entries"),

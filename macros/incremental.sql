@@ -1,0 +1,122 @@
+{#- Lead-partitioned incremental models (README: Incremental runs and scale).
+
+    The volume models (activities and stage history) are rebuilt per lead: a lead's rows
+    depend only on the lead's own inputs (its lead row, its valid activities or stage changes)
+    and on configuration, never on another lead. int_lead_input_fingerprints holds, per lead,
+    a fingerprint of those inputs, computed from staging on every run; every row of an
+    incremental model carries the fingerprint of the inputs it was built from
+    (lead_input_fingerprint). An incremental run then
+      1. deletes the rows of every lead whose stored fingerprint is no longer current (new,
+         late, re-delivered or re-triaged rows, a lead that arrived after its activities, a
+         configuration change), before the model runs (pre-hook, same transaction);
+      2. builds only the leads that have a current fingerprint but no rows in the model
+         (an anti-join on lead_id against the existing table), from all of their inputs,
+         and appends them.
+    So after any sequence of landings the table holds exactly what a full refresh builds.
+    Leads whose inputs did not change are untouched. -#}
+
+{#- The materialization of a lead-partitioned model: incremental where the engine can delete
+    rows (DuckDB, Postgres), a plain table where it cannot (Spark without Delta: a full
+    rebuild every run, always correct). -#}
+{% macro lead_incremental_materialization() -%}
+    {{ return(adapter.dispatch('lead_incremental_materialization', 'lead_funnel')()) }}
+{%- endmacro %}
+
+{% macro default__lead_incremental_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__lead_incremental_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{#- Pre-hook: delete the rows of leads whose inputs changed since they were built (their
+    fingerprint is no longer the current one, or the lead has no inputs any more). -#}
+{% macro delete_changed_leads(fingerprint_column) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where lead_id in (
+        select built.lead_id
+        from (select distinct lead_id, lead_input_fingerprint from {{ this }}) as built
+        left join {{ ref('int_lead_input_fingerprints') }} as current_inputs
+            on built.lead_id = current_inputs.lead_id
+                and built.lead_input_fingerprint = current_inputs.{{ fingerprint_column }}
+        where current_inputs.lead_id is null
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The leads a lead-partitioned model builds in this run, with their current fingerprint:
+    every lead with inputs on a full build; on an incremental run only those without rows in
+    the model (new leads, and the leads the pre-hook deleted). -#}
+{% macro leads_to_build(fingerprint_column) -%}
+    select
+        current_inputs.lead_id,
+        current_inputs.{{ fingerprint_column }} as lead_input_fingerprint
+    from {{ ref('int_lead_input_fingerprints') }} as current_inputs
+    {%- if is_incremental() %}
+    left join (select distinct lead_id from {{ this }}) as built
+        on current_inputs.lead_id = built.lead_id
+    where current_inputs.{{ fingerprint_column }} is not null
+        and built.lead_id is null
+    {%- else %}
+    where current_inputs.{{ fingerprint_column }} is not null
+    {%- endif %}
+{%- endmacro %}
+
+{#- How a lead-partitioned model joins its inputs to leads_to_build: an inner join keeps only
+    the leads to build on an incremental run; a full build keeps every input row (a left join,
+    so a unit test may give no fingerprints). -#}
+{% macro leads_to_build_join() -%}
+    {{ 'inner' if is_incremental() else 'left' }} join
+{%- endmacro %}
+
+{#- A 64-bit hash of some expressions (null-safe, order-sensitive), for fingerprints. -#}
+{% macro row_hash(expressions) -%}
+    {{ return(adapter.dispatch('row_hash', 'lead_funnel')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__row_hash(expressions) -%}
+    {%- set parts = [] -%}
+    {%- for expression in expressions -%}
+        {%- do parts.append("coalesce(cast(" ~ expression ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+    {%- endfor -%}
+    cast(cast(('x' || substr(md5({{ dbt.concat(parts) }}), 1, 15)) as bit(60)) as bigint)
+{%- endmacro %}
+
+{% macro duckdb__row_hash(expressions) -%}
+    hash({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__row_hash(expressions) -%}
+    xxhash64({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{#- An order-independent aggregate of row hashes (a set's fingerprint); null for no rows. -#}
+{% macro fingerprint_sum(hash_expression) -%}
+    {{ return(adapter.dispatch('fingerprint_sum', 'lead_funnel')(hash_expression)) }}
+{%- endmacro %}
+
+{% macro default__fingerprint_sum(hash_expression) -%}
+    sum(cast({{ hash_expression }} as decimal(38, 0)))
+{%- endmacro %}
+
+{% macro duckdb__fingerprint_sum(hash_expression) -%}
+    sum({{ hash_expression }})
+{%- endmacro %}
+
+{#- How long a stage entry lasted: to its exit, or to as_of while it is the current entry. -#}
+{% macro hours_in_stage(entered_at, exited_at, as_of_at) -%}
+    {{ hours_between(entered_at, 'coalesce(' ~ exited_at ~ ', ' ~ as_of_at ~ ')') }}
+{%- endmacro %}
+
+{#- Post-hook of fct_lead_stage_history: as_of moves with every landing, so every open
+    (current) entry, rebuilt or not, is measured again up to this run's as_of. -#}
+{% macro remeasure_open_stage_entries() -%}
+    {%- if is_incremental() -%}
+    update {{ this }}
+    set hours_in_stage = {{ hours_in_stage('entered_at', 'exited_at', '(select as_of_at from ' ~ ref('stg_as_of') ~ ')') }}
+    where is_current
+    {%- endif -%}
+{%- endmacro %}
