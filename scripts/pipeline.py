@@ -290,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
             from report import write_report
 
             written = write_report(published, Path(args.report))
-        except (OSError, PipelineError) as error:
+        except Exception as error:  # any failure: the publish stands, the report is named
             console.print(f"[red]error:[/] the report was not written: {error}")
             return EXIT_REPORT_FAILED
         console.print(f"[green]Report[/] {written}")

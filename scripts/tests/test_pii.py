@@ -78,11 +78,14 @@ def contact_hits(db_path: Path, tables: tuple[str, ...] = ()) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def masked(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo warehouse published with --mask-pii."""
+    """The demo warehouse published with --mask-pii (and --report: the report reads only
+    published marts, so it works on a masked file)."""
     db_path = tmp_path_factory.mktemp("masked") / "lead_funnel.duckdb"
-    completed = pipeline("run", "--db", str(db_path), "--mask-pii")
+    report = db_path.with_name("report.html")
+    completed = pipeline("run", "--db", str(db_path), "--mask-pii", "--report", str(report))
     assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-3000:]
     assert "PII masked" in completed.stdout
+    assert report.is_file() and 'data-chart="funnel"' in report.read_text()
     return db_path
 
 

@@ -1,0 +1,155 @@
+"""scripts/report.py: a self-contained HTML report whose charts Chromium draws.
+
+The report is rendered from the published demo warehouse (the session's `published`
+fixture) and opened in headless Chromium (Debian's `chromium`; installed with apt-get when
+missing and running as root, else the browser tests are skipped): the DOM Chromium built must
+hold every chart with drawn marks, and a screenshot is written to docs/report.png for the
+README.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import report
+from dbt_helpers import PROJECT_DIR
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT = PROJECT_DIR / "docs" / "report.png"
+CHARTS = ("funnel", "mql-monthly", "speed-to-lead", "breaches-by-owner", "calibration")
+
+
+def chromium() -> str:
+    """The Chromium binary, installing Debian's package when missing (root only)."""
+    found = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("chromium is not installed (apt-get install chromium, as root)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = subprocess.run(
+        ["apt-get", "install", "-y", "-q", "chromium"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if install.returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, env=env, check=False)
+        install = subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+    if install.returncode != 0 or not Path(CHROMIUM).exists():
+        pytest.skip(f"could not install chromium: {install.stderr[-500:]}")
+    return CHROMIUM
+
+
+def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def report_html(published: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "report.py"),
+            "--db",
+            str(published),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return out
+
+
+def test_help_reads_well() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "report.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0
+    assert "--db" in completed.stdout and "--out" in completed.stdout
+    assert "self-contained" in completed.stdout
+
+
+def test_report_is_self_contained(report_html: Path) -> None:
+    document = report_html.read_text()
+    # nothing is fetched at view time: no scripts, stylesheets, images or fonts from elsewhere
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", document)
+    assert "<script" not in document and "@import" not in document
+    for chart in CHARTS:
+        assert f'data-chart="{chart}"' in document
+
+
+def test_speed_buckets_include_the_sla_target() -> None:
+    edges = report.speed_edges(36)
+    assert 1.0 in edges and 36.0 in edges and edges[-1] == float("inf")
+    assert report.speed_histogram([0.1, 0.9, 1.0, 40, 500], edges)[0] == 1
+    assert sum(report.speed_histogram([0.1, 0.9, 1.0, 40, 500], edges)) == 5
+
+
+def test_chromium_draws_every_chart_and_writes_the_screenshot(
+    report_html: Path, tmp_path: Path
+) -> None:
+    binary = chromium()
+    dumped = run_chromium(binary, tmp_path / "profile-dom", "--dump-dom", report_html.as_uri())
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    dom = dumped.stdout
+    for chart in CHARTS:
+        match = re.search(rf'<svg[^>]*data-chart="{chart}".*?</svg>', dom, re.S)
+        assert match, f"chart {chart} missing from the rendered DOM"
+        marks = re.findall(r'class="mark[ "]', match.group(0))
+        assert len(marks) >= 3, f"chart {chart} has {len(marks)} drawn marks"
+    for line in ("1 hour", "SLA 24 h", "threshold"):
+        assert f'data-line="{line}' in dom, line
+    assert dom.count("<tr>") > 5  # the open breach list
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    shot = tmp_path / "report.png"
+    taken = run_chromium(
+        binary,
+        tmp_path / "profile-shot",
+        f"--screenshot={shot}",
+        "--window-size=1280,2400",
+        report_html.as_uri(),
+    )
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    shutil.copyfile(shot, SCREENSHOT)
