@@ -4,7 +4,7 @@
 
 {#- True when this build publishes for audiences that must not see contacts. -#}
 {% macro mask_pii_enabled() -%}
-    {{ return(var('mask_pii', false) in [true, 'true', 'True', 1, '1']) }}
+    {{ return((var('mask_pii', false) | string | lower) in ['true', '1']) }}
 {%- endmacro %}
 
 {#- A raw lead row's text (raw_row_text, `column=value | ...`) with the email, names and

@@ -123,7 +123,7 @@ def validate(build_db: Path) -> None:
 
 def is_masking(variables: dict[str, Any]) -> bool:
     """Whether the dbt vars ask for PII-safe publishing (var mask_pii)."""
-    return str(variables.get("mask_pii", False)).lower() in {"true", "1", "yes"}
+    return str(variables.get("mask_pii", False)).lower() in {"true", "1"}  # as mask_pii_enabled()
 
 
 def copy_published_tables(build_db: Path, target: Path) -> None:
@@ -136,7 +136,8 @@ def copy_published_tables(build_db: Path, target: Path) -> None:
     import duckdb
 
     with duckdb.connect(str(target)) as connection:
-        connection.execute(f"attach '{build_db}' as build (read_only)")
+        quoted = str(build_db).replace("'", "''")
+        connection.execute(f"attach '{quoted}' as build (read_only)")
         tables = [
             row[0]
             for row in connection.execute(

@@ -3,7 +3,7 @@
 -- stage. Scores and the threshold test come from int_lead_score_timeline (its as_of moment).
 -- The only model holding PII (names, email, phone); mask_pii hashes the email and
 -- drops names and phone.
-{%- set mask_pii = var('mask_pii', false) %}
+{%- set mask_pii = mask_pii_enabled() %}
 {%- set masked = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 with
 
