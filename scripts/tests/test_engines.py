@@ -52,6 +52,10 @@ SHARED_MODELS = (
 
 Row = tuple[Any, ...]
 
+# Incremental bookkeeping hashed with each engine's own hash function (macros/incremental.sql):
+# engine-specific by design, never read by a mart, so left out of the comparison.
+ENGINE_SPECIFIC_COLUMNS = {"lead_input_fingerprint"}
+
 
 MODELS = [("marts", name) for name in CONTRACT_MODELS] + list(SHARED_MODELS)
 
@@ -181,11 +185,12 @@ def test_engine_matches_duckdb(engine: str, layer: str, name: str) -> None:
         assert not reference.rows, f"{name} is empty on {engine}, not on DuckDB"
         return
     assert sorted(other.columns) == sorted(reference.columns), f"{name}: columns differ on {engine}"
-    expected = normalise_rows(reference.rows)
-    actual = normalise_rows(other.in_column_order(reference.columns))
+    compared = [column for column in reference.columns if column not in ENGINE_SPECIFIC_COLUMNS]
+    expected = normalise_rows(reference.in_column_order(compared))
+    actual = normalise_rows(other.in_column_order(compared))
     assert actual == expected, (
         f"{name} differs on {engine} ({sum(actual.values())} rows vs {sum(expected.values())} "
-        f"on DuckDB; columns {reference.columns})\n{describe_difference(expected, actual)}"
+        f"on DuckDB; columns {compared})\n{describe_difference(expected, actual)}"
     )
 
 
