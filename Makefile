@@ -48,8 +48,11 @@ lint: setup ## sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/ruff check scripts
 	$(VENV)/bin/ruff format --check scripts
 
-docs: setup ## build dbt's documentation site into target/
-	$(DBT) docs generate
+# The catalog (column types, row counts) is read from the demo warehouse's build database,
+# built first when missing; target/static_index.html opens without a server.
+docs: setup ## build dbt's documentation site into target/ (index.html, static_index.html)
+	@test -f $(LEAD_FUNNEL_DB:.duckdb=.build.duckdb) || $(PY) scripts/pipeline.py run
+	LEAD_FUNNEL_DB=$(LEAD_FUNNEL_DB:.duckdb=.build.duckdb) $(DBT) docs generate --static
 
 lock: ## re-resolve the transitive pins in constraints.txt from requirements*.txt
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
