@@ -1,0 +1,153 @@
+"""The MetricFlow semantic layer answers from the demo warehouse what the marts say.
+
+`make metrics` (the analyst's entry point) runs `mf query` against the session's build
+database: the MQL -> SQL rate by channel by month must equal the ratio recomputed from
+mart_funnel_cohort. In the shadow project it leaves behind, `mf validate-configs` (semantics
+and the warehouse) passes, and the SLA metrics (a ratio and a median) match
+mart_sla_mql_response.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dbt_helpers import PROJECT_DIR, query
+
+MF = Path(sys.executable).with_name("mf")
+
+
+def mf(project: Path, build_db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the MetricFlow CLI in the shadow project `make metrics` parsed."""
+    env = {
+        **os.environ,
+        "LEAD_FUNNEL_DB": str(build_db),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    return subprocess.run(
+        [str(MF), *args], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def number(text: str) -> float | None:
+    return float(text) if text not in ("", None) else None
+
+
+@pytest.fixture(scope="module")
+def metrics_run(published: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """`make metrics` on the session's build database, its answer written as CSV."""
+    build_db = published.with_name(f"{published.stem}.build.duckdb")
+    out = tmp_path_factory.mktemp("metrics")
+    answer = out / "mql_to_sql_rate.csv"
+    completed = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "metrics",
+            f"METRICS_DB={build_db}",
+            f"METRICS_OUT={out}",
+            f"MF_ARGS=--csv {answer}",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    return {"answer": answer, "project": out / "project", "build_db": build_db}
+
+
+def test_make_metrics_answers_mql_to_sql_rate_by_channel_by_month(
+    metrics_run: dict[str, Path], published: Path
+) -> None:
+    rows = read_csv(metrics_run["answer"])
+    assert rows, "mf query returned no rows"
+    assert set(rows[0]) == {
+        "metric_time__month",
+        "funnel_cohort__lead_source",
+        "mql_to_sql_rate",
+        "mqls",
+        "sqls",
+    }
+    expected = {
+        (str(month), source): (mqls, sqls, rate)
+        for month, source, mqls, sqls, rate in query(
+            published,
+            """
+            select cohort_month, lead_source, sum(mqls), sum(sqls),
+                sum(sqls) / nullif(sum(mqls), 0)
+            from mart_funnel_cohort group by cohort_month, lead_source
+            """,
+        )
+    }
+    answered = {}
+    for row in rows:
+        key = (row["metric_time__month"][:10], row["funnel_cohort__lead_source"])
+        answered[key] = (int(row["mqls"]), int(row["sqls"]), number(row["mql_to_sql_rate"]))
+    assert answered.keys() == expected.keys()
+    for key, (mqls, sqls, rate) in answered.items():
+        want_mqls, want_sqls, want_rate = expected[key]
+        assert (mqls, sqls) == (want_mqls, want_sqls), key
+        if want_rate is None:
+            assert rate is None, key
+        else:
+            assert rate is not None and math.isclose(rate, want_rate, abs_tol=1e-9), key
+
+
+def test_semantic_manifest_validates_against_the_warehouse(metrics_run: dict[str, Path]) -> None:
+    completed = mf(metrics_run["project"], metrics_run["build_db"], "validate-configs")
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output[-4000:]
+    assert "Successfully validated metrics against data warehouse" in output, output[-4000:]
+
+
+def test_sla_ratio_and_median_metrics_match_the_mart(
+    metrics_run: dict[str, Path], published: Path
+) -> None:
+    answer = metrics_run["project"].parent / "sla.csv"
+    completed = mf(
+        metrics_run["project"],
+        metrics_run["build_db"],
+        "query",
+        "--quiet",
+        "--metrics",
+        "pct_decided_within_sla,median_hours_to_decision,mql_entries,sla_breaches",
+        "--group-by",
+        "lead__lead_source",
+        "--csv",
+        str(answer),
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-4000:]
+    answered = {row["lead__lead_source"]: row for row in read_csv(answer)}
+    expected = query(
+        published,
+        """
+        select leads.lead_source,
+            count(*) filter (where clocks.decision_within_sla)
+                / count(clocks.decision_within_sla),
+            median(clocks.hours_to_decision),
+            count(*),
+            count(*) filter (where clocks.is_breached)
+        from mart_sla_mql_response as clocks
+        inner join scored_leads as leads on leads.lead_id = clocks.lead_id
+        group by leads.lead_source
+        """,
+    )
+    assert answered.keys() == {row[0] for row in expected}
+    for source, pct_within, median_hours, entries, breaches in expected:
+        row = answered[source]
+        assert math.isclose(float(row["pct_decided_within_sla"]), pct_within, abs_tol=1e-9)
+        assert math.isclose(float(row["median_hours_to_decision"]), median_hours, abs_tol=1e-6)
+        assert int(row["mql_entries"]) == entries
+        assert int(row["sla_breaches"]) == breaches
