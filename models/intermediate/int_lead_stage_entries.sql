@@ -1,6 +1,6 @@
 -- one row per stage entry of a valid lead, in order: every valid stage change plus the
--- implicit `lead` entry at created_at (added unless the lead's history already starts with
--- a `lead` entry or starts before the lead was created). Incremental per lead
+-- implicit `lead` entry at created_at (added unless the lead's history starts with a `lead`
+-- entry or starts before the lead was created). Incremental per lead
 -- (macros/incremental.sql): only leads whose inputs changed are rebuilt.
 {{ config(
     materialized=lead_incremental_materialization(),
@@ -30,23 +30,25 @@ stage_changes as (
         on lead_stage_changes.lead_id = leads_to_build.lead_id
 ),
 
-first_changes as (
+-- the instant a lead's history starts, and whether a `lead` entry is among its changes then
+history_starts as (
     select
         lead_id,
-        changed_at as first_changed_at,
-        stage as first_stage
-    from (
-        select
-            lead_id,
-            changed_at,
-            stage,
-            row_number() over (
-                partition by lead_id
-                order by changed_at, change_id
-            ) as change_rank
-        from stage_changes
-    ) as ranked_changes
-    where change_rank = 1
+        min(changed_at) as first_changed_at
+    from stage_changes
+    group by lead_id
+),
+
+first_changes as (
+    select
+        history_starts.lead_id,
+        history_starts.first_changed_at,
+        max(case when stage_changes.stage = 'lead' then 1 else 0 end) = 1 as starts_with_lead
+    from history_starts
+    inner join stage_changes
+        on history_starts.lead_id = stage_changes.lead_id
+            and history_starts.first_changed_at = stage_changes.changed_at
+    group by history_starts.lead_id, history_starts.first_changed_at
 ),
 
 implicit_lead_entries as (
@@ -63,7 +65,7 @@ implicit_lead_entries as (
     left join first_changes
         on leads.lead_id = first_changes.lead_id
     where first_changes.lead_id is null
-        or (first_changes.first_stage != 'lead' and first_changes.first_changed_at >= leads.created_at)
+        or (not first_changes.starts_with_lead and first_changes.first_changed_at >= leads.created_at)
 ),
 
 history_entries as (
@@ -85,32 +87,83 @@ entries as (
     select * from history_entries
 ),
 
-final as (
+staged_entries as (
     select
-        {{ dbt.concat(["entries.lead_id", "'|'", "coalesce(entries.change_id, 'created')"]) }} as stage_entry_id,
-        entries.lead_id,
-        entries.change_id,
-        entries.stage,
+        entries.*,
         stages.stage_order,
         stages.stage_group,
         stages.sla_decision,
-        entries.entered_at,
-        entries.owner_id,
-        entries.reason,
-        entries.amount,
-        entries.is_from_history,
-        -- the entry's position in the lead's history; ties in time follow the funnel order
-        -- (nulls last spelled out: Spark sorts nulls first by default)
-        row_number() over (
-            partition by entries.lead_id
-            order by entries.entered_at, coalesce(stages.stage_order, 99), entries.change_id nulls last
-        ) as entry_sequence,
         leads.lead_input_fingerprint
     from entries
     inner join stages
         on entries.stage = stages.stage
     inner join leads
         on entries.lead_id = leads.lead_id
+),
+
+-- Entries at the same instant: funnel stages in funnel order; an outcome (rejected,
+-- recycled, disqualified, lost) closes what came before it. It goes after the instant's
+-- funnel entries when they move the lead forward (MQL and rejected at once: MQL, then
+-- rejected; opportunity and lost: opportunity, then lost), and before them when one of them
+-- re-enters a stage the lead had already reached (recycled and MQL again at once: recycled,
+-- then MQL).
+instants as (
+    select
+        lead_id,
+        entered_at,
+        max(stage_order) as instant_max_stage_order,
+        min(stage_order) as instant_min_stage_order
+    from staged_entries
+    group by lead_id, entered_at
+),
+
+instants_after_history as (
+    select
+        lead_id,
+        entered_at,
+        instant_min_stage_order,
+        -- the highest funnel stage reached at earlier instants (0 before the first)
+        coalesce(max(instant_max_stage_order) over (
+            partition by lead_id
+            order by entered_at
+            rows between unbounded preceding and 1 preceding
+        ), 0) as prior_max_stage_order
+    from instants
+),
+
+final as (
+    select
+        {{ dbt.concat(["staged_entries.lead_id", "'|'", "coalesce(staged_entries.change_id, 'created')"]) }} as stage_entry_id,
+        staged_entries.lead_id,
+        staged_entries.change_id,
+        staged_entries.stage,
+        staged_entries.stage_order,
+        staged_entries.stage_group,
+        staged_entries.sla_decision,
+        staged_entries.entered_at,
+        staged_entries.owner_id,
+        staged_entries.reason,
+        staged_entries.amount,
+        staged_entries.is_from_history,
+        -- the entry's position in the lead's history (nulls last spelled out: Spark sorts
+        -- nulls first by default)
+        row_number() over (
+            partition by staged_entries.lead_id
+            order by
+                staged_entries.entered_at,
+                case
+                    when staged_entries.stage_group = 'funnel' then 1
+                    when instants_after_history.instant_min_stage_order <= instants_after_history.prior_max_stage_order then 0
+                    else 2
+                end,
+                coalesce(staged_entries.stage_order, 99),
+                staged_entries.change_id nulls last
+        ) as entry_sequence,
+        staged_entries.lead_input_fingerprint
+    from staged_entries
+    inner join instants_after_history
+        on staged_entries.lead_id = instants_after_history.lead_id
+            and staged_entries.entered_at = instants_after_history.entered_at
 )
 
 select * from final

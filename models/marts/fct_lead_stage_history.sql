@@ -58,6 +58,17 @@ sequenced as (
     from stage_entries
 ),
 
+-- recycled / rejected entries between the previous entry of the same stage and this one
+recycling_checked as (
+    select
+        sequenced.*,
+        sequenced.prior_recycling_entries - lag(sequenced.prior_recycling_entries) over (
+            partition by sequenced.lead_id, sequenced.stage
+            order by sequenced.entry_sequence
+        ) as recycling_entries_since_previous_entry
+    from sequenced
+),
+
 final as (
     select
         -- ids
@@ -82,7 +93,11 @@ final as (
         -- flags
         sequenced.exited_at is null as is_current,
         coalesce(sequenced.stage_order > sequenced.prior_max_stage_order + 1, false) as is_skip,
-        sequenced.stage_group = 'funnel' and sequenced.prior_recycling_entries > 0 as is_recycled,
+        -- a re-entry (entry_number > 1) that sales' recycling or rejection caused
+        coalesce(
+            sequenced.stage_group = 'funnel' and sequenced.recycling_entries_since_previous_entry > 0,
+            false
+        ) as is_recycled,
         sequenced.is_from_history,
 
         -- details from the source
@@ -91,7 +106,7 @@ final as (
 
         -- incremental bookkeeping
         sequenced.lead_input_fingerprint
-    from sequenced
+    from recycling_checked as sequenced
     cross join as_of
 )
 
