@@ -22,6 +22,7 @@ CONTRACT_MODELS = (
     "mart_funnel_cohort",
     "mart_funnel_period",
     "mart_stage_velocity",
+    "mart_stage_velocity_overall",
     "mart_mql_monthly",
     "mart_sla_mql_response",
     "mart_sla_compliance",

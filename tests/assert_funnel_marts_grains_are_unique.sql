@@ -9,6 +9,8 @@ period as (select * from {{ ref('mart_funnel_period') }}),
 
 velocity as (select * from {{ ref('mart_stage_velocity') }}),
 
+velocity_overall as (select * from {{ ref('mart_stage_velocity_overall') }}),
+
 channel as (select * from {{ ref('mart_channel_performance') }}),
 
 cohort_duplicates as (
@@ -29,6 +31,13 @@ velocity_duplicates as (
     select from_stage
     from velocity
     group by from_stage, to_stage, cohort_month
+    having count(*) > 1
+),
+
+velocity_overall_duplicates as (
+    select from_stage
+    from velocity_overall
+    group by from_stage, to_stage
     having count(*) > 1
 ),
 
@@ -54,6 +63,11 @@ final as (
         'mart_stage_velocity' as model_name,
         count(*) as duplicated_keys
     from velocity_duplicates
+    union all
+    select
+        'mart_stage_velocity_overall' as model_name,
+        count(*) as duplicated_keys
+    from velocity_overall_duplicates
     union all
     select
         'mart_channel_performance' as model_name,

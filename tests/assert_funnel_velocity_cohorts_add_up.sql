@@ -1,8 +1,11 @@
--- mart_stage_velocity: the cohort rows of each move add up to its all-cohorts row, and the
--- all-cohorts rows count every transition of the stage history (an entry with a next stage)
+-- mart_stage_velocity: the cohort rows of each move add up to its row in
+-- mart_stage_velocity_overall, and the overall rows count every transition of the stage
+-- history (an entry with a next stage)
 with
 
 velocity as (select * from {{ ref('mart_stage_velocity') }}),
+
+velocity_overall as (select * from {{ ref('mart_stage_velocity_overall') }}),
 
 stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
 
@@ -12,7 +15,6 @@ by_cohort as (
         to_stage,
         sum(transitions) as transitions
     from velocity
-    where not is_all_cohorts
     group by from_stage, to_stage
 ),
 
@@ -21,8 +23,7 @@ all_cohorts as (
         from_stage,
         to_stage,
         transitions
-    from velocity
-    where is_all_cohorts
+    from velocity_overall
 ),
 
 history as (

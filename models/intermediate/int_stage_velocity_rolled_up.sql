@@ -1,0 +1,100 @@
+-- one row per from_stage x to_stage x cohort_month (month the lead was created), plus one
+-- row per from_stage x to_stage over all cohorts (cohort_month null, is_all_cohorts true):
+-- transitions between consecutive stage entries of a lead and the days they took. The two
+-- velocity marts select their rows from here, so both use one definition.
+with
+
+stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
+
+stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+
+stages as (select * from {{ ref('stages') }}),
+
+transitions as (
+    select
+        stage_history.lead_id,
+        stage_history.stage as from_stage,
+        stage_history.next_stage as to_stage,
+        stages_reached.cohort_month,
+        {{ days_between('stage_history.entered_at', 'stage_history.exited_at') }} as days_to_next_stage
+    from stage_history
+    inner join stages_reached
+        on stage_history.lead_id = stages_reached.lead_id
+    where stage_history.next_stage is not null
+),
+
+by_cohort as (
+    select
+        from_stage,
+        to_stage,
+        cohort_month,
+        false as is_all_cohorts,
+        count(*) as transitions,
+        count(distinct lead_id) as leads,
+        -- rounded: a mean's last float digits depend on the order rows are summed in
+        {{ round_to('avg(days_to_next_stage)', 9) }} as avg_days,
+        {{ median('days_to_next_stage') }} as median_days,
+        {{ percentile_cont('days_to_next_stage', 0.9) }} as p90_days
+    from transitions
+    group by
+        from_stage,
+        to_stage,
+        cohort_month
+),
+
+all_cohorts as (
+    select
+        from_stage,
+        to_stage,
+        cast(null as date) as cohort_month,
+        true as is_all_cohorts,
+        count(*) as transitions,
+        count(distinct lead_id) as leads,
+        -- rounded: a mean's last float digits depend on the order rows are summed in
+        {{ round_to('avg(days_to_next_stage)', 9) }} as avg_days,
+        {{ median('days_to_next_stage') }} as median_days,
+        {{ percentile_cont('days_to_next_stage', 0.9) }} as p90_days
+    from transitions
+    group by
+        from_stage,
+        to_stage
+),
+
+velocity as (
+    select * from by_cohort
+    union all
+    select * from all_cohorts
+),
+
+final as (
+    select
+        -- grain
+        velocity.from_stage,
+        velocity.to_stage,
+        velocity.cohort_month,
+        velocity.is_all_cohorts,
+
+        -- the move
+        from_stages.stage_order as from_stage_order,
+        to_stages.stage_order as to_stage_order,
+        case
+            when from_stages.stage_group = 'outcome' or to_stages.stage_group = 'outcome' then 'outcome'
+            when to_stages.stage_order > from_stages.stage_order then 'forward'
+            when to_stages.stage_order < from_stages.stage_order then 'backward'
+            else 'repeat'
+        end as direction,
+
+        -- volume and time
+        velocity.transitions,
+        velocity.leads,
+        velocity.avg_days,
+        velocity.median_days,
+        velocity.p90_days
+    from velocity
+    inner join stages as from_stages
+        on velocity.from_stage = from_stages.stage
+    inner join stages as to_stages
+        on velocity.to_stage = to_stages.stage
+)
+
+select * from final
