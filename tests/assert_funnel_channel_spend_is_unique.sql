@@ -1,5 +1,6 @@
--- seeds/channel_spend.csv holds one spend per month and channel (a second row would be
--- summed silently by mart_channel_performance)
+-- seeds/channel_spend.csv holds one spend per month and channel (a second row is summed by
+-- mart_channel_performance: a warning, as the file may split spend on purpose)
+{{ config(severity='warn') }}
 select
     month,
     lead_source,

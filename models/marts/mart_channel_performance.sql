@@ -2,12 +2,15 @@
 -- first reaching MQL / SQL / opportunity / customer that month (by the month of their
 -- first_<stage>_at, attributed to the lead's own source), the channel's spend that month
 -- (seeds/channel_spend.csv) and the cost per lead and per stage reached. Months with spend
--- but no leads are included.
+-- but no leads are included within the reporting window (int_reporting_window: first data
+-- to as_of).
 with
 
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
 
 channel_spend as (select * from {{ ref('channel_spend') }}),
+
+reporting_window as (select * from {{ ref('int_reporting_window') }}),
 
 -- one row per lead and stage it reached, dated by the month it got there
 stage_arrivals as (
@@ -69,15 +72,27 @@ arrivals as (
         lead_source
 ),
 
+-- spend by month (a date within the month counts for the month) and channel (written as
+-- staging writes lead_source), within the reporting window
+spend_by_month as (
+    select
+        cast({{ dbt.date_trunc('month', 'month') }} as date) as spend_month,
+        coalesce(lower(trim(lead_source)), 'unknown') as lead_source,
+        spend
+    from channel_spend
+),
+
 spend as (
     select
-        cast(channel_spend.month as date) as spend_month,
-        channel_spend.lead_source,
-        sum(channel_spend.spend) as spend
-    from channel_spend
+        spend_by_month.spend_month,
+        spend_by_month.lead_source,
+        sum(spend_by_month.spend) as spend
+    from spend_by_month
+    cross join reporting_window
+    where spend_by_month.spend_month between reporting_window.first_month and reporting_window.last_month
     group by
-        cast(channel_spend.month as date),
-        channel_spend.lead_source
+        spend_by_month.spend_month,
+        spend_by_month.lead_source
 ),
 
 joined as (

@@ -1,6 +1,7 @@
 -- one row per month (calendar month of the MQL entry; every entry counts, so a lead
--- recycled and qualified again counts in each month it became an MQL), including months
--- up to as_of that have a target but no MQLs: MQLs against target, the sales decisions
+-- recycled and qualified again counts in each month it became an MQL), including months of
+-- the reporting window (int_reporting_window: first data to as_of) that have a target but
+-- no MQLs: MQLs against target, the sales decisions
 -- that followed and how fast they came (the SLA decision clocks of int_mql_sla_clocks), and
 -- MQL efficiency (the share of MQL entries whose lead reached SQL)
 with
@@ -13,7 +14,7 @@ stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
 
 mql_targets as (select * from {{ ref('mql_targets') }}),
 
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+reporting_window as (select * from {{ ref('int_reporting_window') }}),
 
 -- MQL efficiency: the lead reached SQL (entered sql or a later funnel stage, the
 -- "reached" rule) at or after this MQL entry
@@ -63,14 +64,18 @@ monthly as (
     group by mql_month
 ),
 
+-- the plan, by month (a date within the month counts for the month), within the reporting
+-- window: a plan for a month that has not started yet, or for months before the data, is
+-- not reported
 targets as (
     select
-        cast(mql_targets.month as date) as mql_month,
-        mql_targets.target_mqls
+        cast({{ dbt.date_trunc('month', 'mql_targets.month') }} as date) as mql_month,
+        sum(mql_targets.target_mqls) as target_mqls
     from mql_targets
-    cross join as_of
-    -- a plan for a month that has not started yet is not reported
-    where cast(mql_targets.month as date) <= as_of.as_of_at
+    cross join reporting_window
+    where cast({{ dbt.date_trunc('month', 'mql_targets.month') }} as date)
+        between reporting_window.first_month and reporting_window.last_month
+    group by cast({{ dbt.date_trunc('month', 'mql_targets.month') }} as date)
 ),
 
 months as (
