@@ -28,3 +28,21 @@
 {% macro days_between(start_at, end_at) -%}
     (({{ epoch_seconds(end_at) }} - {{ epoch_seconds(start_at) }}) / 86400.0)
 {%- endmacro %}
+
+{#- The UTC timestamp `seconds` after 1970-01-01 (fractional seconds kept to the
+    microsecond): the inverse of epoch_seconds. -#}
+{% macro timestamp_from_epoch_seconds(seconds) -%}
+    {{ return(adapter.dispatch('timestamp_from_epoch_seconds', 'lead_funnel')(seconds)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_from_epoch_seconds(seconds) -%}
+    make_timestamp(cast(round(({{ seconds }}) * 1000000) as bigint))
+{%- endmacro %}
+
+{% macro postgres__timestamp_from_epoch_seconds(seconds) -%}
+    (to_timestamp(round(cast({{ seconds }} as numeric), 6)) at time zone 'UTC')
+{%- endmacro %}
+
+{% macro spark__timestamp_from_epoch_seconds(seconds) -%}
+    timestamp_micros(cast(round(({{ seconds }}) * 1000000) as bigint))
+{%- endmacro %}

@@ -75,3 +75,77 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+{#- CTEs that add `decayed_sum` to every row of `source`: the sum of value_column over the
+    rows of the same partition at or before the row's time_column (same-time rows included),
+    each decayed by 0.5 ^ (days between the two / engagement_half_life_days); a plain
+    running sum without decay. The last CTE is called `name`.
+
+    One window pass, no per-day expansion: with an anchor t0 per partition,
+        sum(v * 0.5 ^ ((t - t_i) / h)) = 0.5 ^ ((t - t0) / h) * running sum(v * 2 ^ ((t_i - t0) / h)).
+    To keep 2 ^ x finite for any half-life, a partition's history is cut into blocks of 200
+    half-lives, each with its own anchor; at t the sum is this block's running sum plus the
+    previous block's total, both decayed to t. Older blocks have decayed by more than 2 ^ -200
+    and are left out (an error below 1e-60 of their values). -#}
+{% macro decayed_running_sum_ctes(name, source, partition_by, time_column, value_column) -%}
+    {%- set half_life = scoring_half_life_days() -%}
+    {%- set block = 200 -%}
+    {%- set partition = partition_by | join(', ') -%}
+    {%- if not half_life %}
+{{ name }} as (
+    select
+        {{ source }}.*,
+        sum({{ value_column }}) over (
+            partition by {{ partition }}
+            order by {{ time_column }}
+            range between unbounded preceding and current row
+        ) as decayed_sum
+    from {{ source }}
+)
+    {%- else %}
+{{ name }}__anchored as (
+    select
+        {{ source }}.*,
+        cast({{ days_between('min(' ~ time_column ~ ') over (partition by ' ~ partition ~ ')', time_column) }} as {{ type_double() }})
+        / {{ half_life }} as decay_half_lives
+    from {{ source }}
+),
+
+{{ name }}__blocked as (
+    select
+        {{ name }}__anchored.*,
+        floor(decay_half_lives / {{ block }}) as decay_block,
+        decay_half_lives - floor(decay_half_lives / {{ block }}) * {{ block }} as decay_half_lives_into_block
+    from {{ name }}__anchored
+),
+
+{{ name }}__block_totals as (
+    select
+        {{ partition }},
+        decay_block + 1 as decay_next_block,
+        sum({{ value_column }} * power(2.0, decay_half_lives_into_block)) as decay_block_total
+    from {{ name }}__blocked
+    group by {{ partition }}, decay_block
+),
+
+{{ name }} as (
+    select
+        blocked.*,
+        power(0.5, blocked.decay_half_lives_into_block) * sum(
+            blocked.{{ value_column }} * power(2.0, blocked.decay_half_lives_into_block)
+        ) over (
+            partition by {% for column in partition_by %}blocked.{{ column }}, {% endfor %}blocked.decay_block
+            order by blocked.{{ time_column }}
+            range between unbounded preceding and current row
+        )
+        + coalesce(
+            power(0.5, blocked.decay_half_lives_into_block + {{ block }}) * previous_block.decay_block_total,
+            0
+        ) as decayed_sum
+    from {{ name }}__blocked as blocked
+    left join {{ name }}__block_totals as previous_block
+        on {% for column in partition_by %}blocked.{{ column }} = previous_block.{{ column }}
+            and {% endfor %}blocked.decay_block = previous_block.decay_next_block
+)
+    {%- endif %}
+{%- endmacro %}

@@ -24,9 +24,9 @@ leads_flagged as (
         leads.email_domain,
         leads.lead_source,
         leads.acquisition_offer,
-        -- null without a valid email: neither free nor business mail is known
+        -- true when the email's domain is a free-mail domain, false otherwise (also without
+        -- a valid email: SPEC section 5)
         case
-            when leads.email_domain is null then null
             when free_domains.email_domain is not null then 'true'
             else 'false'
         end as is_free_email

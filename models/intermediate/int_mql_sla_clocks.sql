@@ -48,7 +48,7 @@ first_touches as (
 
 first_touch_policy as (
     select
-        cast(target_hours as {{ dbt.type_float() }}) as target_hours,
+        cast(target_hours as {{ type_double() }}) as target_hours,
         business_hours as is_business_hours
     from sla_policies
     where start_stage = 'mql' and clock_end = 'first_touch'
@@ -56,7 +56,7 @@ first_touch_policy as (
 
 decision_policy as (
     select
-        cast(target_hours as {{ dbt.type_float() }}) as target_hours,
+        cast(target_hours as {{ type_double() }}) as target_hours,
         business_hours as is_business_hours
     from sla_policies
     where start_stage = 'mql' and clock_end = 'decision'

@@ -15,7 +15,12 @@ trimmed as (
         lower(trim(operator)) as match_operator,
         trim(value) as rule_value,
         cast(points as {{ type_double() }}) as points,
-        cast(max_points as {{ type_double() }}) as max_points,
+        -- the cap is a size: a ceiling for positive points, a floor for negative ones
+        -- (-10 points with max_points 30 or -30: at most -30 for the lead)
+        case
+            when points < 0 then -abs(cast(max_points as {{ type_double() }}))
+            else abs(cast(max_points as {{ type_double() }}))
+        end as max_points,
         coalesce(disqualifies, false) as is_disqualifying
     from rules
 ),

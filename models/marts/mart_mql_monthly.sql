@@ -70,7 +70,7 @@ monthly as (
 targets as (
     select
         cast({{ dbt.date_trunc('month', 'mql_targets.month') }} as date) as mql_month,
-        sum(mql_targets.target_mqls) as target_mqls
+        cast(sum(mql_targets.target_mqls) as {{ dbt.type_bigint() }}) as target_mqls
     from mql_targets
     cross join reporting_window
     where cast({{ dbt.date_trunc('month', 'mql_targets.month') }} as date)

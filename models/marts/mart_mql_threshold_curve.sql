@@ -6,6 +6,7 @@
 {%- set step = var('mql_threshold_curve_step', 5) %}
 {%- set max_steps = 1000 %}
 {%- set threshold = var('mql_threshold', 100) %}
+{%- set score_epsilon = '1e-10' %}
 with
 
 horizon_scores as (select * from {{ ref('int_leads_scored_at_horizon') }}),
@@ -14,17 +15,21 @@ steps as ({{ dbt.generate_series(max_steps + 1) }}),
 totals as (
     select
         count(*) as leads,
-        sum(case when reached_sql then 1 else 0 end) as sql_leads,
+        count(case when reached_sql then 1 end) as sql_leads,
         min(lead_score_at_horizon) as min_score,
         max(lead_score_at_horizon) as max_score
     from horizon_scores
 ),
 
+-- the grid: thresholds index * grid_step for whole-number indexes (a step like 0.1 is not
+-- exact in floating point, so scores and thresholds meet on their index, not their value;
+-- scores are rounded to 1e-9, so adding a tenth of that before dividing puts 0.3 at index
+-- 3 of step 0.1, not at 2.9999999999999996)
 grid_spec as (
     select
         grid_step,
-        floor(min_score / grid_step) * grid_step as grid_start,
-        floor(max_score / grid_step) * grid_step as grid_end
+        floor((min_score + {{ score_epsilon }}) / grid_step) as first_index,
+        floor((max_score + {{ score_epsilon }}) / grid_step) as last_index
     from (
         select
             min_score,
@@ -36,48 +41,48 @@ grid_spec as (
 ),
 
 grid as (
-    select grid_spec.grid_start + (steps.generated_number - 1) * grid_spec.grid_step as threshold
+    select
+        grid_spec.first_index + steps.generated_number - 1 as grid_index,
+        {{ round_to('(grid_spec.first_index + steps.generated_number - 1) * grid_spec.grid_step', 9) }} as threshold
     from grid_spec
     cross join steps
-    where grid_spec.grid_start + (steps.generated_number - 1) * grid_spec.grid_step <= grid_spec.grid_end
+    where grid_spec.first_index + steps.generated_number - 1 <= grid_spec.last_index
 ),
 
--- leads per grid step (a lead is at or above a grid threshold iff its step is), counted
+-- leads per grid step (a lead is at or above a grid threshold iff its index is), counted
 -- downwards from the top
 step_counts as (
     select
-        floor(horizon_scores.lead_score_at_horizon / grid_spec.grid_step) * grid_spec.grid_step as threshold,
+        floor((horizon_scores.lead_score_at_horizon + {{ score_epsilon }}) / grid_spec.grid_step) as grid_index,
         count(*) as leads,
-        sum(case when horizon_scores.reached_sql then 1 else 0 end) as sql_leads
+        count(case when horizon_scores.reached_sql then 1 end) as sql_leads
     from horizon_scores
     cross join grid_spec
-    group by floor(horizon_scores.lead_score_at_horizon / grid_spec.grid_step) * grid_spec.grid_step
+    group by floor((horizon_scores.lead_score_at_horizon + {{ score_epsilon }}) / grid_spec.grid_step)
 ),
 
 grid_counts as (
     select
         grid.threshold,
-        sum(coalesce(step_counts.leads, 0)) over (
-            order by grid.threshold desc
+        cast(sum(coalesce(step_counts.leads, 0)) over (
+            order by grid.grid_index desc
             rows between unbounded preceding and current row
-        ) as leads_at_or_above,
-        sum(coalesce(step_counts.sql_leads, 0)) over (
-            order by grid.threshold desc
+        ) as {{ dbt.type_bigint() }}) as leads_at_or_above,
+        cast(sum(coalesce(step_counts.sql_leads, 0)) over (
+            order by grid.grid_index desc
             rows between unbounded preceding and current row
-        ) as sql_leads_at_or_above
+        ) as {{ dbt.type_bigint() }}) as sql_leads_at_or_above
     from grid
     left join step_counts
-        on grid.threshold = step_counts.threshold
+        on grid.grid_index = step_counts.grid_index
 ),
 
 -- the current threshold, counted exactly (it need not lie on the grid)
 current_threshold as (
     select
         cast({{ threshold }} as {{ type_double() }}) as threshold,
-        sum(case when lead_score_at_horizon >= {{ threshold }} then 1 else 0 end) as leads_at_or_above,
-        sum(
-            case when lead_score_at_horizon >= {{ threshold }} and reached_sql then 1 else 0 end
-        ) as sql_leads_at_or_above
+        count(case when lead_score_at_horizon >= {{ threshold }} then 1 end) as leads_at_or_above,
+        count(case when lead_score_at_horizon >= {{ threshold }} and reached_sql then 1 end) as sql_leads_at_or_above
     from horizon_scores
 ),
 

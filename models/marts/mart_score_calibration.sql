@@ -19,7 +19,7 @@ bands as (
     select
         band_min,
         count(*) as leads,
-        sum(case when reached_sql then 1 else 0 end) as reached_sql,
+        count(case when reached_sql then 1 end) as reached_sql,
         avg(lead_score_at_horizon) as avg_lead_score_at_horizon
     from banded
     group by band_min
