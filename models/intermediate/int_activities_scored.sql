@@ -1,6 +1,7 @@
 -- one row per valid activity (its lead is a valid lead): the points it adds (undecayed, after
--- the caps of every engagement rule it matches, summed), the rules it matched, whether it is
--- a sales touch and whether it is dated before its lead was created (kept, but flagged)
+-- the caps of every engagement rule it matches, summed; and before the caps), the rules it
+-- matched, whether it is a sales touch and whether it is dated before its lead was created
+-- (kept, but flagged)
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
 {%- set is_sales_touch =
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
@@ -8,6 +9,7 @@
 {{ config(
     materialized=lead_incremental_materialization(),
     incremental_strategy='append',
+    on_schema_change='append_new_columns',
     pre_hook="{{ delete_changed_leads('activity_input_fingerprint') }}",
 ) }}
 with
@@ -36,7 +38,8 @@ rule_matches as (
 activity_points as (
     select
         activity_id,
-        sum(points) as points
+        sum(points) as points,
+        sum(rule_points) as uncapped_points
     from rule_matches
     group by activity_id
 ),
@@ -72,6 +75,7 @@ final as (
         -- numerics
         activities.duration_seconds,
         coalesce(activity_points.points, 0) as points,
+        coalesce(activity_points.uncapped_points, 0) as uncapped_points,
         type_rule_lists.matched_rule_ids,
 
         -- booleans

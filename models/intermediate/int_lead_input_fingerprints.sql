@@ -6,6 +6,10 @@
 -- (int_lead_stage_entries, fct_lead_stage_history). Null where the model has nothing to
 -- build for the lead (an unknown lead, a lead without activities).
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
+{#- The version of the lead-partitioned models' own logic: bump it when the SQL of one of
+    them changes what it computes, so an incremental run rebuilds every lead (as a full
+    refresh would) instead of mixing rows built by the old and the new logic. -#}
+{%- set model_logic_version = '2026-11-27' %}
 with
 
 leads as (select * from {{ ref('stg_leads') }}),
@@ -49,14 +53,17 @@ activity_config as (
                                       'value_low', 'value_high', 'points', 'max_points',
                                       'is_disqualifying'])),
             "'" ~ sales_touch_types | join('|') ~ "'",
+            "'" ~ model_logic_version ~ "'",
         ]) }} as config_fingerprint
     from scoring_rules
 ),
 
 stage_config as (
     select
-        {{ fingerprint_sum(row_hash(['stage', 'stage_order', 'stage_group', 'sla_decision'])) }}
-            as config_fingerprint
+        {{ row_hash([
+            fingerprint_sum(row_hash(['stage', 'stage_order', 'stage_group', 'sla_decision'])),
+            "'" ~ model_logic_version ~ "'",
+        ]) }} as config_fingerprint
     from stages
 ),
 

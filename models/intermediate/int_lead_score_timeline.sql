@@ -25,15 +25,6 @@ activities as (select * from {{ ref('int_activities_scored') }}),
 rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
 as_of as (select * from {{ ref('stg_as_of') }}),
 
--- the points each activity adds before caps (caps apply to the decayed sums below)
-activity_points as (
-    select
-        activity_id,
-        sum(rule_points) as uncapped_points
-    from rule_matches
-    group by activity_id
-),
-
 -- capped rules: per lead, rule and instant, the points the rule's activities add, kept only
 -- where the rule's total for the lead passes its cap (otherwise its decayed sum never can)
 capped_rule_instants as (
@@ -119,16 +110,15 @@ excess_spans as (
 ),
 
 moments as (
+    -- each activity with the points it adds before caps (caps apply to the decayed sums)
     select
-        activities.lead_id,
+        lead_id,
         'activity' as moment_type,
-        activities.activity_id as moment_key,
-        activities.activity_id,
-        activities.occurred_at as moment_at,
-        coalesce(activity_points.uncapped_points, 0) as points
+        activity_id as moment_key,
+        activity_id,
+        occurred_at as moment_at,
+        uncapped_points as points
     from activities
-    left join activity_points
-        on activities.activity_id = activity_points.activity_id
 
     union all
 

@@ -6,6 +6,7 @@
 {{ config(
     materialized=lead_incremental_materialization(),
     incremental_strategy='append',
+    on_schema_change='append_new_columns',
     pre_hook="{{ delete_changed_leads('stage_input_fingerprint') }}",
     post_hook="{{ remeasure_open_stage_entries() }}",
 ) }}
