@@ -65,30 +65,33 @@ RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
 
 def dbt_vars(raw_dir: str | None, vars_text: str | None, mask_pii: bool = False) -> dict[str, Any]:
     """The vars passed to dbt: --vars, with --raw-dir as the raw_dir var and --mask-pii as
-    mask_pii: true."""
+    mask_pii: true. as_of and the raw directory (--raw-dir, else a raw_dir var) are checked
+    here, so a mistake is a usage error with a clear message instead of a failed dbt node."""
     merged = parse_vars(vars_text)
     if merged.get("as_of") not in (None, ""):
         parse_as_of(merged["as_of"])  # fails here, not as a cryptic dbt test
     if mask_pii:
         merged["mask_pii"] = True
+    option = "--raw-dir" if raw_dir else "the raw_dir var"
+    raw_dir = raw_dir or merged.get("raw_dir")
     if raw_dir:
-        directory = Path(raw_dir).expanduser().resolve()
+        directory = Path(str(raw_dir)).expanduser().resolve()
         if not directory.is_dir():
             raise PipelineError(
-                f"--raw-dir {raw_dir} is not a directory. Point it at a folder holding "
+                f"{option} {raw_dir} is not a directory. Point it at a folder holding "
                 "leads, activities and stage_changes (.csv, .parquet or folders of them)."
             )
         missing = missing_raw_tables(directory)
         if missing:
-            raise PipelineError(_missing_tables_message(directory, missing))
+            raise PipelineError(_missing_tables_message(option, directory, missing))
         merged["raw_dir"] = str(directory)
     return merged
 
 
-def _missing_tables_message(directory: Path, missing: list[str]) -> str:
-    """Which raw tables --raw-dir lacks, what dbt reads instead, and look-alikes found."""
+def _missing_tables_message(option: str, directory: Path, missing: list[str]) -> str:
+    """Which raw tables the raw directory lacks, what dbt reads, and look-alikes found."""
     lines = [
-        f"--raw-dir {directory} has no {' and no '.join(missing)}: each of "
+        f"{option} {directory} has no {' and no '.join(missing)}: each of "
         f"{', '.join(RAW_TABLES)} must be there as NAME.csv, NAME.parquet or a folder NAME/ "
         "of .csv/.parquet files."
     ]

@@ -185,6 +185,47 @@ def test_failure_without_a_previous_publish_says_so(
     assert "is unchanged" not in output
 
 
+@pytest.mark.parametrize("fresh", [True, False], ids=["built this run", "left from before"])
+def test_build_failure_explains_rejects_only_from_this_build(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fresh: bool,
+) -> None:
+    pipeline_script = importlib.import_module("pipeline")
+    db = tmp_path / "lead_funnel.duckdb"
+    with duckdb.connect(str(db.with_name("lead_funnel.build.duckdb"))) as connection:
+        connection.execute(
+            """
+            create table dq_rejected_rows as
+            select * from (values
+                ('leads', 'L1', 'unparseable_timestamp', 'lead_id=L1 | created_at=26-03-2018'),
+                ('leads', 'L2', 'unparseable_timestamp', 'lead_id=L2 | created_at=27-03-2018'),
+                ('leads', 'L3', 'missing_timestamp', 'lead_id=L3 | created_at=<null>'),
+                ('leads', 'L4', 'future_timestamp', 'lead_id=L4 | created_at=2099-01-01'),
+                ('activities', 'A1', 'unknown_lead', 'activity_id=A1 | lead_id=LX')
+            ) as rejected (source_table, source_key, reason, raw_values)
+            """
+        )
+    succeeded = ["model.lead_funnel.dq_rejected_rows"] if fresh else []
+
+    def failing_build(*_: object, **__: object) -> None:
+        raise pipeline_script.BuildFailed("dbt build failed:\n  test.x: Got 1 result", succeeded)
+
+    monkeypatch.setattr(pipeline_script, "build", failing_build)
+    assert pipeline_script.main(["run", "--db", str(db)]) == 1
+    output = " ".join(capsys.readouterr().out.split())
+    hint = (
+        "leads: 2 rows rejected as unparseable_timestamp, e.g. created_at=26-03-2018; "
+        "timestamps must be ISO 8601"
+    )
+    assert (hint in output) is fresh, output
+    if fresh:
+        assert "activities: 1 row rejected as unknown_lead, e.g. lead_id=LX" in output
+        assert "future_timestamp" in output  # the top two reasons per table, ties by name
+        assert "missing_timestamp" not in output
+
+
 def test_suites_give_every_expectation_a_known_severity() -> None:
     from validate import load_suites, severity_of
 
