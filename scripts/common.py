@@ -221,7 +221,8 @@ def release_duckdb() -> None:
 
 
 def count_build_nodes(db_path: Path, extra_args: list[str]) -> int:
-    """How many seeds, models, tests and unit tests `dbt build` will run (for progress)."""
+    """How many seeds, models, tests, unit tests and exposures `dbt build` will run (for
+    progress; dbt 1.11's build reports a result for each exposure too)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LEAD_FUNNEL_DB"] = str(db_path)
@@ -241,7 +242,10 @@ def count_build_nodes(db_path: Path, extra_args: list[str]) -> int:
         return 0
     kinds = {"seed", "model", "test", "unit_test"}
     nodes = [node for node in manifest.nodes.values() if str(node.resource_type) in kinds]
-    return len(nodes) + len(getattr(manifest, "unit_tests", {}) or {})
+    extra = len(getattr(manifest, "unit_tests", {}) or {}) + len(
+        getattr(manifest, "exposures", {}) or {}
+    )
+    return len(nodes) + extra
 
 
 def _defensive(callback: Callable[[Any], None]) -> Callable[[Any], None]:
