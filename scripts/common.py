@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +55,16 @@ def parse_vars(text: str | None) -> dict[str, Any]:
     """dbt vars from a YAML mapping given inline (`{as_of: '2025-06-30'}`) or as a file path."""
     if not text:
         return {}
-    source = Path(text)
-    raw = source.read_text() if source.is_file() else text
+    source = Path(text).expanduser()
+    if source.is_file():
+        raw = source.read_text()
+    elif _looks_like_path(text):
+        raise PipelineError(
+            f"--vars file not found: {source}. Pass a YAML file that exists, or the vars "
+            "inline, e.g. \"{as_of: '2025-06-30'}\"."
+        )
+    else:
+        raw = text
     try:
         loaded = yaml.safe_load(raw)
     except yaml.YAMLError as error:
@@ -69,6 +78,80 @@ def parse_vars(text: str | None) -> dict[str, Any]:
     return loaded
 
 
+def _looks_like_path(text: str) -> bool:
+    """A --vars value meant as a file: ends in .yml/.yaml and is no inline mapping."""
+    stripped = text.strip()
+    return stripped.lower().endswith((".yml", ".yaml")) and not any(
+        mark in stripped for mark in ("{", ":")
+    )
+
+
+# The ISO 8601 shape an as_of must start with (a date: 2025-06-30 or 2025/06/30); DuckDB's
+# timestamptz cast alone would also take words such as 'epoch' or 'infinity'.
+_AS_OF_SHAPE = re.compile(r"^\s*[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}")
+
+
+def parse_as_of(value: Any) -> str:
+    """The as_of var as a UTC timestamp text, or PipelineError when it is not one.
+
+    Staging reads the var with the same cast as raw timestamps (parse_timestamp_utc in
+    macros/parsing.sql: DuckDB's timestamptz cast, naive = UTC), so this asks DuckDB: an ISO
+    8601 date or timestamp, `T` or space, with or without an offset (Z, +02, +02:00) passes.
+    """
+    import datetime as dt
+
+    import duckdb
+
+    if isinstance(value, dt.datetime | dt.date):  # YAML reads an unquoted 2025-06-30 as a date
+        value = value.isoformat()
+    text = str(value)
+    parsed = None
+    if isinstance(value, str) and _AS_OF_SHAPE.match(text):
+        with duckdb.connect() as connection:
+            connection.execute("set TimeZone = 'UTC'")
+            parsed = connection.execute(
+                """
+                select strftime(utc, '%Y-%m-%d %H:%M:%S') from (
+                    select cast(try_cast(trim(?) as timestamptz) at time zone 'UTC' as timestamp)
+                        as utc
+                ) where isfinite(utc)
+                """,
+                [text],
+            ).fetchone()
+    if not parsed or parsed[0] is None:
+        raise PipelineError(
+            f"as_of {text!r} is not a date or timestamp. Use ISO 8601, e.g. "
+            "\"{as_of: '2025-06-30'}\" or \"{as_of: '2025-06-30T17:00:00+02:00'}\" (naive = UTC)."
+        )
+    return parsed[0]
+
+
+# The raw tables (SPEC section 3) and the files macros/raw_source.sql reads for each from
+# raw_dir: NAME.csv, NAME.parquet, or a folder NAME/ holding .csv/.parquet files at any depth.
+# Keep these globs in step with the macro's (scripts/tests/test_pipeline.py compares them).
+RAW_TABLES = ("leads", "activities", "stage_changes")
+RAW_FILE_GLOBS = ("{name}.csv", "{name}.parquet", "{name}/**/*.csv", "{name}/**/*.parquet")
+
+
+def missing_raw_tables(raw_dir: Path) -> list[str]:
+    """The raw tables that raw_dir holds no file for, found with DuckDB's glob as dbt does."""
+    import duckdb
+
+    base = str(raw_dir).rstrip("/").replace("'", "''")
+    missing = []
+    with duckdb.connect() as connection:
+        for name in RAW_TABLES:
+            found = connection.execute(
+                " union all ".join(
+                    f"select file from glob('{base}/{pattern.format(name=name)}')"
+                    for pattern in RAW_FILE_GLOBS
+                )
+            ).fetchall()
+            if not found:
+                missing.append(name)
+    return missing
+
+
 @dataclass
 class DbtOutcome:
     """What one dbt command did: success, and the nodes that errored or failed."""
@@ -77,6 +160,7 @@ class DbtOutcome:
     failures: list[str] = field(default_factory=list)
     exception: BaseException | None = None
     listed: list[str] = field(default_factory=list)
+    succeeded: list[str] = field(default_factory=list)
 
 
 def run_dbt(
@@ -105,11 +189,14 @@ def run_dbt(
     finally:
         release_duckdb()
     failures: list[str] = []
+    succeeded: list[str] = []
     for node_result in getattr(result.result, "results", None) or []:
         status = str(getattr(node_result, "status", "")).lower()
+        node = getattr(node_result, "node", None)
+        name = getattr(node, "unique_id", "?")
+        if status in {"success", "pass"}:
+            succeeded.append(name)
         if status in {"error", "fail", "runtime error"}:
-            node = getattr(node_result, "node", None)
-            name = getattr(node, "unique_id", "?")
             message = (getattr(node_result, "message", "") or "").strip().splitlines()
             failures.append(f"{name}: {message[0] if message else status}")
     listed = [str(item) for item in result.result] if isinstance(result.result, list) else []
@@ -118,6 +205,7 @@ def run_dbt(
         failures=failures,
         exception=result.exception,
         listed=listed,
+        succeeded=succeeded,
     )
 
 
@@ -134,7 +222,8 @@ def release_duckdb() -> None:
 
 
 def count_build_nodes(db_path: Path, extra_args: list[str]) -> int:
-    """How many seeds, models, tests and unit tests `dbt build` will run (for progress)."""
+    """How many seeds, models, tests, unit tests and exposures `dbt build` will run (for
+    progress; dbt 1.11's build reports a result for each exposure too)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LEAD_FUNNEL_DB"] = str(db_path)
@@ -154,7 +243,10 @@ def count_build_nodes(db_path: Path, extra_args: list[str]) -> int:
         return 0
     kinds = {"seed", "model", "test", "unit_test"}
     nodes = [node for node in manifest.nodes.values() if str(node.resource_type) in kinds]
-    return len(nodes) + len(getattr(manifest, "unit_tests", {}) or {})
+    extra = len(getattr(manifest, "unit_tests", {}) or {}) + len(
+        getattr(manifest, "exposures", {}) or {}
+    )
+    return len(nodes) + extra
 
 
 def _defensive(callback: Callable[[Any], None]) -> Callable[[Any], None]:

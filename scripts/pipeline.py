@@ -6,7 +6,11 @@
 Steps: dbt build (seeds, models, data tests, unit tests) into the working build database,
 Great Expectations validation of the marts, then an atomic publish of a read-only copy to
 the published file that BI tools read. A failure at any step exits non-zero and leaves the
-previously published file untouched.
+previously published file untouched. Arguments, --vars (incl. as_of), --raw-dir and --db are
+checked before dbt starts (exit 64). A Great Expectations warning is printed and published
+anyway; only a blocking expectation stops the publish (suites: expectations/, or
+$LEAD_FUNNEL_EXPECTATIONS_DIR). When a build or validation fails, or a table has a large
+share of rejected rows, the top reasons from dq_rejected_rows are printed with an example.
 """
 
 from __future__ import annotations
@@ -15,22 +19,28 @@ import argparse
 import os
 import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
     CONTRACT_MODELS,
+    RAW_TABLES,
     PipelineError,
     build_db_path,
     count_build_nodes,
+    missing_raw_tables,
+    parse_as_of,
     parse_vars,
     published_db_path,
     run_dbt,
 )
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -55,23 +65,81 @@ RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
 
 def dbt_vars(raw_dir: str | None, vars_text: str | None, mask_pii: bool = False) -> dict[str, Any]:
     """The vars passed to dbt: --vars, with --raw-dir as the raw_dir var and --mask-pii as
-    mask_pii: true."""
+    mask_pii: true. as_of and the raw directory (--raw-dir, else a raw_dir var) are checked
+    here, so a mistake is a usage error with a clear message instead of a failed dbt node."""
     merged = parse_vars(vars_text)
+    if merged.get("as_of") not in (None, ""):
+        parse_as_of(merged["as_of"])  # fails here, not as a cryptic dbt test
     if mask_pii:
         merged["mask_pii"] = True
+    option = "--raw-dir" if raw_dir else "the raw_dir var"
+    raw_dir = raw_dir or merged.get("raw_dir")
     if raw_dir:
-        directory = Path(raw_dir).expanduser().resolve()
+        directory = Path(str(raw_dir)).expanduser().resolve()
         if not directory.is_dir():
             raise PipelineError(
-                f"--raw-dir {raw_dir} is not a directory. Point it at a folder holding "
+                f"{option} {raw_dir} is not a directory. Point it at a folder holding "
                 "leads, activities and stage_changes (.csv, .parquet or folders of them)."
             )
+        missing = missing_raw_tables(directory)
+        if missing:
+            raise PipelineError(_missing_tables_message(option, directory, missing))
         merged["raw_dir"] = str(directory)
     return merged
 
 
+def _missing_tables_message(option: str, directory: Path, missing: list[str]) -> str:
+    """Which raw tables the raw directory lacks, what dbt reads, and look-alikes found."""
+    lines = [
+        f"{option} {directory} has no {' and no '.join(missing)}: each of "
+        f"{', '.join(RAW_TABLES)} must be there as NAME.csv, NAME.parquet or a folder NAME/ "
+        "of .csv/.parquet files."
+    ]
+    for name in missing:
+        for entry in sorted(directory.iterdir()):
+            lowered = entry.name.lower()
+            if not lowered.startswith((name, f"raw_{name}")):
+                continue
+            if lowered.endswith((".gz", ".zst", ".zip", ".bz2")):
+                why = "compressed files are not read: decompress it"
+            elif lowered in {f"{name}.csv", f"{name}.parquet", name}:
+                why = f"names are case-sensitive: rename it to {lowered}"
+            else:
+                why = "not a name or format that is read"
+            lines.append(f"Found {entry.name} ({why}).")
+    return " ".join(lines)
+
+
+def check_db_location(published: Path) -> None:
+    """Fail early (a usage error) when the published file cannot be written where asked."""
+    if published.is_dir():
+        raise PipelineError(
+            f"--db {published} is a folder; give the file to publish, e.g. "
+            f"{published / 'lead_funnel.duckdb'}"
+        )
+    folder = published.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise PipelineError(
+            f"cannot write to {folder} ({reason}), where the published file {published.name} "
+            "and its build database would go. Choose a writable --db (or $LEAD_FUNNEL_DB)."
+        ) from error
+
+
+class BuildFailed(PipelineError):
+    """dbt build failed; `succeeded` holds the nodes it still built (fresh in the build db)."""
+
+    def __init__(self, message: str, succeeded: Iterable[str]) -> None:
+        super().__init__(message)
+        self.succeeded = set(succeeded)
+
+
 def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None:
-    """dbt build with a progress bar; raises PipelineError naming the failing nodes."""
+    """dbt build with a progress bar; raises BuildFailed naming the failing nodes."""
     import yaml
 
     common_args = ["--vars", yaml.safe_dump(variables, default_flow_style=True).strip()]
@@ -102,23 +170,149 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None
         outcome = run_dbt(args, build_db, on_event=on_event)
     if not outcome.success:
         lines = "\n  ".join(outcome.failures) or str(outcome.exception or "see the dbt output")
-        raise PipelineError(f"dbt build failed:\n  {lines}")
+        raise BuildFailed(f"dbt build failed:\n  {lines}", outcome.succeeded)
 
 
-def validate(build_db: Path) -> None:
-    """Great Expectations suites on the freshly built marts."""
+class ValidationFailed(PipelineError):
+    """A blocking expectation failed; `warnings` are the warnings of the same validation."""
+
+    def __init__(self, message: str, warnings: list[Any]) -> None:
+        super().__init__(message)
+        self.warnings = warnings
+
+
+def validate(build_db: Path) -> list[Any]:
+    """Great Expectations suites on the freshly built marts: raises ValidationFailed on a
+    blocking failure, returns the warnings (validate.Finding) otherwise."""
     from validate import validate as run_suites
 
     with console.status("[bold]Great Expectations[/] validating the marts"):
         results = run_suites(build_db)
-    failed = [result for result in results if not result.success]
+    failures = [failure for result in results for failure in result.failures]
+    warnings = [warning for result in results for warning in result.warnings]
     evaluated = sum(result.evaluated for result in results)
-    if failed:
-        lines = "\n  ".join(
-            f"{result.suite}: {failure}" for result in failed for failure in result.failures
-        )
-        raise PipelineError(f"Great Expectations validation failed:\n  {lines}")
+    if failures:
+        lines = "\n  ".join(str(failure) for failure in failures)
+        raise ValidationFailed(f"Great Expectations validation failed:\n  {lines}", warnings)
     console.print(f"[green]✓[/] {evaluated} expectations in {len(results)} suites passed")
+    print_warnings(warnings)
+    return warnings
+
+
+def print_warnings(warnings: list[Any]) -> None:
+    """Warnings in yellow: evaluated and reported, never a reason not to publish."""
+    if warnings:
+        noun = "warning" if len(warnings) == 1 else "warnings"
+        console.print(f"[yellow]{len(warnings)} {noun}:[/]")
+        for warning in warnings:
+            console.print(f"  [yellow]{escape(str(warning))}[/]")
+
+
+# The warning that says a large share of a table's rows were rejected (the threshold lives in
+# the suite); its rows name the tables to explain from dq_rejected_rows.
+BAD_ROW_SHARE = ("row_reconciliation", "bad_row_share")
+
+# What each raw table's key and required timestamp are called (SPEC section 3).
+RAW_KEYS = {"leads": "lead_id", "activities": "activity_id", "stage_changes": "change_id"}
+RAW_TIMESTAMPS = {"leads": "created_at", "activities": "occurred_at", "stage_changes": "changed_at"}
+HINTS_PER_TABLE = 2
+
+
+def tables_with_many_rejects(warnings: list[Any]) -> list[str]:
+    """The tables a bad_row_share warning names."""
+    return sorted(
+        {
+            str(row.get("source_table"))
+            for warning in warnings
+            if (warning.suite, warning.column) == BAD_ROW_SHARE
+            for row in warning.rows
+        }
+    )
+
+
+def rejected_rows_hint(build_db: Path, tables: Iterable[str] | None = None) -> list[str]:
+    """The top reasons rows were rejected, per table (all tables, or the given ones), each
+    with one example raw value and what to do; [] when dq_rejected_rows cannot be read."""
+    import duckdb
+
+    wanted = None if tables is None else set(tables)
+    try:
+        with duckdb.connect(str(build_db), read_only=True) as connection:
+            rows = connection.execute(
+                """
+                with by_reason as (
+                    select source_table, reason, count(*) as rejected, min(raw_values) as example
+                    from dq_rejected_rows
+                    group by source_table, reason
+                )
+                select
+                    source_table, reason, rejected, example,
+                    row_number() over (
+                        partition by source_table order by rejected desc, reason
+                    ) as rank
+                from by_reason
+                order by source_table, rank
+                """
+            ).fetchall()
+    except duckdb.Error:
+        return []
+    lines = []
+    for table, reason, rejected, example, rank in rows:
+        if (wanted is not None and table not in wanted) or rank > HINTS_PER_TABLE:
+            continue
+        column = _reason_column(table, reason)
+        value = _raw_value(example or "", column) if column else None
+        shown = f", e.g. {column}={value}" if value is not None else ""
+        advice = _reason_advice(table, reason)
+        noun = "row" if rejected == 1 else "rows"
+        lines.append(f"{table}: {rejected:,} {noun} rejected as {reason}{shown}; {advice}")
+    return lines
+
+
+def _reason_column(table: str, reason: str) -> str | None:
+    key, timestamp = RAW_KEYS.get(table), RAW_TIMESTAMPS.get(table)
+    return {
+        "missing_key": key,
+        "duplicate_key": key,
+        "missing_lead_id": "lead_id",
+        "unknown_lead": "lead_id",
+        "missing_timestamp": timestamp,
+        "unparseable_timestamp": timestamp,
+        "future_timestamp": timestamp,
+        "unmapped_stage": "stage",
+    }.get(reason)
+
+
+def _reason_advice(table: str, reason: str) -> str:
+    key, timestamp = RAW_KEYS.get(table, "the key"), RAW_TIMESTAMPS.get(table, "the timestamp")
+    return {
+        "missing_key": f"every row needs its {key}",
+        "duplicate_key": f"rows share a {key} but differ; the latest was kept",
+        "missing_lead_id": "every row needs the lead_id of its lead",
+        "unknown_lead": "its lead_id is no valid lead (absent from leads, or rejected there)",
+        "missing_timestamp": f"{timestamp} is required",
+        "unparseable_timestamp": "timestamps must be ISO 8601 (2025-01-31, "
+        "2025-01-31 09:00:00 or 2025-01-31T09:00:00+01:00)",
+        "future_timestamp": "dated after as_of; set the as_of var if that is wrong",
+        "unmapped_stage": "map the label to a stage in seeds/stage_mapping.csv",
+    }.get(reason, "see dq_rejected_rows")
+
+
+def _raw_value(raw_values: str, column: str) -> str | None:
+    """One column's value from dq_rejected_rows.raw_values ('col=value | col=value')."""
+    for part in raw_values.split(" | "):
+        name, separator, value = part.partition("=")
+        if separator and name == column:
+            return value
+    return None
+
+
+def print_rejected_rows_hint(build_db: Path, tables: Iterable[str] | None = None) -> None:
+    lines = rejected_rows_hint(build_db, tables)
+    if lines:
+        console.print("[bold]Rejected rows[/] (top reasons, dq_rejected_rows):")
+        for line in lines:
+            console.print(f"  {escape(line)}")
 
 
 def is_masking(variables: dict[str, Any]) -> bool:
@@ -253,36 +447,61 @@ def _share(value: float | None) -> str:
     return f"{value:.1%}" if value is not None else "n/a"
 
 
+def nothing_published(published: Path) -> str:
+    """What a failed run left behind for BI readers."""
+    if published.exists():
+        return f"Nothing was published; {published} is unchanged."
+    return f"Nothing was published (no previous file at {published})."
+
+
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         published = published_db_path(args.db)
+        check_db_location(published)
         build_db = build_db_path(published)
         variables = dbt_vars(args.raw_dir, args.vars, args.mask_pii)
     except PipelineError as error:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {escape(str(error))}")
         return EXIT_USAGE
     source = variables.get("raw_dir") or "the demo seeds"
-    console.print(f"Building from {source} into [bold]{build_db}[/]")
-    steps = (
-        (lambda: build(build_db, variables, args.full_refresh), EXIT_BUILD_FAILED),
-        (lambda: validate(build_db), EXIT_VALIDATION_FAILED),
-        (lambda: publish(build_db, published, is_masking(variables)), EXIT_PUBLISH_FAILED),
-    )
-    for step, exit_code in steps:
-        try:
-            step()
-        except PipelineError as error:
-            console.print(f"[red]error:[/] {error}")
-            console.print(
-                f"Nothing was published; {published} is unchanged. Fix the problem above "
-                "and run again."
-            )
-            return exit_code
+    console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
+
+    def fail(error: PipelineError, exit_code: int, hint_tables: Iterable[str] | None) -> int:
+        console.print(f"[red]error:[/] {escape(str(error))}")
+        if hint_tables is not None:
+            print_rejected_rows_hint(build_db, hint_tables)
+        console.print(
+            f"{escape(nothing_published(published))} Fix the problem above and run again."
+        )
+        return exit_code
+
+    try:
+        build(build_db, variables, args.full_refresh)
+    except BuildFailed as error:
+        # explain the rejects only from a dq_rejected_rows this build wrote (not a stale one)
+        fresh = any(node.endswith(".dq_rejected_rows") for node in error.succeeded)
+        return fail(error, EXIT_BUILD_FAILED, None if not fresh else RAW_TABLES)
+    except PipelineError as error:
+        return fail(error, EXIT_BUILD_FAILED, None)
+    try:
+        warnings = validate(build_db)
+    except ValidationFailed as error:
+        print_warnings(error.warnings)
+        return fail(error, EXIT_VALIDATION_FAILED, RAW_TABLES)
+    except PipelineError as error:
+        return fail(error, EXIT_VALIDATION_FAILED, RAW_TABLES)
+    many_rejects = tables_with_many_rejects(warnings)
+    if many_rejects:
+        print_rejected_rows_hint(build_db, many_rejects)
+    try:
+        publish(build_db, published, is_masking(variables))
+    except PipelineError as error:
+        return fail(error, EXIT_PUBLISH_FAILED, None)
     print_summary(published)
     masked = " with PII masked" if is_masking(variables) else ""
     console.print(
-        f"[green]Published[/] {published} (read-only{masked}) in "
+        f"[green]Published[/] {escape(str(published))} (read-only{masked}) in "
         f"{time.monotonic() - started:.1f} s. "
         "Open it with duckdb.connect(path, read_only=True) or point a BI tool at it."
     )
@@ -292,14 +511,40 @@ def run(args: argparse.Namespace) -> int:
 
             written = write_report(published, Path(args.report))
         except Exception as error:  # any failure: the publish stands, the report is named
-            console.print(f"[red]error:[/] the report was not written: {error}")
+            console.print(f"[red]error:[/] the report was not written: {escape(str(error))}")
             return EXIT_REPORT_FAILED
-        console.print(f"[green]Report[/] {written}")
+        console.print(f"[green]Report[/] {escape(str(written))}")
     return 0
 
 
+class UsageParser(argparse.ArgumentParser):
+    """argparse with the pipeline's usage exit code (64, EX_USAGE) instead of 2, which the
+    pipeline uses for a failed validation."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+RUN_EPILOG = """\
+examples:
+  pipeline.py run                                  the demo seeds -> warehouse/lead_funnel.duckdb
+  pipeline.py run --raw-dir /data/crm_export --db /srv/bi/lead_funnel.duckdb
+  pipeline.py run --raw-dir DIR --vars "{as_of: '2025-06-30', engagement_half_life_days: 0}"
+
+exit codes:
+  0   published (Great Expectations warnings, if any, are printed in yellow)
+  1   dbt build failed (a model, data test or unit test)
+  2   a blocking Great Expectations expectation failed
+  3   publishing failed
+  4   published, but the --report failed
+  64  usage: bad arguments, --vars, as_of, --raw-dir or --db
+On 1, 2 and 3 the previously published file is left byte-identical.
+"""
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = UsageParser(
         prog="pipeline.py",
         description="Build, validate and publish the Lead Funnel Warehouse.",
     )
@@ -314,6 +559,8 @@ def make_parser() -> argparse.ArgumentParser:
             "(NAME.build.duckdb) so incremental state survives between runs. On failure the "
             "published file is untouched and the exit code is non-zero."
         ),
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run_parser.add_argument(
         "--raw-dir",

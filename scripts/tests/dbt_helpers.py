@@ -54,9 +54,17 @@ def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
         return connection.execute(sql).fetchall()
 
 
-def pipeline(*args: str, project_dir: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
-    """Run scripts/pipeline.py like a user would (a subprocess), capturing its output."""
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "COLUMNS": "120"}
+def pipeline(
+    *args: str, project_dir: Path = PROJECT_DIR, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run scripts/pipeline.py like a user would (a subprocess), capturing its output (extra
+    environment variables in env)."""
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "COLUMNS": "120",
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, str(project_dir / "scripts" / "pipeline.py"), *args],
         capture_output=True,
