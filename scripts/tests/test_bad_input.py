@@ -62,7 +62,7 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
         "from dq_row_reconciliation order by source_table",
     )
     assert rows == [
-        ("activities", 14, 7, 6, 1),  # A002 delivered twice
+        ("activities", 16, 9, 6, 1),  # A002 delivered twice
         ("leads", 13, 6, 6, 1),  # L008 delivered twice
         ("stage_changes", 7, 3, 4, 0),
     ]
@@ -105,6 +105,21 @@ def test_valid_rows_are_typed_and_normalised(built: Path) -> None:
     assert sorted(stages) == [("S001", "mql"), ("S004", "opportunity"), ("S007", "sal")]
 
 
+def test_csv_quoted_line_breaks_and_short_rows_load(built: Path) -> None:
+    rows = query(
+        built,
+        "select activity_id, detail, duration_seconds from staging.stg_activities "
+        "where activity_id in ('A013', 'A014') order by 1",
+    )
+    # a line break inside a quoted field is part of the value; a row with fewer fields than
+    # the header reads the missing ones as null
+    assert rows == [("A013", "line1\nline2", None), ("A014", None, None)]
+    assert query(
+        built,
+        "select count(*) from fct_lead_activities where activity_id in ('A013', 'A014')",
+    ) == [(2,)]
+
+
 def test_unscored_and_backdated_activities_are_kept(built: Path) -> None:
     rows = dict(
         query(
@@ -133,4 +148,4 @@ def test_missing_raw_files_fail_with_a_clear_message(tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode != 0
-    assert "expected leads.csv, leads.parquet or a folder leads/" in completed.stdout
+    assert "expected leads.csv, leads.csv.gz, leads.parquet or a folder leads/" in completed.stdout
