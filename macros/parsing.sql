@@ -1,9 +1,35 @@
 {#- Parsing helpers used by staging. Each takes a text expression and never fails: a value
     that cannot be parsed becomes null (staging records why). -#}
 
-{#- Blank text -> null. -#}
+{#- Text without surrounding whitespace, blank -> null. Whitespace is the ASCII space, tab,
+    line feed and carriage return, and the non-breaking space U+00A0 (exports from
+    spreadsheets and web forms carry it), at both ends; inner whitespace is kept. The same set
+    on every engine (DuckDB's own trim() strips other Unicode spaces too, Postgres' and
+    Spark's only the space). -#}
 {% macro clean_text(expr) -%}
-    nullif(trim({{ expr }}), '')
+    {{ return(adapter.dispatch('clean_text', 'lead_funnel')(expr)) }}
+{%- endmacro %}
+
+{#- The characters clean_text strips, as a text expression. -#}
+{% macro clean_text_characters() -%}
+    {{ dbt.concat(["' '", 'chr(9)', 'chr(10)', 'chr(13)', 'chr(160)']) }}
+{%- endmacro %}
+
+{% macro default__clean_text(expr) -%}
+    {#- This runs on every raw column. trim() with a character list is ~2.5x slower than
+        plain trim(), so only the rare value that starts or ends with whitespace goes
+        through it; the regular expression is the cheaper test (8 columns x 4M activity
+        rows, one thread: plain trim() 2.2 s, this 2.5 s, trim with the list alone 5.5 s). -#}
+    {#- one line, so it reads (and lints) as one expression where it is used -#}
+    nullif(case when regexp_matches({{ expr }}, '^[ \t\r\n\xa0]|[ \t\r\n\xa0]$') then trim({{ expr }}, {{ clean_text_characters() }}) else {{ expr }} end, '')
+{%- endmacro %}
+
+{% macro postgres__clean_text(expr) -%}
+    nullif(btrim({{ expr }}, {{ clean_text_characters() }}), '')
+{%- endmacro %}
+
+{% macro spark__clean_text(expr) -%}
+    nullif(trim(both {{ clean_text_characters() }} from {{ expr }}), '')
 {%- endmacro %}
 
 {#- ISO 8601 text (with or without a UTC offset; naive = UTC) -> a UTC timestamp without

@@ -6,8 +6,8 @@ deliveries as ({{ distinct_deliveries('stage_changes') }}),
 
 stage_mapping as (
     select
-        lower(trim(source_label)) as source_label,
-        lower(trim(stage)) as stage
+        lower({{ clean_text('source_label') }}) as source_label,
+        lower({{ clean_text('stage') }}) as stage
     from {{ ref('stage_mapping') }}
 ),
 

@@ -63,8 +63,8 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
     )
     assert rows == [
         ("activities", 16, 9, 6, 1),  # A002 delivered twice
-        ("leads", 13, 6, 6, 1),  # L008 delivered twice
-        ("stage_changes", 7, 3, 4, 0),
+        ("leads", 14, 7, 6, 1),  # L008 delivered twice
+        ("stage_changes", 9, 5, 4, 0),
     ]
 
 
@@ -102,7 +102,19 @@ def test_valid_rows_are_typed_and_normalised(built: Path) -> None:
     stages = query(
         built, "select change_id, stage from fct_lead_stage_history where change_id is not null"
     )
-    assert sorted(stages) == [("S001", "mql"), ("S004", "opportunity"), ("S007", "sal")]
+    assert sorted(stages) == [
+        ("S001", "mql"),
+        ("S004", "opportunity"),
+        ("S007", "sal"),
+        ("S009", "mql"),  # 'MQL<tab>': tabs are whitespace too
+        ("S010", "customer"),  # '<nbsp>Closed Won<nbsp>': no-break spaces
+    ]
+    # tabs and no-break spaces around any raw value are stripped, inner ones kept
+    (lead,) = query(
+        built,
+        "select created_at, job_title, lead_source from scored_leads where lead_id = 'L017'",
+    )
+    assert (str(lead[0]), lead[1], lead[2]) == ("2025-01-23 08:00:00", "Manager", "email")
 
 
 def test_csv_quoted_line_breaks_and_short_rows_load(built: Path) -> None:
