@@ -43,8 +43,15 @@
 {%- endmacro %}
 
 {% macro duckdb__parse_timestamp_utc(expr) -%}
-    {#- The profile pins the session TimeZone to UTC, so naive text is read as UTC. -#}
-    cast(try_cast(trim({{ expr }}) as timestamptz) at time zone 'UTC' as timestamp)
+    {#- The profile pins the session TimeZone to UTC, so naive text is read as UTC. DuckDB's
+        cast also reads the words epoch, infinity and -infinity (1970, year 294247 or 1):
+        only text that starts with a four-digit year and a date separator is cast, as on
+        Postgres and Spark (iso_timestamp_pattern), so a parsed time is always finite. The
+        glob costs ~10% of the cast; the full pattern would cost ~50%. -#}
+    case
+        when trim({{ expr }}) glob '[0-9][0-9][0-9][0-9][-/]*'
+            then cast(try_cast(trim({{ expr }}) as timestamptz) at time zone 'UTC' as timestamp)
+    end
 {%- endmacro %}
 
 {#- The ISO 8601 text DuckDB's timestamptz cast reads: date, optional time (T or space,

@@ -29,16 +29,23 @@ def test_rejected_rows_have_the_right_reason(built: Path) -> None:
             ("leads", "L007", "future_timestamp"),  # 2099: later than as_of
             ("leads", "L009", "duplicate_key"),  # the older of two conflicting rows
             ("leads", "L010", "duplicate_key"),  # same time: the smaller row text loses
+            # words DuckDB's timestamp cast reads (1970, 294247, year 1) are not timestamps
+            ("leads", "L018", "unparseable_timestamp"),  # epoch
+            ("leads", "L019", "unparseable_timestamp"),  # infinity
+            ("leads", "L020", "unparseable_timestamp"),  # -infinity
             ("activities", None, "missing_key"),
             ("activities", "A003", "unknown_lead"),
             ("activities", "A005", "missing_lead_id"),
             ("activities", "A006", "unparseable_timestamp"),
             ("activities", "A010", "duplicate_key"),
             ("activities", "A011", "unknown_lead"),  # its lead L007 was rejected
+            ("activities", "A015", "unparseable_timestamp"),  # epoch
+            ("activities", "A016", "unparseable_timestamp"),  # infinity
             ("stage_changes", "S002", "unmapped_stage"),
             ("stage_changes", "S003", "unknown_lead"),
             ("stage_changes", "S005", "missing_timestamp"),
             ("stage_changes", "S006", "future_timestamp"),
+            ("stage_changes", "S012", "unparseable_timestamp"),  # -infinity
         ],
         key=str,
     )
@@ -62,9 +69,9 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
         "from dq_row_reconciliation order by source_table",
     )
     assert rows == [
-        ("activities", 16, 9, 6, 1),  # A002 delivered twice
-        ("leads", 14, 7, 6, 1),  # L008 delivered twice
-        ("stage_changes", 9, 5, 4, 0),
+        ("activities", 18, 9, 8, 1),  # A002 delivered twice
+        ("leads", 17, 7, 9, 1),  # L008 delivered twice
+        ("stage_changes", 10, 5, 5, 0),
     ]
 
 
