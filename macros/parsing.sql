@@ -39,7 +39,7 @@
 {%- endmacro %}
 
 {% macro default__parse_timestamp_utc(expr) -%}
-    cast({{ try_cast_number(expr, 'timestamp with time zone') }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
+    cast(try_cast({{ expr }} as timestamp with time zone) at time zone 'UTC' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {% macro duckdb__parse_timestamp_utc(expr) -%}
@@ -129,29 +129,68 @@
     {{ dbt.concat(parts) }}
 {%- endmacro %}
 
-{#- Text -> number of the given type, null when the text is not a number. (dbt's own
-    safe_cast is a plain cast on DuckDB, which fails the whole load on one bad value.) -#}
+{#- Text -> number of the given type, null when the text is not a plain decimal number
+    (number_pattern: no hexadecimal, no digit separators, no nan or infinity, which some
+    engines' casts read) or does not fit the type. Takes trimmed text (clean_text). (dbt's
+    own safe_cast is a plain cast on DuckDB, which fails the whole load on one bad value.) -#}
 {% macro try_cast_number(expr, type) -%}
     {{ return(adapter.dispatch('try_cast_number', 'lead_funnel')(expr, type)) }}
 {%- endmacro %}
 
+{#- A plain decimal number: optional sign, digits with an optional fraction, an optional
+    exponent. At most 30 digits each side of the point and a two-digit exponent keep every
+    match finite as a double on every engine (and within what Postgres' numeric reads). -#}
+{% macro number_pattern() -%}
+    {{- return('^[-+]?([0-9]{1,30}([.][0-9]{0,30})?|[.][0-9]{1,30})([eE][-+]?[0-9]{1,2})?$') -}}
+{%- endmacro %}
+
 {% macro default__try_cast_number(expr, type) -%}
-    try_cast({{ expr }} as {{ type }})
+    case when {{ matches_pattern(expr, number_pattern()) }} then try_cast({{ expr }} as {{ type }}) end
 {%- endmacro %}
 
 {% macro postgres__try_cast_number(expr, type) -%}
+    {#- Postgres has no non-failing cast: the text is read as numeric only once it matches
+        the pattern (a CASE, so the checks run in order), and cast only when it fits the
+        type, or the cast would fail the build. -#}
+    {%- set number = 'cast(' ~ expr ~ ' as numeric)' -%}
+    {%- set type_text = type | lower | trim -%}
+    {%- set decimal = modules.re.fullmatch('(numeric|decimal)[(]([0-9]+),([0-9]+)[)]', type_text | replace(' ', '')) -%}
+    {%- if decimal -%}
+        {%- set fits = 'abs(round(' ~ number ~ ', ' ~ decimal.group(3) ~ ')) < 1e' ~ (decimal.group(2) | int - decimal.group(3) | int) -%}
+    {%- elif type_text in ['bigint', 'int8'] -%}
+        {%- set fits = 'abs(round(' ~ number ~ ')) <= 9223372036854775807' -%}
+    {%- elif type_text in ['integer', 'int', 'int4'] -%}
+        {%- set fits = 'abs(round(' ~ number ~ ')) <= 2147483647' -%}
+    {%- elif type_text in ['real', 'float4'] -%}
+        {%- set fits = 'abs(' ~ number ~ ') < 3.4e38' -%}
+    {%- else -%}
+        {%- set fits = 'true' -%}
+    {%- endif -%}
     case
-        when {{ matches_pattern(expr, '^[[:space:]]*[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$') }}
-            then cast(cast({{ expr }} as numeric) as {{ type }})
+        when not {{ matches_pattern(expr, number_pattern()) }} then null
+        when {{ fits }} then cast({{ number }} as {{ type }})
     end
 {%- endmacro %}
 
 {% macro spark__try_cast_number(expr, type) -%}
     {#- Spark's try_cast refuses '1.5' as an integer where DuckDB rounds it (half away from
         zero): integers go through a decimal and round. -#}
-    {%- if type | lower in ['bigint', 'int', 'integer', 'smallint', 'tinyint'] -%}
+    case when {{ matches_pattern(expr, number_pattern()) }} then
+    {%- if type | lower in ['bigint', 'int', 'integer', 'smallint', 'tinyint'] %}
         try_cast(round(try_cast({{ expr }} as decimal(38, 9)), 0) as {{ type }})
-    {%- else -%}
+    {%- else %}
         try_cast({{ expr }} as {{ type }})
-    {%- endif -%}
+    {%- endif %}
+    end
+{%- endmacro %}
+
+{#- Text -> a whole number (bigint), null unless the text is an integer: optional sign,
+    digits, optionally a fraction of zeros ('1200.0'). '1200.7', '.5', '1e3' or '0x10' are
+    not integers (a count of employees is not rounded). Takes trimmed text (clean_text);
+    at most 18 digits, so it always fits. -#}
+{% macro try_cast_integer(expr) -%}
+    case
+        when {{ matches_pattern(expr, '^[-+]?[0-9]{1,18}([.]0*)?$') }}
+            then {{ try_cast_number(expr, dbt.type_bigint()) }}
+    end
 {%- endmacro %}

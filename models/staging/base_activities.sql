@@ -17,7 +17,7 @@ typed as (
 
         -- numerics
         {{ clean_text('duration_seconds') }} as duration_seconds_text,
-        {{ try_cast_number(clean_text('duration_seconds'), dbt.type_float()) }} as duration_seconds_number,
+        {{ try_cast_number(clean_text('duration_seconds'), type_double()) }} as duration_seconds_number,
 
         -- timestamps
         {{ clean_text('occurred_at') }} as occurred_at_text,

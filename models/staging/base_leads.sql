@@ -19,7 +19,7 @@ typed as (
         -- firmographics
         {{ clean_text('company_name') }} as company_name,
         {{ clean_text('company_size') }} as company_size_text,
-        {{ try_cast_number(clean_text('company_size'), dbt.type_bigint()) }} as company_size_number,
+        {{ try_cast_integer(clean_text('company_size')) }} as company_size_number,
         lower({{ clean_text('industry') }}) as industry,
         upper({{ clean_text('country') }}) as country,
 

@@ -69,8 +69,8 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
         "from dq_row_reconciliation order by source_table",
     )
     assert rows == [
-        ("activities", 18, 9, 8, 1),  # A002 delivered twice
-        ("leads", 17, 7, 9, 1),  # L008 delivered twice
+        ("activities", 20, 11, 8, 1),  # A002 delivered twice
+        ("leads", 23, 13, 9, 1),  # L008 delivered twice
         ("stage_changes", 10, 5, 5, 0),
     ]
 
@@ -83,13 +83,48 @@ def test_bad_optional_values_are_nulled_and_recorded(built: Path) -> None:
         [
             ("leads", "L003", "email", "bob@@initech", "malformed_email"),
             ("leads", "L003", "company_size", "fifty", "unparseable_number"),
+            # company_size is a count of employees: only integer text, nothing rounded
+            ("leads", "L012", "company_size", "1200.7", "unparseable_number"),
+            ("leads", "L013", "company_size", ".5", "unparseable_number"),
+            ("leads", "L014", "company_size", "0x10", "unparseable_number"),
+            ("leads", "L016", "company_size", "1e3", "unparseable_number"),
+            ("leads", "L021", "company_size", "-5", "negative_number"),
             ("activities", "A007", "duration_seconds", "-5", "negative_number"),
             ("activities", "A012", "duration_seconds", "ten", "unparseable_number"),
+            ("activities", "A018", "duration_seconds", "NaN", "unparseable_number"),
             ("stage_changes", "S004", "amount", "12k", "unparseable_number"),
         ]
     )
     (lead,) = query(built, "select email, company_size from scored_leads where lead_id = 'L003'")
     assert lead == (None, None)
+    sizes = dict(
+        query(
+            built,
+            "select lead_id, company_size from scored_leads "
+            "where lead_id in ('L012', 'L013', 'L014', 'L015', 'L016', 'L021')",
+        )
+    )
+    # ' +1200.00 ' is an integer (sign, a fraction of zeros, surrounding whitespace)
+    assert sizes == {
+        "L012": None,
+        "L013": None,
+        "L014": None,
+        "L015": 1200,
+        "L016": None,
+        "L021": None,
+    }
+
+
+def test_numbers_keep_their_precision(built: Path) -> None:
+    # a duration is a double (a 4-byte float read 1200.7 as 1200.69995...)
+    assert query(
+        built, "select duration_seconds from fct_lead_activities where activity_id = 'A017'"
+    ) == [(1200.7,)]
+    assert query(
+        built,
+        "select cast(amount as varchar), typeof(amount) from fct_lead_stage_history "
+        "where change_id = 'S010'",
+    ) == [("1234567890123.456789", "DECIMAL(28,6)")]
 
 
 def test_valid_rows_are_typed_and_normalised(built: Path) -> None:
