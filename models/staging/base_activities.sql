@@ -15,8 +15,9 @@ typed as (
         {{ clean_text('campaign') }} as campaign,
         {{ clean_text('detail') }} as detail,
 
-        -- numerics
-        {{ clean_text('duration_seconds') }} as duration_seconds_text,
+        -- numerics (the text as delivered is kept for dq_field_issues)
+        duration_seconds as duration_seconds_text,
+        {{ clean_text('duration_seconds') }} is not null as has_duration_seconds,
         {{ try_cast_number(clean_text('duration_seconds'), type_double()) }} as duration_seconds_number,
 
         -- timestamps
@@ -49,7 +50,7 @@ final as (
         end as row_reject_reason,
         -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
         case
-            when duration_seconds_text is not null and duration_seconds_number is null then 'unparseable_number'
+            when has_duration_seconds and duration_seconds_number is null then 'unparseable_number'
             when duration_seconds_number < 0 then 'negative_number'
         end as duration_seconds_issue,
         delivery_count,

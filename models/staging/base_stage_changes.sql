@@ -22,8 +22,10 @@ typed as (
         {{ clean_text('stage') }} as stage_label,
         {{ clean_text('reason') }} as reason,
 
-        -- numerics
-        {{ clean_text('amount') }} as amount_text,
+        -- numerics (the amount as delivered is kept for dq_field_issues; numeric(28,6) on
+        -- every engine: 22 digits before the point, 6 after)
+        amount as amount_text,
+        {{ clean_text('amount') }} is not null as has_amount,
         {{ try_cast_number(clean_text('amount'), dbt.type_numeric()) }} as amount_number,
 
         -- timestamps
@@ -57,7 +59,7 @@ final as (
         end as row_reject_reason,
         -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
         case
-            when typed.amount_text is not null and typed.amount_number is null then 'unparseable_number'
+            when typed.has_amount and typed.amount_number is null then 'unparseable_number'
         end as amount_issue,
         typed.delivery_count,
         typed.raw_values

@@ -81,7 +81,8 @@ def test_bad_optional_values_are_nulled_and_recorded(built: Path) -> None:
     )
     assert sorted(issues) == sorted(
         [
-            ("leads", "L003", "email", "bob@@initech", "malformed_email"),
+            # raw_value is the text as delivered: not trimmed, not lower-cased
+            ("leads", "L003", "email", " Bob@@Initech ", "malformed_email"),
             ("leads", "L003", "company_size", "fifty", "unparseable_number"),
             # company_size is a count of employees: only integer text, nothing rounded
             ("leads", "L012", "company_size", "1200.7", "unparseable_number"),
