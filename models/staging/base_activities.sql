@@ -42,11 +42,13 @@ final as (
         duration_seconds_text,
         occurred_at,
         occurred_at_text,
+        -- a missing lead_id matches no lead: unknown_lead, like an id that matches none
+        -- (checked last, as for those rows, whose lead is looked up after staging)
         case
             when activity_id is null then 'missing_key'
-            when lead_id is null then 'missing_lead_id'
             when occurred_at_text is null then 'missing_timestamp'
             when occurred_at is null then 'unparseable_timestamp'
+            when lead_id is null then 'unknown_lead'
         end as row_reject_reason,
         -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
         case

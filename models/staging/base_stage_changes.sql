@@ -52,10 +52,12 @@ final as (
         typed.changed_at_text,
         case
             when typed.change_id is null then 'missing_key'
-            when typed.lead_id is null then 'missing_lead_id'
             when typed.changed_at_text is null then 'missing_timestamp'
             when typed.changed_at is null then 'unparseable_timestamp'
             when stage_mapping.stage is null then 'unmapped_stage'
+            -- a missing lead_id matches no lead: unknown_lead, like an id that matches none
+            -- (checked last, as for those rows, whose lead is looked up after staging)
+            when typed.lead_id is null then 'unknown_lead'
         end as row_reject_reason,
         -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
         case

@@ -35,7 +35,7 @@ def test_rejected_rows_have_the_right_reason(built: Path) -> None:
             ("leads", "L020", "unparseable_timestamp"),  # -infinity
             ("activities", None, "missing_key"),
             ("activities", "A003", "unknown_lead"),
-            ("activities", "A005", "missing_lead_id"),
+            ("activities", "A005", "unknown_lead"),  # no lead_id: it matches no lead
             ("activities", "A006", "unparseable_timestamp"),
             ("activities", "A010", "duplicate_key"),
             ("activities", "A011", "unknown_lead"),  # its lead L007 was rejected
@@ -45,6 +45,7 @@ def test_rejected_rows_have_the_right_reason(built: Path) -> None:
             ("stage_changes", "S003", "unknown_lead"),
             ("stage_changes", "S005", "missing_timestamp"),
             ("stage_changes", "S006", "future_timestamp"),
+            ("stage_changes", "S008", "unknown_lead"),  # no lead_id
             ("stage_changes", "S012", "unparseable_timestamp"),  # -infinity
         ],
         key=str,
@@ -71,7 +72,7 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
     assert rows == [
         ("activities", 20, 11, 8, 1),  # A002 delivered twice
         ("leads", 23, 13, 9, 1),  # L008 delivered twice
-        ("stage_changes", 10, 5, 5, 0),
+        ("stage_changes", 11, 5, 6, 0),
     ]
 
 
