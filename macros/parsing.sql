@@ -117,8 +117,8 @@
     ({{ expr }} rlike '{{ pattern | replace('[:space:]', '\\\\s') }}')
 {%- endmacro %}
 
-{#- One text holding a raw row's values, `column=value` joined by ' | ' (null shown as
-    <null>). Used to show rejected rows and to order conflicting duplicates. -#}
+{#- One text holding a raw row's values, `column=value | ...` with null shown as <null>: what
+    dq_rejected_rows shows of a rejected row. -#}
 {% macro raw_row_text(columns) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
@@ -127,6 +127,16 @@
         {%- if not loop.last %}{% do parts.append("' | '") %}{% endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{#- The row text that orders conflicting duplicates (SPEC section 8: the latest timestamp,
+    then the greatest row text): raw_row_text with null as '' rather than <null>, which
+    sorts above digits and letters and would let a missing value beat a delivered one.
+    Derived from the stored raw_values rather than stored beside it (a second copy of
+    every raw row); a delivered value that is literally '<null>' reads as null here, as it
+    does in raw_values. -#}
+{% macro raw_row_order_text(raw_values) -%}
+    replace({{ raw_values }}, '=<null>', '=')
 {%- endmacro %}
 
 {#- Text -> number of the given type, null when the text is not a plain decimal number

@@ -29,6 +29,7 @@ def test_rejected_rows_have_the_right_reason(built: Path) -> None:
             ("leads", "L007", "future_timestamp"),  # 2099: later than as_of
             ("leads", "L009", "duplicate_key"),  # the older of two conflicting rows
             ("leads", "L010", "duplicate_key"),  # same time: the smaller row text loses
+            ("leads", "L011", "duplicate_key"),  # same time: the copy without company_size
             # words DuckDB's timestamp cast reads (1970, 294247, year 1) are not timestamps
             ("leads", "L018", "unparseable_timestamp"),  # epoch
             ("leads", "L019", "unparseable_timestamp"),  # infinity
@@ -57,6 +58,9 @@ def test_conflicting_duplicates_keep_latest_then_greatest_row(built: Path) -> No
         query(built, "select lead_id, email from scored_leads where lead_id in ('L009', 'L010')")
     )
     assert kept == {"L009": "new@acme.com", "L010": "zoe@acme.com"}
+    # L011 came twice with the same created_at, once without company_size: a missing value
+    # orders as '' (below '250'), not as its <null> mark (above it)
+    assert query(built, "select company_size from scored_leads where lead_id = 'L011'") == [(250,)]
     (kept_call,) = query(
         built, "select occurred_at from fct_lead_activities where activity_id = 'A010'"
     )
@@ -71,7 +75,7 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
     )
     assert rows == [
         ("activities", 20, 11, 8, 1),  # A002 delivered twice
-        ("leads", 23, 13, 9, 1),  # L008 delivered twice
+        ("leads", 25, 14, 10, 1),  # L008 delivered twice
         ("stage_changes", 11, 5, 6, 0),
     ]
 
