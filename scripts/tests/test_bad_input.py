@@ -209,3 +209,16 @@ def test_missing_raw_files_fail_with_a_clear_message(tmp_path: Path) -> None:
     )
     assert completed.returncode != 0
     assert "expected leads.csv, leads.csv.gz, leads.parquet or a folder leads/" in completed.stdout
+
+
+@pytest.mark.parametrize("as_of", ["garbage", "2025-02-30", "epoch", "2025-06-30 25:00"])
+def test_unparseable_as_of_fails_with_a_clear_message(tmp_path: Path, as_of: str) -> None:
+    completed = run_dbt(
+        ["compile", "--select", "stg_as_of"],
+        tmp_path / "w.duckdb",
+        {"raw_dir": str(FIXTURE), "as_of": as_of},
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "The as_of var must be an ISO 8601 date or timestamp" in completed.stdout
+    assert f"Got as_of: '{as_of}'" in completed.stdout
