@@ -76,7 +76,7 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
     assert rows == [
         ("activities", 20, 11, 8, 1),  # A002 delivered twice
         ("leads", 25, 14, 10, 1),  # L008 delivered twice
-        ("stage_changes", 11, 5, 6, 0),
+        ("stage_changes", 12, 6, 6, 0),
     ]
 
 
@@ -155,7 +155,8 @@ def test_valid_rows_are_typed_and_normalised(built: Path) -> None:
         ("S004", "opportunity"),
         ("S007", "sal"),
         ("S009", "mql"),  # 'MQL<tab>': tabs are whitespace too
-        ("S010", "customer"),  # '<nbsp>Closed Won<nbsp>': no-break spaces
+        ("S010", "customer"),  # '<nbsp>Closed - Won<nbsp>': Salesforce's label, no-break spaces
+        ("S011", "mql"),  # 'Marketing-Qualified Lead'
     ]
     # tabs and no-break spaces around any raw value are stripped, inner ones kept
     (lead,) = query(
