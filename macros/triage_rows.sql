@@ -2,7 +2,8 @@
     - a row already unusable on its own keeps its reason (missing key, bad timestamp, ...);
     - a row dated after as_of is rejected as future_timestamp;
     - of the remaining rows sharing a key, one is kept (the latest timestamp, then the
-      greatest row text) and the others are rejected as duplicate_key.
+      greatest row text, null read as '': raw_row_order_text) and the others are rejected
+      as duplicate_key.
     Returns every input row with `reject_reason` (null = valid). -#}
 {% macro triage_rows(base_model, key_column, timestamp_column) -%}
 with
@@ -29,7 +30,7 @@ ranked as (
             partition by
                 {{ key_column }},
                 case when single_row_reason is null then 1 else 0 end
-            order by {{ timestamp_column }} desc nulls last, raw_values desc
+            order by {{ timestamp_column }} desc nulls last, {{ raw_row_order_text('raw_values') }} desc
         ) as key_rank
     from checked
 ),

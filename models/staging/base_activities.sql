@@ -15,9 +15,10 @@ typed as (
         {{ clean_text('campaign') }} as campaign,
         {{ clean_text('detail') }} as detail,
 
-        -- numerics
-        {{ clean_text('duration_seconds') }} as duration_seconds_text,
-        {{ try_cast_number(clean_text('duration_seconds'), dbt.type_float()) }} as duration_seconds_number,
+        -- numerics (the text as delivered is kept for dq_field_issues)
+        duration_seconds as duration_seconds_text,
+        {{ clean_text('duration_seconds') }} is not null as has_duration_seconds,
+        {{ try_cast_number(clean_text('duration_seconds'), type_double()) }} as duration_seconds_number,
 
         -- timestamps
         {{ clean_text('occurred_at') }} as occurred_at_text,
@@ -41,15 +42,17 @@ final as (
         duration_seconds_text,
         occurred_at,
         occurred_at_text,
+        -- a missing lead_id matches no lead: unknown_lead, like an id that matches none
+        -- (checked last, as for those rows, whose lead is looked up after staging)
         case
             when activity_id is null then 'missing_key'
-            when lead_id is null then 'missing_lead_id'
             when occurred_at_text is null then 'missing_timestamp'
             when occurred_at is null then 'unparseable_timestamp'
+            when lead_id is null then 'unknown_lead'
         end as row_reject_reason,
         -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
         case
-            when duration_seconds_text is not null and duration_seconds_number is null then 'unparseable_number'
+            when has_duration_seconds and duration_seconds_number is null then 'unparseable_number'
             when duration_seconds_number < 0 then 'negative_number'
         end as duration_seconds_issue,
         delivery_count,

@@ -1,4 +1,5 @@
 -- one row per distinct raw lead row (exact duplicate deliveries collapsed), typed
+{%- set email_shape = '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$' %}
 with
 
 deliveries as ({{ distinct_deliveries('leads') }}),
@@ -9,17 +10,19 @@ typed as (
         {{ clean_text('lead_id') }} as lead_id,
         {{ clean_text('owner_id') }} as owner_id,
 
-        -- profile
-        lower({{ clean_text('email') }}) as email_text,
+        -- profile (the email as delivered is kept for dq_field_issues)
+        email as email_text,
+        lower({{ clean_text('email') }}) as email_cleaned,
         {{ clean_text('first_name') }} as first_name,
         {{ clean_text('last_name') }} as last_name,
         {{ clean_text('job_title') }} as job_title,
         {{ clean_text('phone') }} as phone,
 
-        -- firmographics
+        -- firmographics (the company size as delivered is kept for dq_field_issues)
         {{ clean_text('company_name') }} as company_name,
-        {{ clean_text('company_size') }} as company_size_text,
-        {{ try_cast_number(clean_text('company_size'), dbt.type_bigint()) }} as company_size_number,
+        company_size as company_size_text,
+        {{ clean_text('company_size') }} is not null as has_company_size,
+        {{ try_cast_integer(clean_text('company_size')) }} as company_size_number,
         lower({{ clean_text('industry') }}) as industry,
         upper({{ clean_text('country') }}) as country,
 
@@ -42,8 +45,7 @@ final as (
         lead_id,
         owner_id,
         case
-            when {{ matches_pattern('email_text', '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$') }}
-                then email_text
+            when {{ matches_pattern('email_cleaned', email_shape) }} then email_cleaned
         end as email,
         email_text,
         first_name,
@@ -66,12 +68,11 @@ final as (
         end as row_reject_reason,
         -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
         case
-            when email_text is not null
-                and not {{ matches_pattern('email_text', '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$') }}
+            when email_cleaned is not null and not {{ matches_pattern('email_cleaned', email_shape) }}
                 then 'malformed_email'
         end as email_issue,
         case
-            when company_size_text is not null and company_size_number is null then 'unparseable_number'
+            when has_company_size and company_size_number is null then 'unparseable_number'
             when company_size_number < 0 then 'negative_number'
         end as company_size_issue,
         delivery_count,

@@ -6,8 +6,8 @@ deliveries as ({{ distinct_deliveries('stage_changes') }}),
 
 stage_mapping as (
     select
-        lower(trim(source_label)) as source_label,
-        lower(trim(stage)) as stage
+        lower({{ clean_text('source_label') }}) as source_label,
+        lower({{ clean_text('stage') }}) as stage
     from {{ ref('stage_mapping') }}
 ),
 
@@ -22,8 +22,10 @@ typed as (
         {{ clean_text('stage') }} as stage_label,
         {{ clean_text('reason') }} as reason,
 
-        -- numerics
-        {{ clean_text('amount') }} as amount_text,
+        -- numerics (the amount as delivered is kept for dq_field_issues; numeric(28,6) on
+        -- every engine: 22 digits before the point, 6 after)
+        amount as amount_text,
+        {{ clean_text('amount') }} is not null as has_amount,
         {{ try_cast_number(clean_text('amount'), dbt.type_numeric()) }} as amount_number,
 
         -- timestamps
@@ -50,14 +52,16 @@ final as (
         typed.changed_at_text,
         case
             when typed.change_id is null then 'missing_key'
-            when typed.lead_id is null then 'missing_lead_id'
             when typed.changed_at_text is null then 'missing_timestamp'
             when typed.changed_at is null then 'unparseable_timestamp'
             when stage_mapping.stage is null then 'unmapped_stage'
+            -- a missing lead_id matches no lead: unknown_lead, like an id that matches none
+            -- (checked last, as for those rows, whose lead is looked up after staging)
+            when typed.lead_id is null then 'unknown_lead'
         end as row_reject_reason,
         -- a bad optional value is nulled, not fatal: say why (dq_field_issues lists these)
         case
-            when typed.amount_text is not null and typed.amount_number is null then 'unparseable_number'
+            when typed.has_amount and typed.amount_number is null then 'unparseable_number'
         end as amount_issue,
         typed.delivery_count,
         typed.raw_values

@@ -2,7 +2,7 @@
 -- The as_of var wins; otherwise the latest raw timestamp that is not later than the moment
 -- the run started, so historical data gives reproducible results and a junk date in 2099
 -- cannot move "now".
-{%- set as_of = var('as_of', none) %}
+{%- set as_of = as_of_var_text() %}
 {%- set run_started = run_started_at.strftime('%Y-%m-%d %H:%M:%S') %}
 with
 

@@ -29,16 +29,25 @@ def test_rejected_rows_have_the_right_reason(built: Path) -> None:
             ("leads", "L007", "future_timestamp"),  # 2099: later than as_of
             ("leads", "L009", "duplicate_key"),  # the older of two conflicting rows
             ("leads", "L010", "duplicate_key"),  # same time: the smaller row text loses
+            ("leads", "L011", "duplicate_key"),  # same time: the copy without company_size
+            # words DuckDB's timestamp cast reads (1970, 294247, year 1) are not timestamps
+            ("leads", "L018", "unparseable_timestamp"),  # epoch
+            ("leads", "L019", "unparseable_timestamp"),  # infinity
+            ("leads", "L020", "unparseable_timestamp"),  # -infinity
             ("activities", None, "missing_key"),
             ("activities", "A003", "unknown_lead"),
-            ("activities", "A005", "missing_lead_id"),
+            ("activities", "A005", "unknown_lead"),  # no lead_id: it matches no lead
             ("activities", "A006", "unparseable_timestamp"),
             ("activities", "A010", "duplicate_key"),
             ("activities", "A011", "unknown_lead"),  # its lead L007 was rejected
+            ("activities", "A015", "unparseable_timestamp"),  # epoch
+            ("activities", "A016", "unparseable_timestamp"),  # infinity
             ("stage_changes", "S002", "unmapped_stage"),
             ("stage_changes", "S003", "unknown_lead"),
             ("stage_changes", "S005", "missing_timestamp"),
             ("stage_changes", "S006", "future_timestamp"),
+            ("stage_changes", "S008", "unknown_lead"),  # no lead_id
+            ("stage_changes", "S012", "unparseable_timestamp"),  # -infinity
         ],
         key=str,
     )
@@ -49,6 +58,9 @@ def test_conflicting_duplicates_keep_latest_then_greatest_row(built: Path) -> No
         query(built, "select lead_id, email from scored_leads where lead_id in ('L009', 'L010')")
     )
     assert kept == {"L009": "new@acme.com", "L010": "zoe@acme.com"}
+    # L011 came twice with the same created_at, once without company_size: a missing value
+    # orders as '' (below '250'), not as its <null> mark (above it)
+    assert query(built, "select company_size from scored_leads where lead_id = 'L011'") == [(250,)]
     (kept_call,) = query(
         built, "select occurred_at from fct_lead_activities where activity_id = 'A010'"
     )
@@ -62,9 +74,9 @@ def test_reconciliation_balances_with_exact_duplicates_counted(built: Path) -> N
         "from dq_row_reconciliation order by source_table",
     )
     assert rows == [
-        ("activities", 14, 7, 6, 1),  # A002 delivered twice
-        ("leads", 13, 6, 6, 1),  # L008 delivered twice
-        ("stage_changes", 7, 3, 4, 0),
+        ("activities", 20, 11, 8, 1),  # A002 delivered twice
+        ("leads", 25, 14, 10, 1),  # L008 delivered twice
+        ("stage_changes", 12, 6, 6, 0),
     ]
 
 
@@ -74,15 +86,51 @@ def test_bad_optional_values_are_nulled_and_recorded(built: Path) -> None:
     )
     assert sorted(issues) == sorted(
         [
-            ("leads", "L003", "email", "bob@@initech", "malformed_email"),
+            # raw_value is the text as delivered: not trimmed, not lower-cased
+            ("leads", "L003", "email", " Bob@@Initech ", "malformed_email"),
             ("leads", "L003", "company_size", "fifty", "unparseable_number"),
+            # company_size is a count of employees: only integer text, nothing rounded
+            ("leads", "L012", "company_size", "1200.7", "unparseable_number"),
+            ("leads", "L013", "company_size", ".5", "unparseable_number"),
+            ("leads", "L014", "company_size", "0x10", "unparseable_number"),
+            ("leads", "L016", "company_size", "1e3", "unparseable_number"),
+            ("leads", "L021", "company_size", "-5", "negative_number"),
             ("activities", "A007", "duration_seconds", "-5", "negative_number"),
             ("activities", "A012", "duration_seconds", "ten", "unparseable_number"),
+            ("activities", "A018", "duration_seconds", "NaN", "unparseable_number"),
             ("stage_changes", "S004", "amount", "12k", "unparseable_number"),
         ]
     )
     (lead,) = query(built, "select email, company_size from scored_leads where lead_id = 'L003'")
     assert lead == (None, None)
+    sizes = dict(
+        query(
+            built,
+            "select lead_id, company_size from scored_leads "
+            "where lead_id in ('L012', 'L013', 'L014', 'L015', 'L016', 'L021')",
+        )
+    )
+    # ' +1200.00 ' is an integer (sign, a fraction of zeros, surrounding whitespace)
+    assert sizes == {
+        "L012": None,
+        "L013": None,
+        "L014": None,
+        "L015": 1200,
+        "L016": None,
+        "L021": None,
+    }
+
+
+def test_numbers_keep_their_precision(built: Path) -> None:
+    # a duration is a double (a 4-byte float read 1200.7 as 1200.69995...)
+    assert query(
+        built, "select duration_seconds from fct_lead_activities where activity_id = 'A017'"
+    ) == [(1200.7,)]
+    assert query(
+        built,
+        "select cast(amount as varchar), typeof(amount) from fct_lead_stage_history "
+        "where change_id = 'S010'",
+    ) == [("1234567890123.456789", "DECIMAL(28,6)")]
 
 
 def test_valid_rows_are_typed_and_normalised(built: Path) -> None:
@@ -102,7 +150,35 @@ def test_valid_rows_are_typed_and_normalised(built: Path) -> None:
     stages = query(
         built, "select change_id, stage from fct_lead_stage_history where change_id is not null"
     )
-    assert sorted(stages) == [("S001", "mql"), ("S004", "opportunity"), ("S007", "sal")]
+    assert sorted(stages) == [
+        ("S001", "mql"),
+        ("S004", "opportunity"),
+        ("S007", "sal"),
+        ("S009", "mql"),  # 'MQL<tab>': tabs are whitespace too
+        ("S010", "customer"),  # '<nbsp>Closed - Won<nbsp>': Salesforce's label, no-break spaces
+        ("S011", "mql"),  # 'Marketing-Qualified Lead'
+    ]
+    # tabs and no-break spaces around any raw value are stripped, inner ones kept
+    (lead,) = query(
+        built,
+        "select created_at, job_title, lead_source from scored_leads where lead_id = 'L017'",
+    )
+    assert (str(lead[0]), lead[1], lead[2]) == ("2025-01-23 08:00:00", "Manager", "email")
+
+
+def test_csv_quoted_line_breaks_and_short_rows_load(built: Path) -> None:
+    rows = query(
+        built,
+        "select activity_id, detail, duration_seconds from staging.stg_activities "
+        "where activity_id in ('A013', 'A014') order by 1",
+    )
+    # a line break inside a quoted field is part of the value; a row with fewer fields than
+    # the header reads the missing ones as null
+    assert rows == [("A013", "line1\nline2", None), ("A014", None, None)]
+    assert query(
+        built,
+        "select count(*) from fct_lead_activities where activity_id in ('A013', 'A014')",
+    ) == [(2,)]
 
 
 def test_unscored_and_backdated_activities_are_kept(built: Path) -> None:
@@ -133,4 +209,17 @@ def test_missing_raw_files_fail_with_a_clear_message(tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode != 0
-    assert "expected leads.csv, leads.parquet or a folder leads/" in completed.stdout
+    assert "expected leads.csv, leads.csv.gz, leads.parquet or a folder leads/" in completed.stdout
+
+
+@pytest.mark.parametrize("as_of", ["garbage", "2025-02-30", "epoch", "2025-06-30 25:00"])
+def test_unparseable_as_of_fails_with_a_clear_message(tmp_path: Path, as_of: str) -> None:
+    completed = run_dbt(
+        ["compile", "--select", "stg_as_of"],
+        tmp_path / "w.duckdb",
+        {"raw_dir": str(FIXTURE), "as_of": as_of},
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "The as_of var must be an ISO 8601 date or timestamp" in completed.stdout
+    assert f"Got as_of: '{as_of}'" in completed.stdout

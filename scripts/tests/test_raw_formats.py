@@ -1,8 +1,12 @@
-"""raw_dir layouts of SPEC section 3: NAME.csv, NAME.parquet, a folder NAME/ of daily files,
-and files that lack an optional column all load to the same valid and rejected rows."""
+"""raw_dir layouts of SPEC section 3: NAME.csv, NAME.csv.gz, NAME.parquet, a folder NAME/ of
+daily files (with different column sets), and files that lack an optional column all load to
+the same valid and rejected rows."""
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import shutil
 from pathlib import Path
 
@@ -29,6 +33,27 @@ RECONCILIATION = (
 )
 
 
+def read_fixture(name: str) -> str:
+    """A DuckDB relation reading a fixture CSV as the project does: it holds a quoted line
+    break and a short row, which DuckDB's defaults do not read."""
+    return (
+        f"read_csv('{FIXTURE / name}.csv', all_varchar = true, header = true, "
+        "null_padding = true, parallel = false, quote = '\"', escape = '\"')"
+    )
+
+
+def csv_records(name: str) -> tuple[list[str], list[list[str]]]:
+    """The header and records of a fixture CSV (records, not lines: a quoted field may hold
+    a line break)."""
+    header, *records = csv.reader(io.StringIO((FIXTURE / f"{name}.csv").read_text(), newline=""))
+    return header, records
+
+
+def write_csv(path: Path, header: list[str], records: list[list[str]]) -> None:
+    with path.open("w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *records])
+
+
 @pytest.fixture(scope="module")
 def csv_reconciliation(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
     db_path = tmp_path_factory.mktemp("csv") / "w.duckdb"
@@ -42,7 +67,7 @@ def test_parquet_files_load_like_csv(tmp_path: Path, csv_reconciliation: list[tu
     with duckdb.connect() as connection:
         for name in ("leads", "activities", "stage_changes"):
             connection.execute(
-                f"copy (select * from read_csv('{FIXTURE / name}.csv', all_varchar = true)) "
+                f"copy (select * from {read_fixture(name)}) "
                 f"to '{raw_dir / name}.parquet' (format parquet)"
             )
     db_path = tmp_path / "w.duckdb"
@@ -58,11 +83,35 @@ def test_daily_landing_folders_are_one_table(
     shutil.copy(FIXTURE / "leads.csv", raw_dir / "leads.csv")
     shutil.copy(FIXTURE / "stage_changes.csv", raw_dir / "stage_changes.csv")
     landing = raw_dir / "activities"
-    landing.mkdir()
-    header, *rows = (FIXTURE / "activities.csv").read_text().splitlines()
-    half = len(rows) // 2
-    (landing / "activities_2025-01-11.csv").write_text("\n".join([header, *rows[:half]]) + "\n")
-    (landing / "activities_2025-01-12.csv").write_text("\n".join([header, *rows[half:]]) + "\n")
+    (landing / "2025").mkdir(parents=True)
+    header, records = csv_records("activities")
+    # a short row (fewer fields than the header) lacks keys
+    rows = [dict(zip(header, record, strict=False)) for record in records]
+    # day 1: the rows without campaign or detail, in a file without those columns, the
+    # other columns in another order, and one column the contract does not know
+    plain = [row for row in rows if not row.get("campaign") and not row.get("detail")]
+    others = [row for row in rows if row.get("campaign") or row.get("detail")]
+    day_one = ["lead_id", "activity_id", "occurred_at", "activity_type", "owner_id"]
+    day_one += ["duration_seconds", "source_system"]
+    write_csv(
+        landing / "activities_2025-01-11.csv",
+        day_one,
+        [
+            [row.get(column, "crm" if column == "source_system" else "") for column in day_one]
+            for row in plain
+        ],
+    )
+    # days 2 and 3: the full set, day 3 gzip-compressed one folder down
+    half = len(others) // 2
+    write_csv(
+        landing / "activities_2025-01-12.csv",
+        header,
+        [[row.get(column, "") for column in header] for row in others[:half]],
+    )
+    with gzip.open(landing / "2025" / "activities_2025-01-13.csv.gz", "wt", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(
+            [header, *[[row.get(column, "") for column in header] for row in others[half:]]]
+        )
     db_path = tmp_path / "w.duckdb"
     run_dbt(SELECTION, db_path, {"raw_dir": str(raw_dir)})
     assert query(db_path, RECONCILIATION) == csv_reconciliation
@@ -75,8 +124,8 @@ def test_missing_optional_column_reads_as_null(
     shutil.copytree(FIXTURE, raw_dir)
     with duckdb.connect() as connection:
         connection.execute(
-            f"copy (select * exclude (phone, owner_id) from read_csv('{FIXTURE}/leads.csv', "
-            f"all_varchar = true)) to '{raw_dir}/leads.csv' (header)"
+            f"copy (select * exclude (phone, owner_id) from {read_fixture('leads')}) "
+            f"to '{raw_dir}/leads.csv' (header)"
         )
     db_path = tmp_path / "w.duckdb"
     run_dbt(SELECTION, db_path, {"raw_dir": str(raw_dir)})
@@ -94,9 +143,36 @@ def test_raw_tables_in_the_warehouse_load_like_files(
     with duckdb.connect(str(db_path)) as connection:
         connection.execute("create schema landing")
         for name in ("leads", "activities", "stage_changes"):
-            connection.execute(
-                f"create table landing.{name} as "
-                f"select * from read_csv('{FIXTURE / name}.csv', all_varchar = true)"
-            )
+            connection.execute(f"create table landing.{name} as select * from {read_fixture(name)}")
     run_dbt(SELECTION, db_path, {"raw_schema": "landing"})
     assert query(db_path, RECONCILIATION) == csv_reconciliation
+
+
+def test_gzip_csv_files_load_like_csv(tmp_path: Path, csv_reconciliation: list[tuple]) -> None:
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    for name in ("leads", "activities", "stage_changes"):
+        with gzip.open(raw_dir / f"{name}.csv.gz", "wb") as handle:
+            handle.write((FIXTURE / f"{name}.csv").read_bytes())
+    db_path = tmp_path / "w.duckdb"
+    run_dbt(SELECTION, db_path, {"raw_dir": str(raw_dir)})
+    assert query(db_path, RECONCILIATION) == csv_reconciliation
+
+
+def test_quoted_fields_after_the_sniffers_sample_load(tmp_path: Path) -> None:
+    """DuckDB's CSV sniffer reads the quote character from the first 20,480 rows; a file
+    whose first quoted field comes later must still be read with quotes."""
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(FIXTURE, raw_dir)
+    header, _ = csv_records("stage_changes")
+    plain = [
+        [f"SP{number:05d}", "L001", "mql", "2025-01-11 12:00:00", "", "", ""]
+        for number in range(21000)
+    ]
+    late = ["SQ00001", "L001", "recycled", "2025-01-11 13:00:00", "", "lost, then nurtured", ""]
+    write_csv(raw_dir / "stage_changes.csv", header, [*plain, late])
+    db_path = tmp_path / "w.duckdb"
+    run_dbt(SELECTION, db_path, {"raw_dir": str(raw_dir)})
+    assert query(
+        db_path, "select reason from staging.stg_stage_changes where change_id = 'SQ00001'"
+    ) == [("lost, then nurtured",)]
