@@ -127,10 +127,18 @@ def parse_as_of(value: Any) -> str:
 
 
 # The raw tables (SPEC section 3) and the files macros/raw_source.sql reads for each from
-# raw_dir: NAME.csv, NAME.parquet, or a folder NAME/ holding .csv/.parquet files at any depth.
-# Keep these globs in step with the macro's (scripts/tests/test_pipeline.py compares them).
+# raw_dir: NAME.csv, NAME.csv.gz, NAME.parquet, or a folder NAME/ holding such files at any
+# depth. Keep these globs in step with the macro's raw_file_patterns
+# (scripts/tests/test_pipeline.py compares them).
 RAW_TABLES = ("leads", "activities", "stage_changes")
-RAW_FILE_GLOBS = ("{name}.csv", "{name}.parquet", "{name}/**/*.csv", "{name}/**/*.parquet")
+RAW_FILE_GLOBS = (
+    "{name}.csv",
+    "{name}.csv.gz",
+    "{name}.parquet",
+    "{name}/**/*.csv",
+    "{name}/**/*.csv.gz",
+    "{name}/**/*.parquet",
+)
 
 
 def missing_raw_tables(raw_dir: Path) -> list[str]:

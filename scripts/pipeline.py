@@ -92,8 +92,8 @@ def _missing_tables_message(option: str, directory: Path, missing: list[str]) ->
     """Which raw tables the raw directory lacks, what dbt reads, and look-alikes found."""
     lines = [
         f"{option} {directory} has no {' and no '.join(missing)}: each of "
-        f"{', '.join(RAW_TABLES)} must be there as NAME.csv, NAME.parquet or a folder NAME/ "
-        "of .csv/.parquet files."
+        f"{', '.join(RAW_TABLES)} must be there as NAME.csv, NAME.csv.gz, NAME.parquet or a "
+        "folder NAME/ of .csv/.csv.gz/.parquet files."
     ]
     for name in missing:
         for entry in sorted(directory.iterdir()):
@@ -101,8 +101,8 @@ def _missing_tables_message(option: str, directory: Path, missing: list[str]) ->
             if not lowered.startswith((name, f"raw_{name}")):
                 continue
             if lowered.endswith((".gz", ".zst", ".zip", ".bz2")):
-                why = "compressed files are not read: decompress it"
-            elif lowered in {f"{name}.csv", f"{name}.parquet", name}:
+                why = "only gzip-compressed CSV (NAME.csv.gz) is read: decompress it"
+            elif lowered in {f"{name}.csv", f"{name}.csv.gz", f"{name}.parquet", name}:
                 why = f"names are case-sensitive: rename it to {lowered}"
             else:
                 why = "not a name or format that is read"

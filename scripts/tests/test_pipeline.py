@@ -151,7 +151,9 @@ def test_raw_dir_layouts_are_the_ones_dbt_reads(tmp_path: Path) -> None:
     from common import RAW_FILE_GLOBS, RAW_TABLES, missing_raw_tables
 
     macro = (PROJECT_DIR / "macros" / "raw_source.sql").read_text()
-    macro_globs = re.findall(r"""glob\('" ~ base ~ "/" ~ name ~ "([^']*)'\)""", macro)
+    patterns = macro.split("macro raw_file_patterns", 1)[1].split("endmacro", 1)[0]
+    macro_globs = re.findall(r"name ~ '([^']*)'", patterns)
+    assert macro_globs, "raw_file_patterns not found in macros/raw_source.sql"
     assert sorted(macro_globs) == sorted(g.removeprefix("{name}") for g in RAW_FILE_GLOBS)
 
     (tmp_path / "leads.csv").write_text("lead_id\n")
@@ -163,7 +165,7 @@ def test_raw_dir_layouts_are_the_ones_dbt_reads(tmp_path: Path) -> None:
 
     shutil.rmtree(tmp_path / "stage_changes")
     (tmp_path / "stage_changes").mkdir()  # an empty folder of landings is no table
-    (tmp_path / "stage_changes.csv.gz").write_bytes(b"")  # not read by the macro
+    (tmp_path / "stage_changes.csv.zip").write_bytes(b"")  # not read by the macro
     (tmp_path / "activities.parquet").rename(tmp_path / "Activities.parquet")
     assert missing_raw_tables(tmp_path) == ["activities", "stage_changes"]
     assert RAW_TABLES == ("leads", "activities", "stage_changes")
