@@ -18,6 +18,22 @@
 {%- set horizon_days = var('calibration_horizon_days', 30) %}
 {%- set threshold = var('mql_threshold', 100) %}
 {%- set seconds_per_half_life = (half_life * 86400) if half_life else none %}
+{#- when a capped rule's decayed sum, beyond its cap at the start of a period, is back at the
+    cap: half_life * log2(sum / cap) later (never without decay) -#}
+{%- set released_at = timestamp_from_epoch_seconds(
+    epoch_seconds('period_start_at') ~ ' + ' ~ seconds_per_half_life
+    ~ ' * ln(rule_sum_at_start / max_points) / ln(2.0)') if half_life
+    else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' %}
+{#- how much of a period's excess is left at a moment -#}
+{%- set excess_decay = ('power(0.5, ' ~ days_between('excess_spans.period_start_at', 'uncapped_sums.moment_at')
+    ~ ' / ' ~ half_life ~ ')') if half_life else '1' %}
+{#- when a rising score (score_limit + decaying_points * 0.5 ^ (days / half_life)) reaches
+    the threshold -#}
+{%- set crossed_at = timestamp_from_epoch_seconds(
+    epoch_seconds('moment_at') ~ ' + ' ~ seconds_per_half_life
+    ~ ' * ln(decaying_points / (' ~ threshold ~ ' - score_limit)) / ln(2.0)') if half_life else none %}
+{%- set release_key = dbt.concat(["excess_spans.rule_id", "'@'",
+    "cast(excess_spans.period_start_at as " ~ dbt.type_string() ~ ")"]) %}
 with
 
 leads as (select * from {{ ref('int_leads_profile_scored') }}),
@@ -51,7 +67,9 @@ capped_rules_beyond_cap as (
     where abs(rule_total_points) > abs(max_points)
 ),
 
-{{ decayed_running_sum_ctes('capped_rule_sums', 'capped_rules_beyond_cap', ['lead_id', 'rule_id'], 'occurred_at', 'points') }},
+{{ decayed_running_sum_ctes(
+    'capped_rule_sums', 'capped_rules_beyond_cap', ['lead_id', 'rule_id'], 'occurred_at', 'points'
+) }},
 
 rule_sum_periods as (
     select
@@ -75,18 +93,8 @@ excess_periods as (
         period_start_at,
         rule_sum_at_start,
         next_instant_at,
-        {%- if half_life %}
-        -- the decayed sum is back at the cap after half_life * log2(sum / cap); a cap of 0
-        -- is never reached again
-        case
-            when max_points != 0
-                then {{ timestamp_from_epoch_seconds(
-                    epoch_seconds('period_start_at') ~ ' + ' ~ seconds_per_half_life
-                    ~ ' * ln(rule_sum_at_start / max_points) / ln(2.0)') }}
-        end as released_at
-        {%- else %}
-        cast(null as {{ dbt.type_timestamp() }}) as released_at
-        {%- endif %}
+        -- a cap of 0 is never reached again
+        case when max_points != 0 then {{ released_at }} end as released_at
     from rule_sum_periods
     where (max_points >= 0 and rule_sum_at_start > max_points)
         or (max_points <= 0 and rule_sum_at_start < max_points)
@@ -163,7 +171,7 @@ moments as (
     select
         excess_spans.lead_id,
         'cap_release' as moment_type,
-        {{ dbt.concat(["excess_spans.rule_id", "'@'", "cast(excess_spans.period_start_at as " ~ dbt.type_string() ~ ")"]) }} as moment_key,
+        {{ release_key }} as moment_key,
         cast(null as {{ dbt.type_string() }}) as activity_id,
         excess_spans.released_at as moment_at,
         0 as points
@@ -180,13 +188,7 @@ moment_excess as (
         uncapped_sums.lead_id,
         uncapped_sums.moment_type,
         uncapped_sums.moment_key,
-        sum(
-            excess_spans.rule_sum_at_start
-            {%- if half_life %}
-            * power(0.5, {{ days_between('excess_spans.period_start_at', 'uncapped_sums.moment_at') }} / {{ half_life }})
-            {%- endif %}
-            - excess_spans.max_points
-        ) as excess_points,
+        sum(excess_spans.rule_sum_at_start * {{ excess_decay }} - excess_spans.max_points) as excess_points,
         sum(excess_spans.max_points) as capped_rule_points
     from uncapped_sums
     inner join excess_spans
@@ -276,9 +278,7 @@ threshold_crossings as (
         profile_score,
         next_moment_at,
         -- score_limit + decaying_points * 0.5 ^ (days / half_life) = threshold
-        {{ timestamp_from_epoch_seconds(
-            epoch_seconds('moment_at') ~ ' + ' ~ seconds_per_half_life
-            ~ ' * ln(decaying_points / (' ~ threshold ~ ' - score_limit)) / ln(2.0)') }} as crossed_at
+        {{ crossed_at }} as crossed_at
     from rising_moments
     where decaying_points < 0
         and score_limit > {{ threshold }}

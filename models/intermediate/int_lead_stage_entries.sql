@@ -134,37 +134,37 @@ instants_after_history as (
 
 final as (
     select
-        {{ dbt.concat(["staged_entries.lead_id", "'|'", "coalesce(staged_entries.change_id, 'created')"]) }} as stage_entry_id,
-        staged_entries.lead_id,
-        staged_entries.change_id,
-        staged_entries.stage,
-        staged_entries.stage_order,
-        staged_entries.stage_group,
-        staged_entries.sla_decision,
-        staged_entries.entered_at,
-        staged_entries.owner_id,
-        staged_entries.reason,
-        staged_entries.amount,
-        staged_entries.is_from_history,
+        {{ dbt.concat(["staged.lead_id", "'|'", "coalesce(staged.change_id, 'created')"]) }} as stage_entry_id,
+        staged.lead_id,
+        staged.change_id,
+        staged.stage,
+        staged.stage_order,
+        staged.stage_group,
+        staged.sla_decision,
+        staged.entered_at,
+        staged.owner_id,
+        staged.reason,
+        staged.amount,
+        staged.is_from_history,
         -- the entry's position in the lead's history (nulls last spelled out: Spark sorts
         -- nulls first by default)
         row_number() over (
-            partition by staged_entries.lead_id
+            partition by staged.lead_id
             order by
-                staged_entries.entered_at,
+                staged.entered_at,
                 case
-                    when staged_entries.stage_group = 'funnel' then 1
-                    when instants_after_history.instant_min_stage_order <= instants_after_history.prior_max_stage_order then 0
+                    when staged.stage_group = 'funnel' then 1
+                    when instants.instant_min_stage_order <= instants.prior_max_stage_order then 0
                     else 2
                 end,
-                coalesce(staged_entries.stage_order, 99),
-                staged_entries.change_id nulls last
+                coalesce(staged.stage_order, 99),
+                staged.change_id nulls last
         ) as entry_sequence,
-        staged_entries.lead_input_fingerprint
-    from staged_entries
-    inner join instants_after_history
-        on staged_entries.lead_id = instants_after_history.lead_id
-            and staged_entries.entered_at = instants_after_history.entered_at
+        staged.lead_input_fingerprint
+    from staged_entries as staged
+    inner join instants_after_history as instants
+        on staged.lead_id = instants.lead_id
+            and staged.entered_at = instants.entered_at
 )
 
 select * from final

@@ -13,7 +13,9 @@ first_data as (
 
 final as (
     select
-        cast({{ dbt.date_trunc('month', 'coalesce(first_data.first_data_at, as_of.as_of_at)') }} as date) as first_month,
+        cast(
+            {{ dbt.date_trunc('month', 'coalesce(first_data.first_data_at, as_of.as_of_at)') }} as date
+        ) as first_month,
         cast({{ dbt.date_trunc('month', 'as_of.as_of_at') }} as date) as last_month
     from first_data
     cross join as_of
