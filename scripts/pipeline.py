@@ -274,7 +274,6 @@ def _reason_column(table: str, reason: str) -> str | None:
     return {
         "missing_key": key,
         "duplicate_key": key,
-        "missing_lead_id": "lead_id",
         "unknown_lead": "lead_id",
         "missing_timestamp": timestamp,
         "unparseable_timestamp": timestamp,
@@ -288,7 +287,6 @@ def _reason_advice(table: str, reason: str) -> str:
     return {
         "missing_key": f"every row needs its {key}",
         "duplicate_key": f"rows share a {key} but differ; the latest was kept",
-        "missing_lead_id": "every row needs the lead_id of its lead",
         "unknown_lead": "its lead_id is no valid lead (absent from leads, or rejected there)",
         "missing_timestamp": f"{timestamp} is required",
         "unparseable_timestamp": "timestamps must be ISO 8601 (2025-01-31, "
