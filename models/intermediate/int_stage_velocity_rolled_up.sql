@@ -2,6 +2,15 @@
 -- row per from_stage x to_stage over all cohorts (cohort_month null, is_all_cohorts true):
 -- transitions between consecutive stage entries of a lead and the days they took. The two
 -- velocity marts select their rows from here, so both use one definition.
+{#- the measures of a move, the same by cohort and over all cohorts (a mean's last float
+    digits depend on the order rows are summed in: rounded) -#}
+{%- set velocity_measures -%}
+count(*) as transitions,
+        count(distinct lead_id) as leads,
+        {{ round_to('avg(days_to_next_stage)', 9) }} as avg_days,
+        {{ median('days_to_next_stage') }} as median_days,
+        {{ percentile_cont('days_to_next_stage', 0.9) }} as p90_days
+{%- endset %}
 with
 
 stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
@@ -29,12 +38,7 @@ by_cohort as (
         to_stage,
         cohort_month,
         false as is_all_cohorts,
-        count(*) as transitions,
-        count(distinct lead_id) as leads,
-        -- rounded: a mean's last float digits depend on the order rows are summed in
-        {{ round_to('avg(days_to_next_stage)', 9) }} as avg_days,
-        {{ median('days_to_next_stage') }} as median_days,
-        {{ percentile_cont('days_to_next_stage', 0.9) }} as p90_days
+        {{ velocity_measures }}
     from transitions
     group by
         from_stage,
@@ -48,12 +52,7 @@ all_cohorts as (
         to_stage,
         cast(null as date) as cohort_month,
         true as is_all_cohorts,
-        count(*) as transitions,
-        count(distinct lead_id) as leads,
-        -- rounded: a mean's last float digits depend on the order rows are summed in
-        {{ round_to('avg(days_to_next_stage)', 9) }} as avg_days,
-        {{ median('days_to_next_stage') }} as median_days,
-        {{ percentile_cont('days_to_next_stage', 0.9) }} as p90_days
+        {{ velocity_measures }}
     from transitions
     group by
         from_stage,
