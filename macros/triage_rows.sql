@@ -23,16 +23,46 @@ checked as (
     cross join as_of
 ),
 
-ranked as (
+-- keys that more than one usable row claims: only their rows are ranked (ordering every row
+-- by its row text would sort the whole table for the few conflicting duplicates)
+contested_keys as (
+    select {{ key_column }}
+    from checked
+    where single_row_reason is null
+    group by {{ key_column }}
+    having count(*) > 1
+),
+
+contested as (
     select
         checked.*,
         row_number() over (
-            partition by
-                {{ key_column }},
-                case when single_row_reason is null then 1 else 0 end
-            order by {{ timestamp_column }} desc nulls last, {{ raw_row_order_text('raw_values') }} desc
+            partition by checked.{{ key_column }}
+            order by
+                checked.{{ timestamp_column }} desc nulls last,
+                {{ raw_row_order_text('checked.raw_values') }} desc
         ) as key_rank
     from checked
+    inner join contested_keys
+        on checked.{{ key_column }} = contested_keys.{{ key_column }}
+    where checked.single_row_reason is null
+),
+
+uncontested as (
+    select
+        checked.*,
+        1 as key_rank
+    from checked
+    left join contested_keys
+        on checked.{{ key_column }} = contested_keys.{{ key_column }}
+    where contested_keys.{{ key_column }} is null
+        or checked.single_row_reason is not null
+),
+
+ranked as (
+    select * from contested
+    union all
+    select * from uncontested
 ),
 
 final as (

@@ -194,6 +194,7 @@ def lower_bound(target: Path, build_db: Path, lower_db: Path) -> dict[str, float
     """Run the compiled SQL of every model of a dbt build directly in DuckDB, in DAG order,
     into a fresh database of the same name (seeds copied from the build); seconds per model."""
     import duckdb
+    from common import DUCKDB_SETTINGS
 
     manifest = json.loads((target / "manifest.json").read_text())
     results = model_results(target)
@@ -202,7 +203,8 @@ def lower_bound(target: Path, build_db: Path, lower_db: Path) -> dict[str, float
     lower_db.parent.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     with duckdb.connect(str(lower_db)) as connection:
-        connection.execute("set TimeZone = 'UTC'")
+        for name, value in DUCKDB_SETTINGS.items():  # the session dbt's profile sets up
+            connection.execute(f"set {name} = '{value}'")
         connection.execute(f"attach '{build_db}' as build_copy (read_only)")
         for node in manifest["nodes"].values():
             if node["resource_type"] != "seed":

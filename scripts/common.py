@@ -36,6 +36,15 @@ CONTRACT_MODELS = (
 )
 
 
+# DuckDB session settings of the dev profile (profiles.yml) that shape performance, for code
+# that runs the project's SQL outside dbt (scripts/benchmark.py's lower bound). Keep in step.
+DUCKDB_SETTINGS = {
+    "TimeZone": "UTC",
+    "memory_limit": os.environ.get("LEAD_FUNNEL_MEMORY_LIMIT", "6GB"),
+    "preserve_insertion_order": "false",
+}
+
+
 class PipelineError(Exception):
     """A step failed; the message says what and what to do."""
 
