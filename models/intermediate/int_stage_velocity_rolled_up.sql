@@ -2,12 +2,13 @@
 -- row per from_stage x to_stage over all cohorts (cohort_month null, is_all_cohorts true):
 -- transitions between consecutive stage entries of a lead and the days they took. The two
 -- velocity marts select their rows from here, so both use one definition.
-{#- the measures of a move, the same by cohort and over all cohorts (a mean's last float
-    digits depend on the order rows are summed in: rounded) -#}
+{#- the measures of a move, the same by cohort and over all cohorts; the mean sums exact
+    decimal seconds, so it does not depend on the order rows are summed in (a sum of doubles
+    does, in its last digits) -#}
 {%- set velocity_measures -%}
 count(*) as transitions,
         count(distinct lead_id) as leads,
-        {{ round_to('avg(days_to_next_stage)', 9) }} as avg_days,
+        cast(sum(seconds_to_next_stage) as {{ type_double() }}) / count(*) / 86400 as avg_days,
         {{ median('days_to_next_stage') }} as median_days,
         {{ percentile_cont('days_to_next_stage', 0.9) }} as p90_days
 {%- endset %}
@@ -25,7 +26,11 @@ transitions as (
         stage_history.stage as from_stage,
         stage_history.next_stage as to_stage,
         stages_reached.cohort_month,
-        {{ days_between('stage_history.entered_at', 'stage_history.exited_at') }} as days_to_next_stage
+        {{ days_between('stage_history.entered_at', 'stage_history.exited_at') }} as days_to_next_stage,
+        cast(
+            {{ epoch_seconds('stage_history.exited_at') }} - {{ epoch_seconds('stage_history.entered_at') }}
+            as decimal(20, 6)
+        ) as seconds_to_next_stage
     from stage_history
     inner join stages_reached
         on stage_history.lead_id = stages_reached.lead_id

@@ -20,7 +20,8 @@ bands as (
         band_min,
         count(*) as leads,
         count(case when reached_sql then 1 end) as reached_sql,
-        avg(lead_score_at_horizon) as avg_lead_score_at_horizon
+        -- an exact decimal mean: a mean of doubles depends on the order rows are summed in
+        cast(avg(cast(lead_score_at_horizon as decimal(30, 9))) as {{ type_double() }}) as avg_lead_score_at_horizon
     from banded
     group by band_min
 ),
