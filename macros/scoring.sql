@@ -149,3 +149,18 @@
 )
     {%- endif %}
 {%- endmacro %}
+
+{#- The engagement points of a lead at to_at, from its state at from_at, its latest scoring
+    moment (int_lead_score_moments): no activity and no cap release lies between the two, so
+    only decay changes the score. The rules held at their cap at from_at (capped_points)
+    stay there; the rest decays by 0.5 ^ (days / engagement_half_life_days); nothing decays
+    without a half-life. -#}
+{% macro engagement_decayed_to(engagement_points, capped_points, from_at, to_at) -%}
+    {%- set half_life = scoring_half_life_days() -%}
+    {%- if half_life -%}
+    ({{ capped_points }} + ({{ engagement_points }} - {{ capped_points }})
+        * power(0.5, {{ days_between(from_at, to_at) }} / {{ half_life }}))
+    {%- else -%}
+    {{ engagement_points }}
+    {%- endif -%}
+{%- endmacro %}

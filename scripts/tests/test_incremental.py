@@ -144,11 +144,40 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
     fingerprints = (
         "select lead_id, activity_input_fingerprint from intermediate.int_lead_input_fingerprints"
     )
+    # the scoring moments as built: a lead rebuilt by a run carries its new fingerprint
+    moments_built = (
+        "select distinct lead_id, lead_input_fingerprint from intermediate.int_lead_score_moments"
+    )
     before = set(query(incremental_db, fingerprints))
+    moments_before = set(query(incremental_db, moments_built))
+    # a marker on every lead's stored moments (a creation adds no points): only a rebuilt
+    # lead loses it (points feed no contract model)
+    with duckdb.connect(str(incremental_db)) as connection:
+        connection.execute(
+            "update intermediate.int_lead_score_moments set points = -1 "
+            "where moment_type = 'created'"
+        )
     run_both("landing_2")
     rebuilt = {lead for lead, _ in set(query(incremental_db, fingerprints)) - before}
     assert "L0000002" in rebuilt
     assert 0 < len(rebuilt) <= 40, f"one day's landing rebuilt {len(rebuilt)} of ~300 leads"
+    moments_rebuilt = {
+        lead for lead, _ in set(query(incremental_db, moments_built)) - moments_before
+    }
+    assert "L0000002" in moments_rebuilt
+    assert 0 < len(moments_rebuilt) <= 40, (
+        f"one day's landing rebuilt the scoring moments of {len(moments_rebuilt)} of ~300 leads"
+    )
+    untouched = {
+        lead
+        for (lead,) in query(
+            incremental_db,
+            "select lead_id from intermediate.int_lead_score_moments "
+            "where moment_type = 'created' and points = -1",
+        )
+    }
+    assert untouched and not untouched & moments_rebuilt, "only the changed leads are rebuilt"
+    assert len(untouched) + len(moments_rebuilt) >= len(before), "every other lead is untouched"
     assert query(
         incremental_db,
         "select count(*) from dq_rejected_rows where source_key like 'A9000000%'",
@@ -173,11 +202,24 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
     ) == [(2,)], "the orphans become valid activities once their lead has landed"
 
     # a configuration change (the sales-touch types) rebuilds every lead
-    run_both("config_change", {"sales_touch_activity_types": ["sales_call"]})
+    config_change = {"sales_touch_activity_types": ["sales_call"]}
+    run_both("config_change", config_change)
+
+    # so does a scoring var the moments depend on (the half-life)
+    moments_before = set(query(incremental_db, moments_built))
+    config_change["engagement_half_life_days"] = 7
+    run_both("half_life_change", config_change)
+    assert not set(query(incremental_db, moments_built)) & moments_before, (
+        "a new half-life rebuilds the scoring moments of every lead"
+    )
 
     # the dbt tests hold on the incrementally built database too
     run_dbt(
-        ["test", "--select", "fct_lead_activities fct_lead_stage_history dq_row_reconciliation"],
+        [
+            "test",
+            "--select",
+            "fct_lead_activities fct_lead_stage_history int_lead_score_moments dq_row_reconciliation",
+        ],
         incremental_db,
-        {**dbt_vars, "sales_touch_activity_types": ["sales_call"]},
+        {**dbt_vars, **config_change},
     )

@@ -1,0 +1,392 @@
+-- one row per valid lead x scoring moment: its creation, each of its activities, its
+-- calibration horizon (created_at + calibration_horizon_days), the moments a capped rule's
+-- decayed points fall back under its cap, and the moment a rising score (negative points
+-- decaying) crosses mql_threshold after one of those, with the point-in-time score at that
+-- moment. Nothing here depends on as_of, so the model is incremental per lead
+-- (macros/incremental.sql: a lead is rebuilt only when its inputs or the scoring
+-- configuration changed); int_lead_score_timeline adds the as_of score and keeps the
+-- moments up to as_of.
+--
+-- The engagement score at moment t (SPEC section 7): for every engagement rule, the points
+-- of the lead's activities at or before t that match it, each decayed by
+-- 0.5 ^ ((t - occurred_at) / half_life), summed and then capped by the rule's max_points
+-- (a ceiling, or a floor for negative points); no decay when the half-life is null or 0.
+-- Computed without a per-rule-per-moment expansion:
+--     engagement(t) = uncapped(t) - excess(t)
+-- uncapped(t) is one decayed running sum over the lead's moments; excess(t) sums, over the
+-- periods in which a capped rule's decayed sum is beyond its cap, how far beyond it is (a
+-- period starts at one of the rule's activities and ends at its next activity or when the
+-- decayed sum has come back to the cap, after half_life * log2(sum / cap) days).
+-- Between two moments nothing but decay changes the score (macro engagement_decayed_to).
+{{ config(
+    materialized=lead_incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_changed_leads('score_input_fingerprint') }}",
+) }}
+{%- set half_life = scoring_half_life_days() %}
+{%- set horizon_days = var('calibration_horizon_days', 30) %}
+{%- set threshold = var('mql_threshold', 100) %}
+{%- set seconds_per_half_life = (half_life * 86400) if half_life else none %}
+{#- when a capped rule's decayed sum, beyond its cap at the start of a period, is back at the
+    cap: half_life * log2(sum / cap) later (never without decay) -#}
+{%- set released_at = timestamp_from_epoch_seconds(
+    epoch_seconds('period_start_at') ~ ' + ' ~ seconds_per_half_life
+    ~ ' * ln(rule_sum_at_start / max_points) / ln(2.0)') if half_life
+    else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' %}
+{#- how much of a period's excess is left at a moment -#}
+{%- set excess_decay = ('power(0.5, ' ~ days_between('excess_spans.period_start_at', 'uncapped_sums.moment_at')
+    ~ ' / ' ~ half_life ~ ')') if half_life else '1' %}
+{#- when a rising score (score_limit + decaying_points * 0.5 ^ (days / half_life)) reaches
+    the threshold -#}
+{%- set crossed_at = timestamp_from_epoch_seconds(
+    epoch_seconds('moment_at') ~ ' + ' ~ seconds_per_half_life
+    ~ ' * ln(decaying_points / (' ~ threshold ~ ' - score_limit)) / ln(2.0)') if half_life else none %}
+{%- set release_key = dbt.concat(["excess_spans.rule_id", "'@'",
+    "cast(excess_spans.period_start_at as " ~ dbt.type_string() ~ ")"]) %}
+with
+
+leads_to_build as ({{ leads_to_build('score_input_fingerprint') }}),
+profile_scores as (select * from {{ ref('int_leads_profile_scored') }}),
+scored_activities as (select * from {{ ref('int_activities_scored') }}),
+activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
+
+leads as (
+    select
+        profile_scores.*,
+        leads_to_build.lead_input_fingerprint
+    from profile_scores
+    {{ leads_to_build_join() }} leads_to_build
+        on profile_scores.lead_id = leads_to_build.lead_id
+),
+
+activities as (
+    select scored_activities.*
+    from scored_activities
+    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
+        on scored_activities.lead_id = leads_to_build.lead_id
+),
+
+rule_matches as (
+    select activity_rule_matches.*
+    from activity_rule_matches
+    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
+        on activity_rule_matches.lead_id = leads_to_build.lead_id
+),
+
+-- capped rules: per lead, rule and instant, the points the rule's activities add, kept only
+-- where the rule's total for the lead passes its cap (otherwise its decayed sum never can)
+capped_rule_instants as (
+    select
+        lead_id,
+        rule_id,
+        occurred_at,
+        max(max_points) as max_points,
+        sum(rule_points) as points,
+        sum(sum(rule_points)) over (partition by lead_id, rule_id) as rule_total_points
+    from rule_matches
+    where max_points is not null
+    group by lead_id, rule_id, occurred_at
+),
+
+capped_rules_beyond_cap as (
+    select
+        lead_id,
+        rule_id,
+        occurred_at,
+        max_points,
+        points
+    from capped_rule_instants
+    where abs(rule_total_points) > abs(max_points)
+),
+
+{{ decayed_running_sum_ctes(
+    'capped_rule_sums', 'capped_rules_beyond_cap', ['lead_id', 'rule_id'], 'occurred_at', 'points'
+) }},
+
+rule_sum_periods as (
+    select
+        lead_id,
+        rule_id,
+        max_points,
+        occurred_at as period_start_at,
+        decayed_sum as rule_sum_at_start,
+        lead(occurred_at) over (
+            partition by lead_id, rule_id
+            order by occurred_at
+        ) as next_instant_at
+    from capped_rule_sums
+),
+
+excess_periods as (
+    select
+        lead_id,
+        rule_id,
+        max_points,
+        period_start_at,
+        rule_sum_at_start,
+        next_instant_at,
+        -- a cap of 0 is never reached again
+        case when max_points != 0 then {{ released_at }} end as released_at
+    from rule_sum_periods
+    where (max_points >= 0 and rule_sum_at_start > max_points)
+        or (max_points <= 0 and rule_sum_at_start < max_points)
+),
+
+excess_spans as (
+    select
+        lead_id,
+        rule_id,
+        max_points,
+        period_start_at,
+        rule_sum_at_start,
+        released_at,
+        case
+            when next_instant_at is null then released_at
+            when released_at is null then next_instant_at
+            when released_at < next_instant_at then released_at
+            else next_instant_at
+        end as period_end_at
+    from excess_periods
+),
+
+moments as (
+    -- each activity with the points it adds before caps (caps apply to the decayed sums)
+    select
+        lead_id,
+        'activity' as moment_type,
+        activity_id as moment_key,
+        activity_id,
+        occurred_at as moment_at,
+        uncapped_points as points
+    from activities
+
+    union all
+
+    select
+        lead_id,
+        'created' as moment_type,
+        '' as moment_key,
+        cast(null as {{ dbt.type_string() }}) as activity_id,
+        created_at as moment_at,
+        0 as points
+    from leads
+
+    union all
+
+    select
+        leads.lead_id,
+        'calibration_horizon' as moment_type,
+        '' as moment_key,
+        cast(null as {{ dbt.type_string() }}) as activity_id,
+        {{ dbt.dateadd('day', horizon_days, 'leads.created_at') }} as moment_at,
+        0 as points
+    from leads
+
+    union all
+
+    -- a capped rule's decayed sum falls back to its cap before the rule's next activity:
+    -- from here on it decays again (the score changes its course)
+    select
+        excess_spans.lead_id,
+        'cap_release' as moment_type,
+        {{ release_key }} as moment_key,
+        cast(null as {{ dbt.type_string() }}) as activity_id,
+        excess_spans.released_at as moment_at,
+        0 as points
+    from excess_spans
+    where excess_spans.released_at = excess_spans.period_end_at
+),
+
+{{ decayed_running_sum_ctes('uncapped_sums', 'moments', ['lead_id'], 'moment_at', 'points') }},
+
+moment_excess as (
+    select
+        uncapped_sums.lead_id,
+        uncapped_sums.moment_type,
+        uncapped_sums.moment_key,
+        sum(excess_spans.rule_sum_at_start * {{ excess_decay }} - excess_spans.max_points) as excess_points,
+        sum(excess_spans.max_points) as capped_rule_points
+    from uncapped_sums
+    inner join excess_spans
+        on uncapped_sums.lead_id = excess_spans.lead_id
+            and uncapped_sums.moment_at >= excess_spans.period_start_at
+            and (excess_spans.period_end_at is null or uncapped_sums.moment_at < excess_spans.period_end_at)
+    group by
+        uncapped_sums.lead_id,
+        uncapped_sums.moment_type,
+        uncapped_sums.moment_key
+),
+
+moment_scores as (
+    select
+        uncapped_sums.lead_id,
+        uncapped_sums.moment_type,
+        uncapped_sums.moment_key,
+        uncapped_sums.activity_id,
+        uncapped_sums.moment_at,
+        uncapped_sums.points,
+        leads.created_at,
+        leads.lead_input_fingerprint,
+        leads.fit_score + leads.negative_score as profile_score,
+        uncapped_sums.decayed_sum - coalesce(moment_excess.excess_points, 0) as engagement_points,
+        -- the rules held at their cap at this moment: their points do not decay until released
+        coalesce(moment_excess.capped_rule_points, 0) as capped_rule_points
+    from uncapped_sums
+    inner join leads
+        on uncapped_sums.lead_id = leads.lead_id
+    left join moment_excess
+        on uncapped_sums.lead_id = moment_excess.lead_id
+            and uncapped_sums.moment_type = moment_excess.moment_type
+            and uncapped_sums.moment_key = moment_excess.moment_key
+),
+
+-- Rounded to 1e-9 points: the anchored sums leave float noise in the last digits (80 points
+-- must not come out as 79.99999999999999 and miss a threshold of 100).
+lead_scores as (
+    select
+        lead_id,
+        moment_type,
+        moment_key,
+        activity_id,
+        moment_at,
+        points,
+        created_at,
+        lead_input_fingerprint,
+        profile_score,
+        engagement_points,
+        capped_rule_points,
+        {{ round_to('engagement_points', 9) }} as engagement_score_at,
+        {{ round_to('profile_score + engagement_points', 9) }} as lead_score_at
+    from moment_scores
+),
+{%- if half_life %}
+
+-- Between two moments the score is profile + capped + (engagement - capped) * 0.5 ^ (days /
+-- half_life). With negative points decaying, (engagement - capped) is negative and the score
+-- rises towards profile + capped: it may cross the threshold between two moments. Only leads
+-- with negative engagement points can rise.
+rising_leads as (
+    select distinct lead_id
+    from rule_matches
+    where rule_points < 0
+),
+
+rising_moments as (
+    select
+        lead_scores.lead_id,
+        lead_scores.moment_at,
+        lead_scores.created_at,
+        lead_scores.lead_input_fingerprint,
+        lead_scores.profile_score,
+        lead_scores.capped_rule_points,
+        lead_scores.lead_score_at,
+        lead_scores.profile_score + lead_scores.capped_rule_points as score_limit,
+        lead_scores.engagement_points - lead_scores.capped_rule_points as decaying_points,
+        lead(lead_scores.moment_at) over (
+            partition by lead_scores.lead_id
+            order by lead_scores.moment_at
+        ) as next_moment_at
+    from lead_scores
+    inner join rising_leads
+        on lead_scores.lead_id = rising_leads.lead_id
+),
+
+threshold_crossings as (
+    select
+        lead_id,
+        created_at,
+        lead_input_fingerprint,
+        profile_score,
+        capped_rule_points,
+        next_moment_at,
+        -- score_limit + decaying_points * 0.5 ^ (days / half_life) = threshold
+        {{ crossed_at }} as crossed_at
+    from rising_moments
+    where decaying_points < 0
+        and score_limit > {{ threshold }}
+        and lead_score_at < {{ threshold }}
+),
+
+crossing_moments as (
+    select
+        lead_id,
+        'threshold_crossing' as moment_type,
+        -- a score may cross more than once (a new penalty takes it back under)
+        cast(crossed_at as {{ dbt.type_string() }}) as moment_key,
+        cast(null as {{ dbt.type_string() }}) as activity_id,
+        crossed_at as moment_at,
+        0 as points,
+        created_at,
+        lead_input_fingerprint,
+        profile_score,
+        {{ threshold }} - profile_score as engagement_points,
+        capped_rule_points,
+        {{ threshold }} - profile_score as engagement_score_at,
+        cast({{ threshold }} as {{ type_double() }}) as lead_score_at
+    from threshold_crossings
+    -- before the next moment; after the last one the score rises until it crosses
+    where next_moment_at is null or crossed_at < next_moment_at
+),
+{%- endif %}
+
+all_moments as (
+    select
+        lead_id,
+        moment_type,
+        moment_key,
+        activity_id,
+        moment_at,
+        points,
+        created_at,
+        lead_input_fingerprint,
+        profile_score,
+        engagement_points,
+        capped_rule_points,
+        engagement_score_at,
+        lead_score_at
+    from lead_scores
+    {%- if half_life %}
+
+    union all
+
+    select
+        lead_id,
+        moment_type,
+        moment_key,
+        activity_id,
+        moment_at,
+        points,
+        created_at,
+        lead_input_fingerprint,
+        profile_score,
+        engagement_points,
+        capped_rule_points,
+        engagement_score_at,
+        lead_score_at
+    from crossing_moments
+    {%- endif %}
+),
+
+final as (
+    select
+        {{ dbt.concat(["lead_id", "'|'", "moment_type", "'|'", "moment_key"]) }} as lead_moment_id,
+        lead_id,
+        moment_type,
+        activity_id,
+        moment_at,
+        points,
+        profile_score,
+        engagement_points,
+        capped_rule_points,
+        engagement_score_at,
+        lead_score_at,
+        lead_score_at >= {{ threshold }} as is_at_or_above_threshold,
+        -- moments at which the lead may first become MQL eligible: from its creation on,
+        -- every moment but the calibration horizon (a measurement)
+        moment_type != 'calibration_horizon' and moment_at >= created_at as is_eligibility_candidate,
+        lead_input_fingerprint
+    from all_moments
+)
+
+select * from final
