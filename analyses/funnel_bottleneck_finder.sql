@@ -109,28 +109,6 @@ indexed as (
     from compared
 ),
 
-ranked as (
-    select
-        lead_source,
-        step_number,
-        from_stage,
-        to_stage,
-        entering,
-        converting,
-        step_rate,
-        company_step_rate,
-        index_to_company,
-        converting_shortfall,
-        company_median_days,
-        company_p90_days,
-        is_judged,
-        row_number() over (
-            partition by lead_source, is_judged
-            order by index_to_company, step_number
-        ) as weakness_rank
-    from indexed
-),
-
 final as (
     select
         lead_source,
@@ -145,8 +123,12 @@ final as (
         converting_shortfall,
         company_median_days,
         company_p90_days,
-        is_judged and weakness_rank = 1 as is_bottleneck
-    from ranked
+        is_judged
+        and row_number() over (
+            partition by lead_source, is_judged
+            order by index_to_company, step_number
+        ) = 1 as is_bottleneck
+    from indexed
 )
 
 select * from final

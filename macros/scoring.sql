@@ -150,6 +150,18 @@
     {%- endif %}
 {%- endmacro %}
 
+{#- The score columns of a scoring moment, from its profile score and its engagement points
+    (unrounded): engagement_score_at and lead_score_at, rounded to 1e-9 points (decayed sums
+    leave float noise in the last digits: 80 points must not come out as 79.99999999999999
+    and miss a threshold of 100), and is_at_or_above_threshold, the rounded lead score
+    against mql_threshold. -#}
+{% macro point_in_time_scores(profile_score, engagement_points) -%}
+    {%- set lead_score = round_to(profile_score ~ ' + ' ~ engagement_points, 9) -%}
+    {{ round_to(engagement_points, 9) }} as engagement_score_at,
+        {{ lead_score }} as lead_score_at,
+        {{ lead_score }} >= {{ var('mql_threshold', 100) }} as is_at_or_above_threshold
+{%- endmacro %}
+
 {#- The engagement points of a lead at to_at, from its state at from_at, its latest scoring
     moment (int_lead_score_moments): no activity and no cap release lies between the two, so
     only decay changes the score. The rules held at their cap at from_at (capped_points)

@@ -241,8 +241,6 @@ moment_scores as (
             and uncapped_sums.moment_key = moment_excess.moment_key
 ),
 
--- Rounded to 1e-9 points: the anchored sums leave float noise in the last digits (80 points
--- must not come out as 79.99999999999999 and miss a threshold of 100).
 lead_scores as (
     select
         lead_id,
@@ -256,8 +254,7 @@ lead_scores as (
         profile_score,
         engagement_points,
         capped_rule_points,
-        {{ round_to('engagement_points', 9) }} as engagement_score_at,
-        {{ round_to('profile_score + engagement_points', 9) }} as lead_score_at
+        {{ point_in_time_scores('profile_score', 'engagement_points') }}
     from moment_scores
 ),
 {%- if half_life %}
@@ -322,8 +319,7 @@ crossing_moments as (
         profile_score,
         {{ threshold }} - profile_score as engagement_points,
         capped_rule_points,
-        {{ threshold }} - profile_score as engagement_score_at,
-        cast({{ threshold }} as {{ type_double() }}) as lead_score_at
+        {{ point_in_time_scores('profile_score', '(' ~ threshold ~ ' - profile_score)') }}
     from threshold_crossings
     -- before the next moment; after the last one the score rises until it crosses
     where next_moment_at is null or crossed_at < next_moment_at
@@ -344,7 +340,8 @@ all_moments as (
         engagement_points,
         capped_rule_points,
         engagement_score_at,
-        lead_score_at
+        lead_score_at,
+        is_at_or_above_threshold
     from lead_scores
     {%- if half_life %}
 
@@ -363,7 +360,8 @@ all_moments as (
         engagement_points,
         capped_rule_points,
         engagement_score_at,
-        lead_score_at
+        lead_score_at,
+        is_at_or_above_threshold
     from crossing_moments
     {%- endif %}
 ),
@@ -381,7 +379,7 @@ final as (
         capped_rule_points,
         engagement_score_at,
         lead_score_at,
-        lead_score_at >= {{ threshold }} as is_at_or_above_threshold,
+        is_at_or_above_threshold,
         -- moments at which the lead may first become MQL eligible: from its creation on,
         -- every moment but the calibration horizon (a measurement)
         moment_type != 'calibration_horizon' and moment_at >= created_at as is_eligibility_candidate,

@@ -2,7 +2,6 @@
 -- its activities, its calibration horizon, cap releases and threshold crossings) plus its
 -- as_of moment: the lead's current score, decayed from its latest moment to as_of. A view:
 -- the moments are stored incrementally, only the as_of rows move with every run.
-{%- set threshold = var('mql_threshold', 100) %}
 {{ config(materialized='view') }}
 with
 
@@ -51,7 +50,6 @@ as_of_states as (
     cross join as_of
 ),
 
--- rounded to 1e-9 points, as every moment's score (int_lead_score_moments)
 as_of_moments as (
     select
         {{ dbt.concat(["lead_id", "'|as_of|'"]) }} as lead_moment_id,
@@ -61,8 +59,7 @@ as_of_moments as (
         as_of_at as moment_at,
         0 as points,
         profile_score,
-        {{ round_to('engagement_points', 9) }} as engagement_score_at,
-        {{ round_to('profile_score + engagement_points', 9) }} as lead_score_at
+        {{ point_in_time_scores('profile_score', 'engagement_points') }}
     from as_of_states
 ),
 
@@ -93,7 +90,7 @@ final as (
         profile_score,
         engagement_score_at,
         lead_score_at,
-        lead_score_at >= {{ threshold }} as is_at_or_above_threshold,
+        is_at_or_above_threshold,
         -- the lead exists at as_of: a candidate
         true as is_eligibility_candidate
     from as_of_moments
