@@ -26,13 +26,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common import CONTRACT_MODELS, DUCKDB_SETTINGS, PROJECT_DIR, RAW_TABLES
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 SCRIPTS = PROJECT_DIR / "scripts"
-RAW_TABLES = ("leads", "activities", "stage_changes")
 # Targets of issue 8 (a benchmark, not a test: reported, never enforced).
 TARGET_FULL_SECONDS_AT_1M = 120.0
 TARGET_INCREMENTAL_SHARE = 0.15
@@ -194,7 +193,6 @@ def lower_bound(target: Path, build_db: Path, lower_db: Path) -> dict[str, float
     """Run the compiled SQL of every model of a dbt build directly in DuckDB, in DAG order,
     into a fresh database of the same name (seeds copied from the build); seconds per model."""
     import duckdb
-    from common import DUCKDB_SETTINGS
 
     manifest = json.loads((target / "manifest.json").read_text())
     results = model_results(target)
@@ -233,7 +231,6 @@ def contract_models_equal(left: Path, right: Path) -> bool:
     import duckdb
 
     sys.path.insert(0, str(SCRIPTS))
-    from common import CONTRACT_MODELS
 
     with duckdb.connect() as connection:
         connection.execute(f"attach '{left}' as left_db (read_only)")

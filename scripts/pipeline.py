@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
     CONTRACT_MODELS,
+    RAW_FILE_GLOBS,
     RAW_TABLES,
     PipelineError,
     build_db_path,
@@ -96,13 +97,17 @@ def _missing_tables_message(option: str, directory: Path, missing: list[str]) ->
         "folder NAME/ of .csv/.csv.gz/.parquet files."
     ]
     for name in missing:
+        # the names read at the top of the folder (RAW_FILE_GLOBS), and a landing folder
+        readable_names = {
+            pattern.format(name=name) for pattern in RAW_FILE_GLOBS if "/" not in pattern
+        } | {name}
         for entry in sorted(directory.iterdir()):
             lowered = entry.name.lower()
             if not lowered.startswith((name, f"raw_{name}")):
                 continue
             if lowered.endswith((".gz", ".zst", ".zip", ".bz2")):
                 why = "only gzip-compressed CSV (NAME.csv.gz) is read: decompress it"
-            elif lowered in {f"{name}.csv", f"{name}.csv.gz", f"{name}.parquet", name}:
+            elif lowered in readable_names:
                 why = f"names are case-sensitive: rename it to {lowered}"
             else:
                 why = "not a name or format that is read"
@@ -173,17 +178,10 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None
         raise BuildFailed(f"dbt build failed:\n  {lines}", outcome.succeeded)
 
 
-class ValidationFailed(PipelineError):
-    """A blocking expectation failed; `warnings` are the warnings of the same validation."""
-
-    def __init__(self, message: str, warnings: list[Any]) -> None:
-        super().__init__(message)
-        self.warnings = warnings
-
-
 def validate(build_db: Path) -> list[Any]:
-    """Great Expectations suites on the freshly built marts: raises ValidationFailed on a
-    blocking failure, returns the warnings (validate.Finding) otherwise."""
+    """Great Expectations suites on the freshly built marts: prints the warnings
+    (validate.Finding) and returns them, or raises PipelineError on a blocking failure (after
+    the warnings of the same validation)."""
     from validate import validate as run_suites
 
     with console.status("[bold]Great Expectations[/] validating the marts"):
@@ -192,8 +190,9 @@ def validate(build_db: Path) -> list[Any]:
     warnings = [warning for result in results for warning in result.warnings]
     evaluated = sum(result.evaluated for result in results)
     if failures:
+        print_warnings(warnings)
         lines = "\n  ".join(str(failure) for failure in failures)
-        raise ValidationFailed(f"Great Expectations validation failed:\n  {lines}", warnings)
+        raise PipelineError(f"Great Expectations validation failed:\n  {lines}")
     console.print(f"[green]✓[/] {evaluated} expectations in {len(results)} suites passed")
     print_warnings(warnings)
     return warnings
@@ -484,9 +483,6 @@ def run(args: argparse.Namespace) -> int:
         return fail(error, EXIT_BUILD_FAILED, None)
     try:
         warnings = validate(build_db)
-    except ValidationFailed as error:
-        print_warnings(error.warnings)
-        return fail(error, EXIT_VALIDATION_FAILED, RAW_TABLES)
     except PipelineError as error:
         return fail(error, EXIT_VALIDATION_FAILED, RAW_TABLES)
     many_rejects = tables_with_many_rejects(warnings)

@@ -52,7 +52,6 @@ class Finding:
 
     suite: str
     severity: str
-    expectation: str
     column: str | None
     message: str
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -153,7 +152,7 @@ def validate(
             try:
                 frame = connection.execute(query).df()
             except duckdb.Error as error:
-                failure = Finding(spec["name"], "blocking", "query", None, f"query failed: {error}")
+                failure = Finding(spec["name"], "blocking", None, f"query failed: {error}")
                 results.append(SuiteResult(spec["name"], 0, [failure]))
                 continue
             row_key = [column for column in meta.get("row_key", []) if column in frame.columns]
@@ -196,7 +195,7 @@ def _finding(spec: dict[str, Any], item: Any, row_key: list[str]) -> Finding:
     error = _exception_message(item.exception_info)
     if error:
         message = f"{prefix}{config.type} could not be evaluated: {error}"
-        return Finding(spec["name"], severity_of(config), config.type, column, message)
+        return Finding(spec["name"], severity_of(config), column, message)
     rows = _unexpected_rows(result, row_key)
     if rows is None:  # a table-level expectation: one observed value
         message = meta.get("message")
@@ -208,7 +207,7 @@ def _finding(spec: dict[str, Any], item: Any, row_key: list[str]) -> Finding:
             text = _format(message, values)
         else:
             text = _describe_table(config.type, kwargs, observed, prefix)
-        return Finding(spec["name"], severity_of(config), config.type, column, text)
+        return Finding(spec["name"], severity_of(config), column, text)
     row_label = spec.get("meta", {}).get("row_label")
     described = []
     for row in rows[:ROWS_SHOWN]:
@@ -228,7 +227,7 @@ def _finding(spec: dict[str, Any], item: Any, row_key: list[str]) -> Finding:
     message = "; ".join(described)
     if meta.get("hint"):
         message += f" ({_format(meta['hint'], kwargs)})"
-    return Finding(spec["name"], severity_of(config), config.type, column, message, rows)
+    return Finding(spec["name"], severity_of(config), column, message, rows)
 
 
 def _exception_message(info: Any) -> str | None:
