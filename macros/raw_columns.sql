@@ -17,18 +17,22 @@
 {%- endmacro %}
 
 {#- Rows delivered more than once with identical values are one row: this collapses them,
-    keeping every raw column as text, counting the deliveries and adding the row's text. -#}
+    keeping every raw column as text, counting the deliveries and adding the row's text
+    (for a record that could not be read, its file, line and text: malformed_record). -#}
 {% macro distinct_deliveries(name) -%}
     {%- set columns = raw_columns(name) -%}
     select
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
+        malformed_reason,
         count(*) as delivery_count,
-        {{ raw_row_text(columns) }} as raw_values
+        coalesce(malformed_record, {{ raw_row_text(columns) }}) as raw_values
     from ({{ raw_source(name, columns) }}) as raw_rows
     group by
         {%- for column in columns %}
-        {{ column }}{{ "," if not loop.last }}
+        {{ column }},
         {%- endfor %}
+        malformed_reason,
+        malformed_record
 {%- endmacro %}

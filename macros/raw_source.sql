@@ -5,7 +5,10 @@
     the `raw_dir` var set (DuckDB only), they come from files in that directory:
     `<name>.csv`, `<name>.csv.gz`, `<name>.parquet`, or a folder `<name>/` of such files, at
     any depth (daily landings, read as one table); see raw_file_patterns. Columns missing from
-    the files are read as null, so a file without an optional column still loads. -#}
+    the files are read as null, so a file without an optional column still loads.
+    Two more columns say why a record could not be read (`malformed_reason`, null for a record
+    that was read) and show it with its file and line (`malformed_record`); only raw_dir
+    files have such records (a warehouse table or a seed always has its columns). -#}
 {% macro raw_source(name, columns) -%}
     {{ return(adapter.dispatch('raw_source', 'lead_funnel')(name, columns)) }}
 {%- endmacro %}
@@ -19,8 +22,10 @@
     {%- endif -%}
     select
     {%- for column in columns %}
-        cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+        cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
     {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as malformed_reason,
+        cast(null as {{ dbt.type_string() }}) as malformed_record
     {%- if var('raw_schema', none) %}
     from {{ source('raw', name) }}
     {%- else %}
@@ -34,62 +39,227 @@
         {{ default__raw_source(name, columns) }}
     {%- elif not execute -%}
         {#- Parsing: the files are only looked up when the model runs. -#}
-        select {% for column in columns %}cast(null as varchar) as {{ column }}{{ "," if not loop.last }}{% endfor %}
+        select {% for column in columns %}cast(null as varchar) as {{ column }}, {% endfor -%}
+        cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record
     {%- else -%}
-        {%- set base = raw_dir | string | replace("'", "''") -%}
-        {%- set base = base[:-1] if base.endswith('/') else base -%}
-        {%- set globs = [] -%}
-        {%- for pattern in raw_file_patterns(name) -%}
-            {%- do globs.append("select file from glob('" ~ base ~ "/" ~ pattern ~ "')") -%}
-        {%- endfor -%}
-        {%- set found = run_query(globs | join(" union all ") ~ " order by 1") -%}
-        {%- set csv_files = [] -%}
-        {%- set parquet_files = [] -%}
-        {%- for row in found.rows -%}
-            {%- if row[0].endswith('.parquet') -%}{%- do parquet_files.append(row[0]) -%}
-            {%- else -%}{%- do csv_files.append(row[0]) -%}{%- endif -%}
-        {%- endfor -%}
-        {%- if csv_files | length + parquet_files | length == 0 -%}
+        {%- set files = raw_files(name) -%}
+        {%- if files | length == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "No raw '" ~ name ~ "' data in raw_dir '" ~ raw_dir ~ "': expected "
                 ~ name ~ ".csv, " ~ name ~ ".csv.gz, " ~ name ~ ".parquet or a folder " ~ name
                 ~ "/ of .csv/.csv.gz/.parquet files. Check the path or unset raw_dir to use the demo seeds.") }}
         {%- endif -%}
-        {%- set readers = [] -%}
-        {%- if csv_files -%}
-            {#- RFC 4180 CSV, gzip-compressed or not (by extension). The quote and escape are
-                set, not sniffed: the sniffer looks at the first rows only and reads a file
-                whose first quoted field comes later as unquoted, splitting that field.
-                null_padding reads a short row (fewer fields than the header) with nulls
-                for the missing fields; together with quoted line breaks it needs the
-                single-threaded scanner (parallel = false), which reads each file on one
-                thread (several files still run in parallel): on 2 cores it costs ~0.4 s per
-                4 million rows of one large file. -#}
-            {%- do readers.append(
-                "read_csv(['" ~ csv_files | join("', '") ~ "'], all_varchar = true, header = true,"
-                ~ " union_by_name = true, null_padding = true, parallel = false,"
-                ~ " quote = '\"', escape = '\"', auto_detect = true)") -%}
-        {%- endif -%}
-        {%- if parquet_files -%}
-            {%- do readers.append(
-                "read_parquet(['" ~ parquet_files | join("', '") ~ "'], union_by_name = true)") -%}
-        {%- endif -%}
         {%- set selects = [] -%}
-        {%- for reader in readers -%}
-            {%- set described = run_query("describe select * from " ~ reader) -%}
-            {%- set present = described.columns[0].values() | map('lower') | list -%}
-            {%- set select_list = [] -%}
-            {%- for column in columns -%}
-                {%- if column in present -%}
-                    {%- do select_list.append("cast(" ~ adapter.quote(column) ~ " as varchar) as " ~ column) -%}
-                {%- else -%}
-                    {%- do select_list.append("cast(null as varchar) as " ~ column) -%}
-                {%- endif -%}
-            {%- endfor -%}
-            {%- do selects.append("select " ~ select_list | join(", ") ~ " from " ~ reader) -%}
+        {%- for file in files -%}
+            {%- if file.endswith('.parquet') -%}
+                {%- do selects.append(raw_parquet_select(file, columns)) -%}
+            {%- else -%}
+                {%- do selects.extend(raw_csv_selects(name, file, columns)) -%}
+            {%- endif -%}
         {%- endfor -%}
         {{ selects | join("\n    union all\n    ") }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The raw files of one table in raw_dir, listed once (sorted). raw_dir is escaped for
+    DuckDB's glob ([, * and ? match themselves), so a folder `data[1]` never matches
+    `data1`; every file found is then read by its exact name (raw_path_literal). -#}
+{% macro raw_files(name) -%}
+    {%- set base = var('raw_dir') | string -%}
+    {%- set base = base[:-1] if base.endswith('/') else base -%}
+    {%- set globs = [] -%}
+    {%- for pattern in raw_file_patterns(name) -%}
+        {%- do globs.append("select file from glob(" ~ raw_path_literal(base ~ "/" ~ pattern, escape_glob=false, prefix=base) ~ ")") -%}
+    {%- endfor -%}
+    {%- set found = run_query(globs | join(" union all ") ~ " order by 1") -%}
+    {{ return(found.columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- A file path as a DuckDB string literal that names exactly that file: the glob
+    characters [ * ? are bracketed ([[], [*], [?]: DuckDB globs every path it reads) and a
+    quote is doubled. With escape_glob=false only `prefix` (the part of the path that is
+    data, not pattern) is escaped. Paths are data, never code. -#}
+{% macro raw_path_literal(path, escape_glob=true, prefix=none) -%}
+    {%- set ns = namespace(data=path if escape_glob else (prefix or ''), rest='' if escape_glob else path[(prefix or '') | length:]) -%}
+    {%- set escaped = ns.data | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]') -%}
+    {{- return("'" ~ (escaped ~ ns.rest) | replace("'", "''") ~ "'") -}}
+{%- endmacro %}
+
+{#- One Parquet file, every contract column cast to text (a column the file lacks is null).
+    Each file is read on its own, so files with different types for one column (TIMESTAMP_NS
+    from pandas, TIMESTAMP_MS, TIMESTAMPTZ, strings) never have to agree on a type, and an
+    extreme value (9999-12-31) is text that staging judges like any other. -#}
+{% macro raw_parquet_select(file, columns) -%}
+    {%- set path = raw_path_literal(file) -%}
+    {%- set described = run_query("describe select * from read_parquet(" ~ path ~ ")") -%}
+    {%- set present = {} -%}
+    {%- for column_name in described.columns[0].values() -%}
+        {%- do present.update({column_name | lower: column_name}) -%}
+    {%- endfor -%}
+    {%- set select_list = [] -%}
+    {%- for column in columns -%}
+        {%- if column in present -%}
+            {%- do select_list.append("cast(" ~ adapter.quote(present[column]) ~ " as varchar) as " ~ column) -%}
+        {%- else -%}
+            {%- do select_list.append("cast(null as varchar) as " ~ column) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return("select " ~ select_list | join(", ")
+        ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record"
+        ~ " from read_parquet(" ~ path ~ ")") }}
+{%- endmacro %}
+
+{#- The longest CSV record read (64 MB): a record longer than this is rejected on its own as
+    oversized_record. -#}
+{% macro raw_csv_max_line_size() -%}
+    {{ return(67108864) }}
+{%- endmacro %}
+
+{#- How many of a CSV file's first lines may stand above its header (a title line such as
+    "Stage export 2026-01-15"). -#}
+{% macro raw_csv_header_search_lines() -%}
+    {{ return(20) }}
+{%- endmacro %}
+
+{#- The reasons a CSV record that cannot be read is rejected for, by DuckDB's error type. -#}
+{% macro raw_csv_malformed_reasons() -%}
+    {{ return({
+        'TOO MANY COLUMNS': 'too_many_fields',
+        'INVALID ENCODING': 'invalid_encoding',
+        'INVALID UNICODE': 'invalid_encoding',
+        'LINE SIZE OVER MAXIMUM': 'oversized_record',
+        'UNQUOTED VALUE': 'unclosed_quote',
+    }) }}
+{%- endmacro %}
+
+{#- One CSV file (gzip-compressed or not, by extension), read by exact name; returns the
+    selects that produce its rows. Every physical line is accounted for:
+
+    1. the header is looked for in the first lines (read as plain text, no CSV parsing): it
+       is the first line naming the table's key column. Lines above it (a title) become
+       rejected rows (`preamble_line`); a file without such a header stops the run, naming it.
+    2. the records are read with the header's own columns (no dialect sniffing: comma,
+       double quote doubled to escape, RFC 4180); a record with more fields than the header,
+       an undecodable byte or longer than raw_csv_max_line_size is rejected on its own with
+       its file and line (DuckDB's rejects tables); a short record reads the missing fields
+       as null.
+    3. the lines are counted independently of the CSV parser, and must equal the header
+       and preamble lines, the lines the records read span (a quoted line break adds one),
+       the lines of rejected records and the blank lines. Otherwise (a quote opened and
+       never closed swallows the rest of the file) the run stops, naming the file and the
+       first line not read: nothing is silently dropped. -#}
+{% macro raw_csv_selects(name, file, columns) -%}
+    {%- set path = raw_path_literal(file) -%}
+    {%- set max_line_size = raw_csv_max_line_size() -%}
+    {%- set as_lines = "columns = {'line': 'varchar'}, header = false, delim = '\\0', quote = '', escape = '',"
+        ~ " auto_detect = false, parallel = false, max_line_size = " ~ max_line_size -%}
+    {#- 1. the header -#}
+    {%- set head = run_query(
+        "select line from read_csv(" ~ path ~ ", " ~ as_lines ~ ", ignore_errors = true) limit "
+        ~ raw_csv_header_search_lines()) -%}
+    {%- set key = columns[0] -%}
+    {%- set ns = namespace(header_index=none, header=[]) -%}
+    {%- for line in head.columns[0].values() -%}
+        {%- if ns.header_index is none and line is not none -%}
+            {%- set names = [] -%}
+            {%- for part in line.split(',') -%}
+                {%- do names.append(part | replace('\ufeff', '') | trim | trim('"') | trim | lower) -%}
+            {%- endfor -%}
+            {%- if key in names -%}
+                {%- set ns.header_index = loop.index0 -%}
+                {%- set ns.header = names -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if ns.header_index is none -%}
+        {%- set first_line = (head.columns[0].values() | first) if head.rows | length else '' -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw file " ~ file ~ " has no header row naming " ~ key ~ " in its first "
+            ~ raw_csv_header_search_lines() ~ " lines (its first line reads '"
+            ~ (first_line or '') [:120] ~ "'). A raw " ~ name ~ " CSV file starts with a header row "
+            ~ "of column names (" ~ columns | join(', ') ~ "); fix or remove the file. Nothing was read.") }}
+    {%- endif -%}
+    {#- the header's columns, as DuckDB reads them: unique names, blanks named by position -#}
+    {%- set header_columns = [] -%}
+    {%- for column_name in ns.header -%}
+        {%- set column_name = column_name if column_name and column_name not in header_columns else 'column_' ~ loop.index -%}
+        {%- do header_columns.append(column_name) -%}
+    {%- endfor -%}
+    {%- set column_types = [] -%}
+    {%- for column_name in header_columns -%}
+        {%- do column_types.append("'" ~ column_name | replace("'", "''") ~ "': 'varchar'") -%}
+    {%- endfor -%}
+    {%- set as_records = "header = true, skip = " ~ ns.header_index ~ ", delim = ',', quote = '\"', escape = '\"',"
+        ~ " auto_detect = false, columns = {" ~ column_types | join(', ') ~ "}, null_padding = true,"
+        ~ " parallel = false, max_line_size = " ~ max_line_size -%}
+    {#- 2. the records, and the ones that cannot be read -#}
+    {%- set newline_count = [] -%}
+    {%- for column_name in header_columns -%}
+        {%- do newline_count.append("coalesce(length(" ~ adapter.quote(column_name) ~ ") - length(replace("
+            ~ adapter.quote(column_name) ~ ", chr(10), '')), 0)") -%}
+    {%- endfor -%}
+    {%- do run_query("drop table if exists raw_csv_rejects; drop table if exists raw_csv_scans") -%}
+    {%- set scanned = run_query(
+        "select count(*), coalesce(sum(1 + " ~ newline_count | join(' + ') ~ "), 0) from read_csv(" ~ path ~ ", "
+        ~ as_records ~ ", store_rejects = true, rejects_table = 'raw_csv_rejects', rejects_scan = 'raw_csv_scans')") -%}
+    {%- set records, record_lines = scanned.rows[0][0], scanned.rows[0][1] -%}
+    {%- set rejects = run_query(
+        "select line, error_type, coalesce(csv_line, '') from raw_csv_rejects"
+        ~ " where error_type != 'MISSING COLUMNS' order by line") -%}
+    {#- 3. the physical lines, counted without parsing (an undecodable line is still a line) -#}
+    {%- do run_query("drop table if exists raw_csv_rejects; drop table if exists raw_csv_scans") -%}
+    {%- set counted = run_query(
+        "select count(*), count(*) filter (where line is null) from read_csv(" ~ path ~ ", " ~ as_lines
+        ~ ", store_rejects = true, rejects_table = 'raw_csv_rejects', rejects_scan = 'raw_csv_scans')") -%}
+    {%- set unread_lines = run_query("select count(*) from raw_csv_rejects").rows[0][0] -%}
+    {%- do run_query("drop table if exists raw_csv_rejects; drop table if exists raw_csv_scans") -%}
+    {%- set physical_lines = counted.rows[0][0] + unread_lines -%}
+    {%- set blank_lines = counted.rows[0][1] -%}
+    {%- set reasons = raw_csv_malformed_reasons() -%}
+    {%- set malformed = [] -%}
+    {%- set ns2 = namespace(rejected_lines=0, unclosed_line=none) -%}
+    {%- for line_number, error_type, text in rejects.rows -%}
+        {%- if error_type == 'UNQUOTED VALUE' and ns2.unclosed_line is none -%}
+            {%- set ns2.unclosed_line = line_number -%}
+        {%- endif -%}
+        {%- set ns2.rejected_lines = ns2.rejected_lines + 1 + text.count('\n') -%}
+        {%- do malformed.append((line_number, reasons.get(error_type, 'unreadable_record'), text)) -%}
+    {%- endfor -%}
+    {%- for line in (head.columns[0].values() | list)[:ns.header_index] -%}
+        {%- do malformed.append((loop.index, 'preamble_line', line or '')) -%}
+    {%- endfor -%}
+    {%- set accounted = ns.header_index + 1 + record_lines + ns2.rejected_lines + blank_lines -%}
+    {%- if physical_lines > accounted or ns2.unclosed_line is not none -%}
+        {%- set first_unread = ns2.unclosed_line or (ns.header_index + 2 + records + ns2.rejected_lines) -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw file " ~ file ~ ": " ~ (physical_lines - accounted if physical_lines > accounted else 'some')
+            ~ " of its " ~ physical_lines ~ " lines could not be read as records, from about line "
+            ~ first_unread ~ " on: most likely a field opens a quote (\") that is never closed, so "
+            ~ "the rest of the file reads as one value. Close or remove that quote (a quote inside "
+            ~ "a quoted field is doubled: \"\") and run again. Nothing was read from this file.") }}
+    {%- endif -%}
+    {%- set select_list = [] -%}
+    {%- for column in columns -%}
+        {%- if column in header_columns -%}
+            {%- do select_list.append(adapter.quote(column) ~ " as " ~ column) -%}
+        {%- else -%}
+            {%- do select_list.append("cast(null as varchar) as " ~ column) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set selects = ["select " ~ select_list | join(", ")
+        ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record"
+        ~ " from read_csv(" ~ path ~ ", " ~ as_records ~ ", ignore_errors = true)"] -%}
+    {%- if malformed -%}
+        {%- set rows = [] -%}
+        {%- for line_number, reason, text in malformed -%}
+            {%- set shown = text if text | length <= 2000 else text[:2000] ~ '...(' ~ text | length ~ ' characters)' -%}
+            {%- do rows.append("('" ~ reason ~ "', '" ~ ('file=' ~ file ~ ' | line=' ~ line_number ~ ' | record=' ~ shown) | replace("'", "''") ~ "')") -%}
+        {%- endfor -%}
+        {%- do selects.append("select " ~ (["cast(null as varchar)"] * columns | length) | join(", ")
+            ~ ", malformed_reason, malformed_record from (values " ~ rows | join(", ")
+            ~ ") as malformed (malformed_reason, malformed_record)") -%}
+    {%- endif -%}
+    {{ return(selects) }}
 {%- endmacro %}
 
 {#- The files raw_dir holds for one raw table, as glob patterns relative to raw_dir (the

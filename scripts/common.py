@@ -61,12 +61,25 @@ def build_db_path(published: Path) -> Path:
 
 
 def parse_vars(text: str | None) -> dict[str, Any]:
-    """dbt vars from a YAML mapping given inline (`{as_of: '2025-06-30'}`) or as a file path."""
+    """dbt vars from a YAML mapping given inline (`{as_of: '2025-06-30'}`) or as a file path.
+
+    A file that is not UTF-8, YAML that is not a mapping, or a date that is no calendar day
+    (`2025-06-31`, which YAML reads as a date) is a PipelineError naming the problem."""
     if not text:
         return {}
     source = Path(text).expanduser()
     if source.is_file():
-        raw = source.read_text()
+        try:
+            raw = source.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise PipelineError(
+                f"--vars file {source} is not UTF-8 text (byte {error.start} cannot be read). "
+                "Save it as UTF-8."
+            ) from error
+        except OSError as error:
+            raise PipelineError(
+                f"--vars file {source} cannot be read: {error.strerror or error}"
+            ) from error
     elif _looks_like_path(text):
         raise PipelineError(
             f"--vars file not found: {source}. Pass a YAML file that exists, or the vars "
@@ -78,6 +91,11 @@ def parse_vars(text: str | None) -> dict[str, Any]:
         loaded = yaml.safe_load(raw)
     except yaml.YAMLError as error:
         raise PipelineError(f"--vars is not valid YAML: {error}") from error
+    except ValueError as error:  # YAML reads 2025-06-31 as a date and fails on the calendar
+        raise PipelineError(
+            f"--vars holds a date that is not a calendar day ({error}). Use a real date, "
+            "e.g. \"{as_of: '2025-06-30'}\"."
+        ) from error
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -95,17 +113,23 @@ def _looks_like_path(text: str) -> bool:
     )
 
 
-# The ISO 8601 shape an as_of must start with (a date: 2025-06-30 or 2025/06/30); DuckDB's
-# timestamptz cast alone would also take words such as 'epoch' or 'infinity'.
-_AS_OF_SHAPE = re.compile(r"^\s*[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}")
+def iso_timestamp_pattern() -> re.Pattern[str]:
+    """The ISO 8601 shape of a timestamp text, read from iso_timestamp_pattern() in
+    macros/parsing.sql: the one definition the as_of var and raw timestamps are held to (the
+    dbt macro as_of_var_text applies it too), so the check before dbt and the models agree."""
+    macro = (PROJECT_DIR / "macros" / "parsing.sql").read_text(encoding="utf-8")
+    body = macro.split("macro iso_timestamp_pattern()", 1)[1].split("endmacro", 1)[0]
+    return re.compile("".join(re.findall(r"'([^']*)'", body)))
 
 
 def parse_as_of(value: Any) -> str:
     """The as_of var as a UTC timestamp text, or PipelineError when it is not one.
 
-    Staging reads the var with the same cast as raw timestamps (parse_timestamp_utc in
-    macros/parsing.sql: DuckDB's timestamptz cast, naive = UTC), so this asks DuckDB: an ISO
-    8601 date or timestamp, `T` or space, with or without an offset (Z, +02, +02:00) passes.
+    The rules are the dbt macro's (as_of_var_text in macros/parsing.sql): an ISO 8601 date
+    or timestamp (iso_timestamp_pattern: `T` or space, optional seconds and fraction, an
+    optional offset Z, UTC, +02, +0200, +02:00; no time zone names) on a real calendar day;
+    naive = UTC. The UTC value is DuckDB's timestamptz cast, the cast staging uses
+    (parse_timestamp_utc).
     """
     import datetime as dt
 
@@ -113,9 +137,13 @@ def parse_as_of(value: Any) -> str:
 
     if isinstance(value, dt.datetime | dt.date):  # YAML reads an unquoted 2025-06-30 as a date
         value = value.isoformat()
-    text = str(value)
+    text = str(value).strip()
     parsed = None
-    if isinstance(value, str) and _AS_OF_SHAPE.match(text):
+    if (
+        isinstance(value, str)
+        and iso_timestamp_pattern().fullmatch(text)
+        and _is_calendar_day(text)
+    ):
         with duckdb.connect() as connection:
             connection.execute("set TimeZone = 'UTC'")
             parsed = connection.execute(
@@ -129,10 +157,180 @@ def parse_as_of(value: Any) -> str:
             ).fetchone()
     if not parsed or parsed[0] is None:
         raise PipelineError(
-            f"as_of {text!r} is not a date or timestamp. Use ISO 8601, e.g. "
-            "\"{as_of: '2025-06-30'}\" or \"{as_of: '2025-06-30T17:00:00+02:00'}\" (naive = UTC)."
+            f"as_of {text!r} is not a date or timestamp. Use ISO 8601 on a real calendar day, "
+            "e.g. \"{as_of: '2025-06-30'}\" or \"{as_of: '2025-06-30T17:00:00+02:00'}\" "
+            "(naive = UTC; an offset, not a time zone name)."
         )
     return parsed[0]
+
+
+def _is_calendar_day(text: str) -> bool:
+    """The date part of an ISO text is a real day of year 1 or later (2025-02-30 is not)."""
+    import calendar
+
+    found = re.match(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})", text)
+    if not found:
+        return False
+    year, month, day = (int(part) for part in found.groups())
+    return year > 0 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+# The rules every dbt var is checked against before dbt starts (check_vars), so a var's text
+# never reaches SQL unchecked: numbers (minimum, whether 0 is allowed, whole numbers),
+# booleans, lists of names, score bands, the business-hours schedule, dates. A var of
+# dbt_project.yml that is not listed here is held to the type of its default there.
+NUMBER_VARS: dict[str, tuple[float | None, bool, bool]] = {
+    # name: (minimum or None, minimum allowed, whole number)
+    "engagement_half_life_days": (0, True, False),
+    "mql_threshold": (None, True, False),
+    "calibration_horizon_days": (0, True, False),
+    "calibration_band_width": (0, False, False),
+    "mql_threshold_curve_step": (0, False, False),
+    "min_leads_at_or_above": (0, True, True),
+    "cohort_maturity_days": (0, True, True),
+}
+NULLABLE_VARS = {"as_of", "raw_dir", "raw_schema", "engagement_half_life_days"}
+NAME_LIST_VARS = ("mql_required_fields", "sales_touch_activity_types")
+BAND_VARS = ("lead_grade_bands", "priority_tier_bands")
+DATE_VARS = ("time_spine_start_date", "time_spine_end_date")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ -]*$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TIME_OF_DAY = re.compile(r"^[0-9]{1,2}(:[0-5][0-9]){0,2}$")
+
+
+def project_var_defaults() -> dict[str, Any]:
+    """The vars dbt_project.yml declares, with their defaults."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return dict(project.get("vars") or {})
+
+
+def check_vars(variables: dict[str, Any]) -> None:
+    """Every var checked for type and range (PipelineError naming the var), before dbt."""
+    defaults = project_var_defaults()
+    known = set(defaults) | set(NUMBER_VARS) | set(DATE_VARS)
+    for name, value in variables.items():
+        if not isinstance(name, str) or name not in known:
+            raise PipelineError(
+                f"--vars: unknown var {name!r}. The project's vars are: "
+                f"{', '.join(sorted(known))} (README: Configuration)."
+            )
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if name in NULLABLE_VARS:
+                continue
+            raise PipelineError(f"--vars: {name} needs a value (default: {defaults.get(name)!r}).")
+        _check_var(name, value, defaults.get(name))
+
+
+def _check_var(name: str, value: Any, default: Any) -> None:
+    if name == "as_of":
+        parse_as_of(value)
+    elif name in NUMBER_VARS:
+        _check_number(name, value, *NUMBER_VARS[name])
+    elif name == "mask_pii" or isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise PipelineError(f"--vars: {name} must be true or false, got {value!r}.")
+    elif name in NAME_LIST_VARS:
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) and _NAME.match(item) for item in value
+        ):
+            raise PipelineError(
+                f"--vars: {name} must be a list of names (letters, digits, _), got {value!r}."
+            )
+    elif name in BAND_VARS:
+        if not isinstance(value, dict) or not value:
+            raise PipelineError(
+                f"--vars: {name} must map each band to its minimum score, e.g. {default}."
+            )
+        for band, minimum in value.items():
+            if not isinstance(band, str) or not _NAME.match(band):
+                raise PipelineError(f"--vars: {name} has a band name that is no name: {band!r}.")
+            _check_number(f"{name}.{band}", minimum, None, True, False)
+    elif name == "business_hours":
+        _check_business_hours(value)
+    elif name in DATE_VARS:
+        import datetime as dt
+
+        if not isinstance(value, dt.date) and not (
+            isinstance(value, str)
+            and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip())
+            and _is_calendar_day(value.strip())
+        ):
+            raise PipelineError(f"--vars: {name} must be a date YYYY-MM-DD, got {value!r}.")
+    elif name == "raw_schema":
+        if not isinstance(value, str) or not _IDENTIFIER.match(value):
+            raise PipelineError(f"--vars: raw_schema must be a schema name, got {value!r}.")
+    elif name == "raw_dir":
+        if not isinstance(value, str):
+            raise PipelineError(f"--vars: raw_dir must be a folder path, got {value!r}.")
+    elif default is not None and type(value) is not type(default):
+        raise PipelineError(
+            f"--vars: {name} must be a {type(default).__name__} like its default "
+            f"{default!r}, got {value!r}."
+        )
+
+
+def _check_number(
+    name: str, value: Any, minimum: float | None, inclusive: bool, whole: bool
+) -> None:
+    """A YAML number (not text, not a boolean), finite, within range."""
+    import math
+
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not is_number or not math.isfinite(value) or (whole and value != int(value)):
+        kind = "a whole number" if whole else "a number"
+        raise PipelineError(f"--vars: {name} must be {kind}, got {value!r}.")
+    if minimum is not None and (value < minimum or (value == minimum and not inclusive)):
+        bound = f">= {minimum}" if inclusive else f"> {minimum}"
+        raise PipelineError(f"--vars: {name} must be {bound}, got {value!r}.")
+
+
+def _check_business_hours(value: Any) -> None:
+    """The business_hours schedule (macros/business_hours.sql): an IANA time zone, start and
+    end hours (9, 9.5, "09:30"), weekdays 1-7."""
+    import zoneinfo
+
+    if not isinstance(value, dict):
+        raise PipelineError(
+            "--vars: business_hours must be a mapping such as "
+            "{timezone: Europe/Berlin, start_hour: 9, end_hour: 17, weekdays: [1, 2, 3, 4, 5]}."
+        )
+    allowed = {"timezone", "start_hour", "end_hour", "start_time", "end_time", "weekdays"}
+    unknown = sorted(str(key) for key in value if key not in allowed)
+    if unknown:
+        raise PipelineError(f"--vars: business_hours has unknown keys {unknown}.")
+    timezone = value.get("timezone", "UTC")
+    try:
+        if not isinstance(timezone, str) or "'" in timezone:
+            raise zoneinfo.ZoneInfoNotFoundError(timezone)
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise PipelineError(
+            f"--vars: business_hours.timezone must be an IANA time zone such as Europe/Berlin, "
+            f"got {timezone!r}."
+        ) from error
+    for key in ("start_hour", "end_hour", "start_time", "end_time"):
+        if key not in value:
+            continue
+        hour = value[key]
+        is_number = isinstance(hour, int | float) and not isinstance(hour, bool)
+        if (is_number and not 0 <= hour <= 24) or (
+            not is_number and not (isinstance(hour, str) and _TIME_OF_DAY.match(hour.strip()))
+        ):
+            raise PipelineError(
+                f'--vars: business_hours.{key} must be an hour 0-24 (9, 9.5) or "HH:MM[:SS]", '
+                f"got {hour!r}."
+            )
+    weekdays = value.get("weekdays", [1, 2, 3, 4, 5])
+    if (
+        not isinstance(weekdays, list)
+        or not weekdays
+        or not all(
+            isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 for day in weekdays
+        )
+    ):
+        raise PipelineError(
+            f"--vars: business_hours.weekdays must list ISO days 1 (Monday) to 7, got {weekdays!r}."
+        )
 
 
 # The raw tables (SPEC section 3) and the files macros/raw_source.sql reads for each from
@@ -150,11 +348,20 @@ RAW_FILE_GLOBS = (
 )
 
 
+def glob_literal(path: str) -> str:
+    """A path as a DuckDB string literal naming exactly that path: DuckDB globs every path
+    it reads, so [ * ? are bracketed, and a quote is doubled (as raw_path_literal in
+    macros/raw_source.sql)."""
+    escaped = path.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]")
+    return "'" + escaped.replace("'", "''") + "'"
+
+
 def missing_raw_tables(raw_dir: Path) -> list[str]:
-    """The raw tables that raw_dir holds no file for, found with DuckDB's glob as dbt does."""
+    """The raw tables that raw_dir holds no file for, found with DuckDB's glob as dbt does
+    (the directory escaped, so `data[1]` never finds `data1`)."""
     import duckdb
 
-    base = str(raw_dir).rstrip("/").replace("'", "''")
+    base = glob_literal(str(raw_dir).rstrip("/"))[1:-1]
     missing = []
     with duckdb.connect() as connection:
         for name in RAW_TABLES:

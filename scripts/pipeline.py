@@ -33,9 +33,9 @@ from common import (
     RAW_TABLES,
     PipelineError,
     build_db_path,
+    check_vars,
     count_build_nodes,
     missing_raw_tables,
-    parse_as_of,
     parse_vars,
     published_db_path,
     run_dbt,
@@ -51,6 +51,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from run_lock import RunBusy, check_build_db, remove_leftover_partials, run_lock
 
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 
@@ -59,6 +60,7 @@ EXIT_VALIDATION_FAILED = 2
 EXIT_PUBLISH_FAILED = 3
 EXIT_USAGE = 64
 EXIT_REPORT_FAILED = 4
+EXIT_BUSY = 75  # EX_TEMPFAIL: another run is building the same database; try again later
 
 # Demo raw data loaded as seeds: contacts as delivered, never in a masked publish.
 RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
@@ -69,8 +71,7 @@ def dbt_vars(raw_dir: str | None, vars_text: str | None, mask_pii: bool = False)
     mask_pii: true. as_of and the raw directory (--raw-dir, else a raw_dir var) are checked
     here, so a mistake is a usage error with a clear message instead of a failed dbt node."""
     merged = parse_vars(vars_text)
-    if merged.get("as_of") not in (None, ""):
-        parse_as_of(merged["as_of"])  # fails here, not as a cryptic dbt test
+    check_vars(merged)  # every var's type and range: fails here, not as SQL or a dbt test
     if mask_pii:
         merged["mask_pii"] = True
     option = "--raw-dir" if raw_dir else "the raw_dir var"
@@ -461,10 +462,31 @@ def run(args: argparse.Namespace) -> int:
     except PipelineError as error:
         console.print(f"[red]error:[/] {escape(str(error))}")
         return EXIT_USAGE
-    source = variables.get("raw_dir") or "the demo seeds"
-    console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
 
-    def fail(error: PipelineError, exit_code: int, hint_tables: Iterable[str] | None) -> int:
+    def say(message: str) -> None:
+        console.print(f"[yellow]note:[/] {escape(message)}")
+
+    try:
+        with run_lock(build_db, say):
+            return _locked_run(args, published, build_db, variables, started, say)
+    except RunBusy as error:
+        console.print(f"[red]error:[/] {escape(str(error))}")
+        console.print(escape(nothing_published(published)))
+        return EXIT_BUSY
+
+
+def _locked_run(
+    args: argparse.Namespace,
+    published: Path,
+    build_db: Path,
+    variables: dict[str, Any],
+    started: float,
+    say: Any,
+) -> int:
+    """Build, validate and publish while holding the build database's lock."""
+    import duckdb
+
+    def fail(error: Exception, exit_code: int, hint_tables: Iterable[str] | None) -> int:
         console.print(f"[red]error:[/] {escape(str(error))}")
         if hint_tables is not None:
             print_rejected_rows_hint(build_db, hint_tables)
@@ -473,8 +495,15 @@ def run(args: argparse.Namespace) -> int:
         )
         return exit_code
 
+    remove_leftover_partials(published, say)
     try:
-        build(build_db, variables, args.full_refresh)
+        full_refresh = check_build_db(build_db, say) or args.full_refresh
+    except PipelineError as error:
+        return fail(error, EXIT_BUILD_FAILED, None)
+    source = variables.get("raw_dir") or "the demo seeds"
+    console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
+    try:
+        build(build_db, variables, full_refresh)
     except BuildFailed as error:
         # explain the rejects only from a dq_rejected_rows this build wrote (not a stale one)
         fresh = any(node.endswith(".dq_rejected_rows") for node in error.succeeded)
@@ -485,6 +514,13 @@ def run(args: argparse.Namespace) -> int:
         warnings = validate(build_db)
     except PipelineError as error:
         return fail(error, EXIT_VALIDATION_FAILED, RAW_TABLES)
+    except duckdb.Error as error:  # e.g. another process opened the build database meanwhile
+        reason = str(error).splitlines()[0]
+        return fail(
+            PipelineError(f"the build database {build_db} could not be validated: {reason}"),
+            EXIT_VALIDATION_FAILED,
+            None,
+        )
     many_rejects = tables_with_many_rejects(warnings)
     if many_rejects:
         print_rejected_rows_hint(build_db, many_rejects)
@@ -492,6 +528,13 @@ def run(args: argparse.Namespace) -> int:
         publish(build_db, published, is_masking(variables))
     except PipelineError as error:
         return fail(error, EXIT_PUBLISH_FAILED, None)
+    except duckdb.Error as error:
+        reason = str(error).splitlines()[0]
+        return fail(
+            PipelineError(f"could not publish from {build_db}: {reason}"),
+            EXIT_PUBLISH_FAILED,
+            None,
+        )
     print_summary(published)
     masked = " with PII masked" if is_masking(variables) else ""
     console.print(
@@ -532,8 +575,10 @@ exit codes:
   2   a blocking Great Expectations expectation failed
   3   publishing failed
   4   published, but the --report failed
-  64  usage: bad arguments, --vars, as_of, --raw-dir or --db
-On 1, 2 and 3 the previously published file is left byte-identical.
+  64  usage: bad arguments, --vars (any var of the wrong type or range), as_of, --raw-dir
+      or --db
+  75  another run is building the same database (its pid is named); try again later
+On 1, 2, 3 and 75 the previously published file is left byte-identical.
 """
 
 

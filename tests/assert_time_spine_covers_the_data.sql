@@ -1,6 +1,6 @@
 -- MetricFlow joins metrics to metricflow_time_spine: it must cover every day the marts can
--- put a metric on, from the first lead's creation to as_of (a row returned
--- names the problem; widen the vars time_spine_start_date / time_spine_end_date)
+-- put a metric on, from the first lead's creation to as_of (a row returned names the
+-- problem: the spine follows the data by construction, so this guards that construction)
 with
 
 spine as (select * from {{ ref('metricflow_time_spine') }}),

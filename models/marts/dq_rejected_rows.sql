@@ -41,9 +41,24 @@ rejected as (
     {% endfor %}
 ),
 
+-- the id is unique by construction: rows of one table with the same raw text (a null and a
+-- delivered text '<null>' show alike) are numbered apart; a record that could not be read
+-- shows its file and line in raw_values, so it has a text of its own
+numbered as (
+    select
+        rejected.*,
+        row_number() over (
+            partition by source_table, raw_values
+            order by reason, source_key, lead_id
+        ) as raw_text_number
+    from rejected
+),
+
 final as (
     select
-        {{ dbt.hash(dbt.concat(["source_table", "'|'", "raw_values"])) }} as rejected_row_id,
+        {{ dbt.hash(dbt.concat([
+            "source_table", "'|'", dbt.cast("raw_text_number", dbt.type_string()), "'|'", "raw_values"
+        ])) }} as rejected_row_id,
         source_table,
         source_key,
         lead_id,
@@ -52,7 +67,7 @@ final as (
             when source_table = 'leads' then {{ mask_lead_row_text('raw_values') }}
             else raw_values
         end as raw_values
-    from rejected
+    from numbered
 )
 
 select * from final

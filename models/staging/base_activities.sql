@@ -24,7 +24,8 @@ typed as (
         {{ clean_text('occurred_at') }} as occurred_at_text,
         {{ parse_timestamp_utc(clean_text('occurred_at')) }} as occurred_at,
 
-        -- delivery
+        -- delivery (malformed_reason: the record could not be read at all)
+        malformed_reason,
         delivery_count,
         raw_values
     from deliveries
@@ -45,6 +46,7 @@ final as (
         -- a missing lead_id matches no lead: unknown_lead, like an id that matches none
         -- (checked last, as for those rows, whose lead is looked up after staging)
         case
+            when malformed_reason is not null then malformed_reason
             when activity_id is null then 'missing_key'
             when occurred_at_text is null then 'missing_timestamp'
             when occurred_at is null then 'unparseable_timestamp'

@@ -34,7 +34,8 @@ typed as (
         {{ clean_text('created_at') }} as created_at_text,
         {{ parse_timestamp_utc(clean_text('created_at')) }} as created_at,
 
-        -- delivery
+        -- delivery (malformed_reason: the record could not be read at all)
+        malformed_reason,
         delivery_count,
         raw_values
     from deliveries
@@ -62,6 +63,7 @@ final as (
         created_at,
         created_at_text,
         case
+            when malformed_reason is not null then malformed_reason
             when lead_id is null then 'missing_key'
             when created_at_text is null then 'missing_timestamp'
             when created_at is null then 'unparseable_timestamp'

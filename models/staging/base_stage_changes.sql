@@ -32,7 +32,8 @@ typed as (
         {{ clean_text('changed_at') }} as changed_at_text,
         {{ parse_timestamp_utc(clean_text('changed_at')) }} as changed_at,
 
-        -- delivery
+        -- delivery (malformed_reason: the record could not be read at all)
+        malformed_reason,
         delivery_count,
         raw_values
     from deliveries
@@ -51,6 +52,7 @@ final as (
         typed.changed_at,
         typed.changed_at_text,
         case
+            when typed.malformed_reason is not null then typed.malformed_reason
             when typed.change_id is null then 'missing_key'
             when typed.changed_at_text is null then 'missing_timestamp'
             when typed.changed_at is null then 'unparseable_timestamp'
