@@ -203,9 +203,12 @@
         "select count(*), coalesce(sum(1 + " ~ newline_count | join(' + ') ~ "), 0) from read_csv(" ~ path ~ ", "
         ~ as_records ~ ", store_rejects = true, rejects_table = 'raw_csv_rejects', rejects_scan = 'raw_csv_scans')") -%}
     {%- set records, record_lines = scanned.rows[0][0], scanned.rows[0][1] -%}
+    {#- DuckDB checks the encoding of the columns a query reads only: an undecodable byte in a
+        column outside the contract does not stop the records read from being read -#}
     {%- set rejects = run_query(
-        "select line, error_type, coalesce(csv_line, '') from raw_csv_rejects"
-        ~ " where error_type != 'MISSING COLUMNS' order by line") -%}
+        "select line, error_type, coalesce(csv_line, ''),"
+        ~ " error_type like 'INVALID %' and lower(column_name) not in ('" ~ columns | join("', '") ~ "')"
+        ~ " from raw_csv_rejects where error_type != 'MISSING COLUMNS' order by line") -%}
     {#- 3. the physical lines, counted without parsing (an undecodable line is still a line) -#}
     {%- do run_query("drop table if exists raw_csv_rejects; drop table if exists raw_csv_scans") -%}
     {%- set counted = run_query(
@@ -218,12 +221,14 @@
     {%- set reasons = raw_csv_malformed_reasons() -%}
     {%- set malformed = [] -%}
     {%- set ns2 = namespace(rejected_lines=0, unclosed_line=none) -%}
-    {%- for line_number, error_type, text in rejects.rows -%}
+    {%- for line_number, error_type, text, is_read_anyway in rejects.rows -%}
         {%- if error_type == 'UNQUOTED VALUE' and ns2.unclosed_line is none -%}
             {%- set ns2.unclosed_line = line_number -%}
         {%- endif -%}
         {%- set ns2.rejected_lines = ns2.rejected_lines + 1 + text.count('\n') -%}
-        {%- do malformed.append((line_number, reasons.get(error_type, 'unreadable_record'), text)) -%}
+        {%- if not is_read_anyway -%}
+            {%- do malformed.append((line_number, reasons.get(error_type, 'unreadable_record'), text)) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- for line in (head.columns[0].values() | list)[:ns.header_index] -%}
         {%- do malformed.append((loop.index, 'preamble_line', line or '')) -%}

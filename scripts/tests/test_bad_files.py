@@ -257,9 +257,9 @@ def test_case_07_too_many_fields_is_rejected_with_file_and_line(
     (row,) = rejected(db, "too_many_fields")
     assert row[0] == "leads"
     assert f"file={case.raw_dir / 'leads.csv'} | line=7 | record={case.split_lead}," in row[2]
-    assert query(
-        db, f"select count(*) from scored_leads where lead_id = '{case.split_lead}'"
-    ) == [(0,)]
+    assert query(db, f"select count(*) from scored_leads where lead_id = '{case.split_lead}'") == [
+        (0,)
+    ]
 
 
 def test_case_07b_an_undecodable_byte_is_rejected_with_file_and_line(
@@ -320,7 +320,9 @@ def test_case_11_a_3_mb_field_is_read(hostile: tuple[Hostile, Path, str]) -> Non
 # --- files that cannot be read stop the run, naming the file -------------------------------
 
 
-def unclosed_quote_run(base: Path, root: Path, row: int) -> tuple[subprocess.CompletedProcess[str], Path, str]:
+def unclosed_quote_run(
+    base: Path, root: Path, row: int
+) -> tuple[subprocess.CompletedProcess[str], Path, str]:
     raw_dir = root / "raw"
     shutil.copytree(base, raw_dir)
     lines = (raw_dir / "activities.csv").read_text().split("\n")
@@ -365,8 +367,17 @@ def test_case_01_02_an_unclosed_quote_stops_the_run_naming_file_and_line(
         ("{cohort_maturity_days: 1.5}", "cohort_maturity_days must be a whole number"),
         ("{mql_treshold: 80}", "unknown var 'mql_treshold'"),
     ],
-    ids=["12-impossible-date", "13-tz-name", "14-sql-text", "negative", "bool", "list", "tz",
-         "whole", "typo"],
+    ids=[
+        "12-impossible-date",
+        "13-tz-name",
+        "14-sql-text",
+        "negative",
+        "bool",
+        "list",
+        "tz",
+        "whole",
+        "typo",
+    ],
 )
 def test_case_12_13_14_bad_vars_exit_64_before_dbt(
     tmp_path: Path, vars_text: str, named: str
@@ -414,9 +425,18 @@ def test_case_15_a_second_run_on_the_same_database_exits_at_once(
     db = tmp_path / "bi" / "lead_funnel.duckdb"
     lock = db.with_name("lead_funnel.build.duckdb.lock")
     first = subprocess.Popen(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "pipeline.py"), "run",
-         "--raw-dir", str(base_data), "--db", str(db)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "pipeline.py"),
+            "run",
+            "--raw-dir",
+            str(base_data),
+            "--db",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -426,7 +446,10 @@ def test_case_15_a_second_run_on_the_same_database_exits_at_once(
         second = pipeline("run", "--raw-dir", str(base_data), "--db", str(db))
         output = " ".join((second.stdout + second.stderr).split())
         assert second.returncode == 75, output
-        assert f"another run is building {db.with_name('lead_funnel.build.duckdb')} (pid {first.pid})" in output
+        assert (
+            f"another run is building {db.with_name('lead_funnel.build.duckdb')} (pid {first.pid})"
+            in output
+        )
         assert "Traceback" not in output
         assert time.monotonic() - started < 15
     finally:
@@ -458,7 +481,9 @@ def test_case_16_17_stale_lock_partial_copy_and_corrupt_build_database_recover(
     db.parent.mkdir(parents=True)
     # 17: a truncated build database
     with duckdb.connect(str(build_db)) as connection:
-        connection.execute("create table t as select range as n, repeat('x', 50) as s from range(200000)")
+        connection.execute(
+            "create table t as select range as n, repeat('x', 50) as s from range(200000)"
+        )
     build_db.write_bytes(build_db.read_bytes()[: build_db.stat().st_size // 2])
     # a lock left by a run killed with -9 (its pid is gone)
     dead = subprocess.Popen(["true"])
