@@ -111,7 +111,7 @@ def check_build_db(build_db: Path, say: Callable[[str], None]) -> bool:
             connection.execute("select count(*) from duckdb_tables()").fetchall()
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
-        if "lock" in message.lower():
+        if "could not set lock" in message.lower() or "conflicting lock" in message.lower():
             raise PipelineError(
                 f"the build database {build_db} is in use by another process ({message}). "
                 "Close whatever has it open (a BI tool or notebook should read the published "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -238,7 +239,7 @@ def test_case_04_day1_and_day_bracket_1_are_each_read_once(
 def test_case_05_a_bracketed_raw_dir_never_reads_its_look_alike(
     hostile: tuple[Hostile, Path, str],
 ) -> None:
-    case, db, output = hostile
+    _, db, output = hostile
     assert query(db, "select count(*) from scored_leads where lead_id = 'DECOY1'") == [(0,)]
     assert query(db, "select count(*) from scored_leads")[0][0] > 150
     assert "data[1]'s" in output
@@ -269,6 +270,7 @@ def test_case_07b_an_undecodable_byte_is_rejected_with_file_and_line(
     (row,) = rejected(db, "invalid_encoding")
     assert row[0] == "activities"
     assert "day1.csv | line=3 | record=" in row[2]
+    assert case.undecodable in row[2]
 
 
 def test_case_08_rows_whose_text_reads_the_same_get_their_own_ids(
@@ -344,7 +346,9 @@ def test_case_01_02_an_unclosed_quote_stops_the_run_naming_file_and_line(
     output = " ".join((completed.stdout + completed.stderr).split())
     assert completed.returncode == 1, output[-3000:]
     assert str(tmp_path / "raw" / "activities.csv") in output
-    assert f"from about line {row + 1} on" in output
+    # the record that opens the quote is on line row + 1; DuckDB may still read that record
+    # itself, and then the first line not read is the next one
+    assert re.search(rf"from about line ({row + 1}|{row + 2}) on", output), output[-3000:]
     assert "never closed" in output
     assert "Nothing was published" in output
     assert "Traceback" not in output
