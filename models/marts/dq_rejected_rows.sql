@@ -46,7 +46,7 @@ rejected as (
 -- shows its file and line in raw_values, so it has a text of its own
 numbered as (
     select
-        rejected.*,
+        *,
         row_number() over (
             partition by source_table, raw_values
             order by reason, source_key, lead_id
