@@ -57,6 +57,13 @@
                 {%- do selects.extend(raw_csv_selects(name, file, columns)) -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- if selects | length == 0 -%}
+            {%- set nulls = [] -%}
+            {%- for column in columns + ['malformed_reason', 'malformed_record'] -%}
+                {%- do nulls.append("cast(null as varchar) as " ~ column) -%}
+            {%- endfor -%}
+            {%- do selects.append("select " ~ nulls | join(", ") ~ " where false") -%}
+        {%- endif -%}
         {{ selects | join("\n    union all\n    ") }}
     {%- endif -%}
 {%- endmacro %}
@@ -157,6 +164,10 @@
     {%- set head = run_query(
         "select line from read_csv(" ~ path ~ ", " ~ as_lines ~ ", ignore_errors = true) limit "
         ~ raw_csv_header_search_lines()) -%}
+    {%- if head.rows | length == 0 -%}
+        {#- an empty file (0 bytes: a landing day without data) holds no record -#}
+        {{ return([]) }}
+    {%- endif -%}
     {%- set key = columns[0] -%}
     {%- set ns = namespace(header_index=none, header=[]) -%}
     {%- for line in head.columns[0].values() -%}

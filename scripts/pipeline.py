@@ -293,6 +293,11 @@ def _reason_advice(table: str, reason: str) -> str:
         "2025-01-31 09:00:00 or 2025-01-31T09:00:00+01:00)",
         "future_timestamp": "dated after as_of; set the as_of var if that is wrong",
         "unmapped_stage": "map the label to a stage in seeds/stage_mapping.csv",
+        "too_many_fields": "the record has more fields than the header (an unquoted comma?); "
+        "its file and line are in raw_values",
+        "invalid_encoding": "the record holds a byte that is not UTF-8; save the file as UTF-8",
+        "oversized_record": "the record is longer than 64 MB",
+        "preamble_line": "a line above the header (a title) was skipped",
     }.get(reason, "see dq_rejected_rows")
 
 

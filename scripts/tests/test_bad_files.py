@@ -132,6 +132,8 @@ class Hostile:
         self.day_bracket = [row[0] for row in activities[2500:3500]]
         write_records(folder / "day1.csv", activity_header, activities[1500:2500])
         write_records(folder / "day[1].csv", activity_header, activities[2500:3500])
+        # an empty landing file (0 bytes) holds no record
+        (folder / "empty.csv").write_bytes(b"")
         # 6: a quote and a star in landing file names
         self.quoted = [row[0] for row in activities[3500:3700]]
         write_records(folder / "it's.csv", activity_header, activities[3500:3700])
@@ -352,6 +354,23 @@ def test_case_01_02_an_unclosed_quote_stops_the_run_naming_file_and_line(
     assert "never closed" in output
     assert "Nothing was published" in output
     assert "Traceback" not in output
+    assert digest(db) == before
+
+
+def test_case_03b_a_file_without_a_header_stops_the_run_naming_it(
+    base_data: Path, tmp_path: Path
+) -> None:
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(base_data, raw_dir)
+    lines = (raw_dir / "stage_changes.csv").read_text().split("\n")
+    (raw_dir / "stage_changes.csv").write_text("\n".join(lines[1:]))  # the header is gone
+    db = tmp_path / "bi" / "lead_funnel.duckdb"
+    before = previous_publish(db)
+    completed = pipeline("run", "--raw-dir", str(raw_dir), "--db", str(db))
+    output = " ".join((completed.stdout + completed.stderr).split())
+    assert completed.returncode == 1, output[-3000:]
+    assert f"Raw file {raw_dir / 'stage_changes.csv'} has no header row naming change_id" in output
+    assert "Nothing was published" in output
     assert digest(db) == before
 
 
