@@ -213,7 +213,7 @@
     {%- set scanned = run_query(
         "select count(*), coalesce(sum(1 + " ~ newline_count | join(' + ') ~ "), 0) from read_csv(" ~ path ~ ", "
         ~ as_records ~ ", store_rejects = true, rejects_table = 'raw_csv_rejects', rejects_scan = 'raw_csv_scans')") -%}
-    {%- set records, record_lines = scanned.rows[0][0], scanned.rows[0][1] -%}
+    {%- set record_lines = scanned.rows[0][1] -%}
     {#- DuckDB checks the encoding of the columns a query reads only: an undecodable byte in a
         column outside the contract does not stop the records read from being read -#}
     {%- set rejects = run_query(
@@ -241,12 +241,17 @@
             {%- do malformed.append((line_number, reasons.get(error_type, 'unreadable_record'), text)) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- the lines above the header (blank ones are among blank_lines) -#}
+    {%- set ns3 = namespace(preamble_lines=0) -%}
     {%- for line in (head.columns[0].values() | list)[:ns.header_index] -%}
-        {%- do malformed.append((loop.index, 'preamble_line', line or '')) -%}
+        {%- if line is not none -%}
+            {%- set ns3.preamble_lines = ns3.preamble_lines + 1 -%}
+            {%- do malformed.append((loop.index, 'preamble_line', line)) -%}
+        {%- endif -%}
     {%- endfor -%}
-    {%- set accounted = ns.header_index + 1 + record_lines + ns2.rejected_lines + blank_lines -%}
+    {%- set accounted = ns3.preamble_lines + 1 + record_lines + ns2.rejected_lines + blank_lines -%}
     {%- if physical_lines > accounted or ns2.unclosed_line is not none -%}
-        {%- set first_unread = ns2.unclosed_line or (ns.header_index + 2 + records + ns2.rejected_lines) -%}
+        {%- set first_unread = ns2.unclosed_line or (ns.header_index + 2 + record_lines + ns2.rejected_lines) -%}
         {{ exceptions.raise_compiler_error(
             "Raw file " ~ file ~ ": " ~ (physical_lines - accounted if physical_lines > accounted else 'some')
             ~ " of its " ~ physical_lines ~ " lines could not be read as records, from about line "
