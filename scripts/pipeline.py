@@ -11,6 +11,9 @@ checked before dbt starts (exit 64). A Great Expectations warning is printed and
 anyway; only a blocking expectation stops the publish (suites: expectations/, or
 $LEAD_FUNNEL_EXPECTATIONS_DIR). When a build or validation fails, or a table has a large
 share of rejected rows, the top reasons from dq_rejected_rows are printed with an example.
+One run at a time per build database (scripts/run_lock.py): a second run exits 75 naming the
+first one's pid; a killed run's lock and partial publish copy are cleaned up, and a build
+database DuckDB cannot open is rebuilt from the raw data.
 """
 
 from __future__ import annotations
