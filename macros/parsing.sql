@@ -233,3 +233,24 @@
     {%- endif -%}
     {{ return(text) }}
 {%- endmacro %}
+
+{#- The vars whose value models paste into SQL as a number. The pipeline checks every var
+    before dbt starts (scripts/common.py check_vars, whose NUMBER_VARS must name these);
+    this on-run-start hook holds the number vars when dbt runs without it, so a text such as
+    '0 or true' never reaches SQL. -#}
+{% macro number_vars() -%}
+    {{ return(['engagement_half_life_days', 'mql_threshold', 'calibration_horizon_days',
+               'calibration_band_width', 'mql_threshold_curve_step', 'min_leads_at_or_above',
+               'cohort_maturity_days']) }}
+{%- endmacro %}
+
+{% macro check_number_vars() -%}
+    {%- for name in number_vars() -%}
+        {%- set value = var(name, none) -%}
+        {%- if value is not none and (value is not number or value is sameas true or value is sameas false) -%}
+            {{ exceptions.raise_compiler_error(
+                "The " ~ name ~ " var must be a number, got '" ~ value ~ "' (a number is written without quotes, e.g. 100).") }}
+        {%- endif -%}
+    {%- endfor -%}
+    select 1 as number_vars_checked
+{%- endmacro %}

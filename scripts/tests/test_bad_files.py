@@ -439,6 +439,25 @@ def test_case_13_the_models_refuse_a_time_zone_name_as_the_pre_check_does(
     assert "The as_of var must be an ISO 8601 date or timestamp" in completed.stdout
 
 
+def test_case_14_dbt_without_the_pipeline_refuses_text_for_a_number_var(tmp_path: Path) -> None:
+    completed = run_dbt(
+        ["seed", "--select", "stages"],
+        tmp_path / "w.duckdb",
+        {"mql_threshold": "0 or true"},
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "The mql_threshold var must be a number, got '0 or true'" in completed.stdout
+
+
+def test_the_number_vars_of_the_pipeline_and_of_dbt_are_the_same() -> None:
+    from common import NUMBER_VARS
+
+    macro = (PROJECT_DIR / "macros" / "parsing.sql").read_text()
+    body = macro.split("macro number_vars()", 1)[1].split("endmacro", 1)[0]
+    assert set(re.findall(r"'([a-z_]+)'", body)) == set(NUMBER_VARS)
+
+
 # --- one run at a time, and recovery without hand work -------------------------------------
 
 
