@@ -171,6 +171,8 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None
         def on_event(event: Any) -> None:
             if event.info.name == "NodeFinished":
                 node = event.data.node_info
+                if node.resource_type == "operation":  # the on-run-start hook: not a node
+                    return
                 progress.update(task, advance=1, last=f"{node.node_name} {node.node_status}")
 
         args = ["build", "--quiet", *common_args]
