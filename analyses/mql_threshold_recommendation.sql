@@ -1,5 +1,6 @@
 -- Which mql_threshold to use? Backtests every candidate threshold of mart_mql_threshold_curve
--- (scores measured calibration_horizon_days after creation, outcome = reached SQL) and
+-- (mature leads routed when their score first reached the threshold before their first SQL;
+-- a hit when they became SQL afterwards) and
 -- recommends the one with the best F1 score (the harmonic mean of precision and recall: the
 -- threshold that best balances "MQLs that turn out well" against "good leads we would have
 -- missed"), among thresholds that keep at least min_leads_at_or_above leads (default 20) so a

@@ -1,0 +1,68 @@
+-- one row per mature valid lead (created at least backtest_outcome_window_days before
+-- as_of): what the score backtest needs to know about it, with no outcome leaking into a
+-- score. peak_score_before_sql is the highest point-in-time score the lead had before its
+-- first SQL (every moment up to as_of when it never became SQL): at a candidate threshold T
+-- the lead is routed (its score first reached T before its first SQL, or it never became
+-- SQL) exactly when peak_score_before_sql >= T, and a hit when it is routed and became SQL
+-- afterwards. The calibration columns read the score at the calibration horizon and whether
+-- the lead was already SQL then (calibration excludes those) or became SQL after it.
+{%- set outcome_window_days = var('backtest_outcome_window_days', 90) %}
+with
+
+timeline as (select * from {{ ref('int_lead_score_timeline') }}),
+stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+
+mature_leads as (
+    select
+        stages_reached.lead_id,
+        stages_reached.created_at,
+        stages_reached.reached_sql,
+        stages_reached.first_sql_at
+    from stages_reached
+    cross join as_of
+    where {{ dbt.dateadd('day', outcome_window_days, 'stages_reached.created_at') }} <= as_of.as_of_at
+),
+
+-- the moments a lead could have been routed at: from its creation (eligibility candidates:
+-- not the calibration horizon, a measurement) up to as_of, strictly before its first SQL
+peaks_before_sql as (
+    select
+        mature_leads.lead_id,
+        max(timeline.lead_score_at) as peak_score_before_sql
+    from mature_leads
+    inner join timeline
+        on mature_leads.lead_id = timeline.lead_id
+    where timeline.is_eligibility_candidate
+        and (mature_leads.first_sql_at is null or timeline.moment_at < mature_leads.first_sql_at)
+    group by mature_leads.lead_id
+),
+
+horizon_scores as (
+    select
+        lead_id,
+        moment_at as horizon_at,
+        lead_score_at as lead_score_at_horizon
+    from timeline
+    where moment_type = 'calibration_horizon'
+),
+
+final as (
+    select
+        mature_leads.lead_id,
+        mature_leads.created_at,
+        mature_leads.reached_sql,
+        mature_leads.first_sql_at,
+        peaks_before_sql.peak_score_before_sql,
+        horizon_scores.horizon_at,
+        horizon_scores.lead_score_at_horizon,
+        coalesce(mature_leads.first_sql_at <= horizon_scores.horizon_at, false) as is_sql_at_horizon,
+        coalesce(mature_leads.first_sql_at > horizon_scores.horizon_at, false) as reached_sql_after_horizon
+    from mature_leads
+    left join peaks_before_sql
+        on mature_leads.lead_id = peaks_before_sql.lead_id
+    left join horizon_scores
+        on mature_leads.lead_id = horizon_scores.lead_id
+)
+
+select * from final
