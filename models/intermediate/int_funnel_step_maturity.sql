@@ -13,6 +13,19 @@
 {%- do steps.append((from_stage, to_stage)) %}
 {%- endfor %}
 {%- endfor %}
+{#- a misspelt step or a non-number would otherwise be ignored or break the SQL -#}
+{%- set step_names = steps | map('join', '_to_') | list %}
+{%- for step, days in set_days.items() %}
+{%- if step not in step_names %}
+{{ exceptions.raise_compiler_error("funnel_step_maturity_days: unknown funnel step '" ~ step
+    ~ "'. Steps are <from>_to_<to> over " ~ funnel_stages | join(', ') ~ " in that order, e.g. "
+    ~ "lead_to_customer or mql_to_sql.") }}
+{%- endif %}
+{%- if not modules.re.fullmatch('[+]?([0-9]+[.]?[0-9]*|[.][0-9]+)', days | string | trim) %}
+{{ exceptions.raise_compiler_error("funnel_step_maturity_days: " ~ step
+    ~ " must be a number of days >= 0, got '" ~ days ~ "'.") }}
+{%- endif %}
+{%- endfor %}
 with
 
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
