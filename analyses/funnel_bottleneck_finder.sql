@@ -1,50 +1,45 @@
 -- Where does each channel's funnel leak? For every step of the funnel (lead -> MQL -> SAL ->
 -- SQL -> opportunity -> customer) and every lead_source, the step's conversion over the
--- channel's complete cohorts (mart_funnel_cohort where is_cohort_complete: young cohorts have
--- not had time to convert) against the same step over all channels, and how long the step
--- takes company-wide (mart_stage_velocity_overall, forward moves). A channel's bottleneck
--- (is_bottleneck) is the step where it falls furthest below the company: the lowest
--- index_to_company (its rate / the company's rate), among steps with at least
--- min_leads_at_or_above leads entering them (default 20) so a handful of leads cannot decide.
--- Rates are summed counts over summed counts, never an average of cohort rates.
+-- channel's cohorts in which that step's rate is mature (mart_funnel_cohort
+-- is_<step>_rate_mature: young cohorts have not had time to convert) against the same step
+-- over all channels, with the Wilson interval of the channel's rate (macro wilson_lower /
+-- wilson_upper), and how long the step takes company-wide (mart_stage_velocity_overall,
+-- forward moves). A step is below the company (is_below_company) only where the interval
+-- says so: the upper bound of the channel's rate is below the company's rate (a
+-- channel at 1.19x the company, or at 0.8x on a dozen leads, is not flagged). A channel's
+-- bottleneck (is_bottleneck) is, among those steps, the one where it falls furthest below
+-- the company: the lowest index_to_company (its rate / the company's rate); a channel with no
+-- step below the company has none. Steps need at least min_leads_at_or_above leads entering
+-- them (default 20) to be judged. Rates are summed counts over summed counts, never an
+-- average of cohort rates.
 --   dbt compile --select funnel_bottleneck_finder   (then run target/compiled/.../funnel_bottleneck_finder.sql)
 {%- set min_leads = var('min_leads_at_or_above', 20) %}
 {%- set steps = [
-    ('lead', 'mql', 'leads', 'mqls'),
-    ('mql', 'sal', 'mqls', 'sals'),
-    ('sal', 'sql', 'sals', 'sqls'),
-    ('sql', 'opportunity', 'sqls', 'opportunities'),
-    ('opportunity', 'customer', 'opportunities', 'customers'),
+    ('lead', 'mql', 'leads', 'mqls', 'is_lead_to_mql_rate_mature'),
+    ('mql', 'sal', 'mqls', 'sals', 'is_mql_to_sal_rate_mature'),
+    ('sal', 'sql', 'sals', 'sqls', 'is_sal_to_sql_rate_mature'),
+    ('sql', 'opportunity', 'sqls', 'opportunities', 'is_sql_to_opportunity_rate_mature'),
+    ('opportunity', 'customer', 'opportunities', 'customers', 'is_opportunity_to_customer_rate_mature'),
 ] %}
 with
 
-cohorts as (select * from {{ ref('mart_funnel_cohort') }} where is_cohort_complete),
+cohorts as (select * from {{ ref('mart_funnel_cohort') }}),
 
 velocity as (select * from {{ ref('mart_stage_velocity_overall') }}),
 
-channel_counts as (
-    select
-        lead_source,
-        cast(sum(leads) as {{ dbt.type_bigint() }}) as leads,
-        cast(sum(mqls) as {{ dbt.type_bigint() }}) as mqls,
-        cast(sum(sals) as {{ dbt.type_bigint() }}) as sals,
-        cast(sum(sqls) as {{ dbt.type_bigint() }}) as sqls,
-        cast(sum(opportunities) as {{ dbt.type_bigint() }}) as opportunities,
-        cast(sum(customers) as {{ dbt.type_bigint() }}) as customers
-    from cohorts
-    group by lead_source
-),
-
+-- per step, the channel's cohorts in which the step's rate is mature
 channel_steps as (
-    {%- for from_stage, to_stage, from_count, to_count in steps %}
+    {%- for from_stage, to_stage, from_count, to_count, is_mature in steps %}
     select
         lead_source,
         {{ loop.index }} as step_number,
         '{{ from_stage }}' as from_stage,
         '{{ to_stage }}' as to_stage,
-        {{ from_count }} as entering,
-        {{ to_count }} as converting
-    from channel_counts
+        cast(sum({{ from_count }}) as {{ dbt.type_bigint() }}) as entering,
+        cast(sum({{ to_count }}) as {{ dbt.type_bigint() }}) as converting
+    from cohorts
+    where {{ is_mature }}
+    group by lead_source
     {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
@@ -78,6 +73,8 @@ compared as (
         channel_steps.entering,
         channel_steps.converting,
         {{ safe_ratio('channel_steps.converting', 'channel_steps.entering') }} as step_rate,
+        {{ wilson_lower('channel_steps.converting', 'channel_steps.entering') }} as step_rate_ci_lower,
+        {{ wilson_upper('channel_steps.converting', 'channel_steps.entering') }} as step_rate_ci_upper,
         {{ safe_ratio('company_steps.company_converting', 'company_steps.company_entering') }} as company_step_rate,
         step_days.median_days as company_median_days,
         step_days.p90_days as company_p90_days
@@ -98,10 +95,14 @@ indexed as (
         entering,
         converting,
         step_rate,
+        step_rate_ci_lower,
+        step_rate_ci_upper,
         company_step_rate,
         company_median_days,
         company_p90_days,
         {{ safe_ratio('step_rate', 'company_step_rate') }} as index_to_company,
+        -- below the company where the interval says so: even the channel's upper bound is
+        step_rate_ci_upper < company_step_rate as is_below_company,
         -- leads this channel would have converted at the company's rate, minus those it did
         company_step_rate * entering - converting as converting_shortfall,
         -- enough leads entered the step to judge it
@@ -118,14 +119,18 @@ final as (
         entering,
         converting,
         step_rate,
+        step_rate_ci_lower,
+        step_rate_ci_upper,
         company_step_rate,
         index_to_company,
         converting_shortfall,
         company_median_days,
         company_p90_days,
-        is_judged
+        is_judged,
+        is_judged and is_below_company as is_below_company,
+        is_judged and is_below_company
         and row_number() over (
-            partition by lead_source, is_judged
+            partition by lead_source, is_judged and is_below_company
             order by index_to_company, step_number
         ) = 1 as is_bottleneck
     from indexed

@@ -1,8 +1,9 @@
 -- Which mql_threshold to use? Backtests every candidate threshold of mart_mql_threshold_curve
--- (scores measured calibration_horizon_days after creation, outcome = reached SQL) and
+-- (mature leads routed when their score first reached the threshold before their first SQL;
+-- a hit when they became SQL afterwards) and
 -- recommends the one with the best F1 score (the harmonic mean of precision and recall: the
 -- threshold that best balances "MQLs that turn out well" against "good leads we would have
--- missed"), among thresholds that keep at least min_leads_at_or_above leads (default 20) so a
+-- missed"), among thresholds that route at least min_leads_at_or_above leads (default 20) so a
 -- handful of lucky leads cannot win. Ties go to the higher precision, then the lower
 -- threshold. The current threshold is shown beside it.
 --   dbt compile --select mql_threshold_recommendation   (then run target/compiled/.../mql_threshold_recommendation.sql)
@@ -15,8 +16,8 @@ scored_thresholds as (
     select
         threshold,
         is_current_threshold,
-        leads_at_or_above,
-        sql_leads_at_or_above,
+        routed_leads,
+        hits,
         precision,
         recall,
         lift,
@@ -33,7 +34,7 @@ recommended as (
                 order by f1_score desc nulls last, precision desc nulls last, threshold asc
             ) as f1_rank
         from scored_thresholds
-        where leads_at_or_above >= {{ min_leads }}
+        where routed_leads >= {{ min_leads }}
     ) as ranked
     where f1_rank = 1
 ),
@@ -50,13 +51,13 @@ final as (
         recommended.recall as recommended_recall,
         recommended.lift as recommended_lift,
         recommended.f1_score as recommended_f1_score,
-        recommended.leads_at_or_above as recommended_leads_at_or_above,
+        recommended.routed_leads as recommended_routed_leads,
         current_threshold.threshold as current_threshold,
         current_threshold.precision as current_precision,
         current_threshold.recall as current_recall,
         current_threshold.lift as current_lift,
         current_threshold.f1_score as current_f1_score,
-        current_threshold.leads_at_or_above as current_leads_at_or_above
+        current_threshold.routed_leads as current_routed_leads
     from current_threshold
     left join recommended
         on true

@@ -12,3 +12,32 @@
 {% macro postgres__safe_ratio(numerator, denominator) -%}
     (cast({{ numerator }} as double precision) / nullif({{ denominator }}, 0))
 {%- endmacro %}
+
+{#- The Wilson score interval of a rate successes / trials: the bounds a rate this size is
+    plausibly within given how few trials it rests on (a 0/4 is not a 0%: its upper bound is
+    49%). z from the var rate_interval_z (default 1.96: 95%). Null when trials is 0 or null,
+    like the rate itself. With p = successes / trials and n = trials:
+        (p + z^2 / 2n -+ z * sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n)
+    bound: 'lower' or 'upper'; z overrides the var (tests pin 1.96). Clamped to [0, 1]
+    against float noise (greatest / least skip nulls, hence the case). -#}
+{% macro wilson_bound(successes, trials, bound, z=none) -%}
+    {%- set z = (var('rate_interval_z', 1.96) if z is none else z) | float %}
+    {%- set z2 = z * z %}
+    {%- set sign = '-' if bound == 'lower' else '+' %}
+    {%- if bound not in ('lower', 'upper') %}
+        {{ exceptions.raise_compiler_error("wilson_bound: bound must be 'lower' or 'upper', got " ~ bound) }}
+    {%- endif %}
+    {%- set p = safe_ratio(successes, trials) %}
+    {%- set n = 'cast(nullif(' ~ trials ~ ', 0) as ' ~ type_double() ~ ')' %}
+    {%- set root = z ~ ' * sqrt(' ~ p ~ ' * (1 - ' ~ p ~ ') / ' ~ n ~ ' + ' ~ z2 ~ ' / (4 * ' ~ n ~ ' * ' ~ n ~ '))' %}
+    {%- set bound_sql = '(' ~ p ~ ' + ' ~ z2 ~ ' / (2 * ' ~ n ~ ') ' ~ sign ~ ' ' ~ root ~ ') / (1 + ' ~ z2 ~ ' / ' ~ n ~ ')' %}
+    (case when {{ trials }} > 0 then {{ 'greatest(0.0, ' if bound == 'lower' else 'least(1.0, ' }}{{ bound_sql }}) end)
+{%- endmacro %}
+
+{% macro wilson_lower(successes, trials, z=none) -%}
+    {{ wilson_bound(successes, trials, 'lower', z) }}
+{%- endmacro %}
+
+{% macro wilson_upper(successes, trials, z=none) -%}
+    {{ wilson_bound(successes, trials, 'upper', z) }}
+{%- endmacro %}

@@ -30,6 +30,7 @@ CONTRACT_MODELS = (
     "mart_channel_performance",
     "mart_score_calibration",
     "mart_mql_threshold_curve",
+    "mart_mql_handoff",
     "dq_rejected_rows",
     "dq_row_reconciliation",
     "dq_field_issues",

@@ -578,8 +578,9 @@ def render_report(data: ReportData) -> str:
         ),
         (
             "Score calibration",
-            "Share of leads reaching SQL by the score they had at the calibration horizon "
-            "(no later behaviour leaks in); dark bars are at or above the MQL threshold.",
+            "Share of mature leads, not yet SQL at the calibration horizon, that became SQL "
+            "after it, by the score they had then (no later behaviour or earlier outcome "
+            "leaks in); dark bars are at or above the MQL threshold.",
             calibration_chart(data.calibration, data.threshold),
         ),
     ]

@@ -2,12 +2,36 @@
 -- how many of the cohort's leads reached each funnel stage ("reached" as defined once in
 -- int_lead_stages_reached: a skipped stage counts as passed, a lead counts once however
 -- often it re-enters), the step rates, the median days between stages, and whether the
--- cohort is old enough for its numbers to be final
+-- cohort is old enough for its numbers to be final; beside each step rate its Wilson
+-- interval and whether it is mature (int_funnel_step_maturity: the p90 time from creation to
+-- the step's stage has passed since the cohort month ended)
+{%- set rates = [
+    ('lead_to_mql_rate', 'mqls', 'leads', 'lead_to_mql'),
+    ('mql_to_sal_rate', 'sals', 'mqls', 'lead_to_sal'),
+    ('sal_to_sql_rate', 'sqls', 'sals', 'lead_to_sql'),
+    ('mql_to_sql_rate', 'sqls', 'mqls', 'lead_to_sql'),
+    ('sql_to_opportunity_rate', 'opportunities', 'sqls', 'lead_to_opportunity'),
+    ('opportunity_to_customer_rate', 'customers', 'opportunities', 'lead_to_customer'),
+    ('lead_to_customer_rate', 'customers', 'leads', 'lead_to_customer'),
+] %}
+{%- set maturity_steps = ['lead_to_mql', 'lead_to_sal', 'lead_to_sql', 'lead_to_opportunity', 'lead_to_customer'] %}
 with
 
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
 
 as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+
+step_maturity as (select * from {{ ref('int_funnel_step_maturity') }}),
+
+-- days a cohort needs, after its month ends, for its rate into each stage to be mature
+maturity as (
+    select
+        {%- for step in maturity_steps %}
+        max(case when funnel_step = '{{ step }}' then maturity_days end) as {{ step }}_maturity_days,
+        {%- endfor %}
+        count(*) as funnel_steps
+    from step_maturity
+),
 
 cohorts as (
     select
@@ -35,6 +59,16 @@ cohorts as (
         cohort_month,
         lead_source,
         acquisition_offer
+),
+
+cohorts_aged as (
+    select
+        cohorts.*,
+        maturity.*,
+        {{ days_between(dbt.dateadd('month', 1, 'cohorts.cohort_month'), 'as_of.as_of_at') }} as days_since_cohort_end
+    from cohorts
+    cross join maturity
+    cross join as_of
 ),
 
 final as (
@@ -68,10 +102,17 @@ final as (
         cohorts.median_days_sql_to_opportunity,
         cohorts.median_days_opportunity_to_customer,
 
+        -- each step rate's Wilson interval and maturity
+        {%- for rate, numerator, denominator, step in rates %}
+        {{ wilson_lower('cohorts.' ~ numerator, 'cohorts.' ~ denominator) }} as {{ rate }}_ci_lower,
+        {{ wilson_upper('cohorts.' ~ numerator, 'cohorts.' ~ denominator) }} as {{ rate }}_ci_upper,
+        cohorts.days_since_cohort_end >= cohorts.{{ step }}_maturity_days as is_{{ rate }}_mature,
+        {%- endfor %}
+
         -- maturity: the month has ended and cohort_maturity_days have passed since
         {{ dbt.dateadd('day', var('cohort_maturity_days'), dbt.dateadd('month', 1, 'cohorts.cohort_month')) }}
         <= as_of.as_of_at as is_cohort_complete
-    from cohorts
+    from cohorts_aged as cohorts
     cross join as_of
 )
 

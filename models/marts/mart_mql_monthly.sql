@@ -3,7 +3,9 @@
 -- the reporting window (int_reporting_window: first data to as_of) that have a target but
 -- no MQLs: MQLs against target, the sales decisions
 -- that followed and how fast they came (the SLA decision clocks of int_mql_sla_clocks), and
--- MQL efficiency (the share of MQL entries whose lead reached SQL)
+-- MQL efficiency (the share of MQL entries whose lead reached SQL), each conversion rate
+-- with its Wilson interval and whether it is mature (int_funnel_step_maturity: the p90 time
+-- from MQL to the outcome has passed since the month ended)
 with
 
 mql_entries as (select * from {{ ref('int_mql_entries') }}),
@@ -15,6 +17,17 @@ stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
 mql_targets as (select * from {{ ref('mql_targets') }}),
 
 reporting_window as (select * from {{ ref('int_reporting_window') }}),
+
+step_maturity as (select * from {{ ref('int_funnel_step_maturity') }}),
+
+maturity as (
+    select
+        max(case when funnel_step = 'mql_to_sal' then maturity_days end) as mql_to_sal_maturity_days,
+        max(case when funnel_step = 'mql_to_sql' then maturity_days end) as mql_to_sql_maturity_days
+    from step_maturity
+),
+
+as_of as (select as_of_at from {{ ref('stg_as_of') }}),
 
 -- MQL efficiency: the lead reached SQL (entered sql or a later funnel stage, the
 -- "reached" rule) at or after this MQL entry
@@ -97,6 +110,17 @@ months as (
         on monthly.mql_month = targets.mql_month
 ),
 
+months_aged as (
+    select
+        months.*,
+        maturity.mql_to_sal_maturity_days,
+        maturity.mql_to_sql_maturity_days,
+        {{ days_between(dbt.dateadd('month', 1, 'months.mql_month'), 'as_of.as_of_at') }} as days_since_month_end
+    from months
+    cross join maturity
+    cross join as_of
+),
+
 final as (
     select
         -- grain
@@ -123,8 +147,16 @@ final as (
 
         -- MQL efficiency
         mqls_reaching_sql,
-        {{ safe_ratio('mqls_reaching_sql', 'mqls') }} as mql_to_sql_rate
-    from months
+        {{ safe_ratio('mqls_reaching_sql', 'mqls') }} as mql_to_sql_rate,
+
+        -- how far the conversion rates can be trusted: Wilson intervals and maturity
+        {{ wilson_lower('accepted', 'accepted + rejected') }} as acceptance_rate_ci_lower,
+        {{ wilson_upper('accepted', 'accepted + rejected') }} as acceptance_rate_ci_upper,
+        days_since_month_end >= mql_to_sal_maturity_days as is_acceptance_rate_mature,
+        {{ wilson_lower('mqls_reaching_sql', 'mqls') }} as mql_to_sql_rate_ci_lower,
+        {{ wilson_upper('mqls_reaching_sql', 'mqls') }} as mql_to_sql_rate_ci_upper,
+        days_since_month_end >= mql_to_sql_maturity_days as is_mql_to_sql_rate_mature
+    from months_aged
 )
 
 select * from final

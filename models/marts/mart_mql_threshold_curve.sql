@@ -1,24 +1,28 @@
--- one row per candidate MQL threshold: had leads been MQLs when their score (measured
--- calibration_horizon_days after creation) was at or above it, how precise and complete
--- would that have been at finding the leads that reached SQL. Candidates: a grid over the
--- observed scores (var mql_threshold_curve_step, widened to at most 1000 steps) plus the
--- current mql_threshold.
+-- one row per candidate MQL threshold T: had leads been routed to sales when their score
+-- first reached T, how many of the routed leads would then have become SQL (precision), and
+-- what share of the leads that became SQL would that have caught (recall). Over mature
+-- leads only (int_lead_score_backtest: created at least backtest_outcome_window_days before
+-- as_of). A lead is routed at T when its score reached T before its first SQL (or it never
+-- became SQL): peak_score_before_sql >= T; a hit when routed and it became SQL afterwards.
+-- A lead that became SQL before its score reached T is a miss, not a routed lead.
+-- Candidates: a grid over the observed peak scores (var mql_threshold_curve_step, widened to
+-- at most 1000 steps) plus the current mql_threshold.
 {%- set step = var('mql_threshold_curve_step', 5) %}
 {%- set max_steps = 1000 %}
 {%- set threshold = var('mql_threshold', 100) %}
 {%- set score_epsilon = '1e-10' %}
 with
 
-horizon_scores as (select * from {{ ref('int_leads_scored_at_horizon') }}),
+backtest as (select * from {{ ref('int_lead_score_backtest') }}),
 steps as ({{ dbt.generate_series(max_steps + 1) }}),
 
 totals as (
     select
         count(*) as leads,
         count(case when reached_sql then 1 end) as sql_leads,
-        min(lead_score_at_horizon) as min_score,
-        max(lead_score_at_horizon) as max_score
-    from horizon_scores
+        min(peak_score_before_sql) as min_score,
+        max(peak_score_before_sql) as max_score
+    from backtest
 ),
 
 -- the grid: thresholds index * grid_step for whole-number indexes (a step like 0.1 is not
@@ -36,7 +40,7 @@ grid_spec as (
             max_score,
             {{ step }} * greatest(1, ceiling((max_score - min_score) / ({{ step }} * {{ max_steps }}))) as grid_step
         from totals
-        where leads > 0
+        where min_score is not null
     ) as spec
 ),
 
@@ -49,16 +53,18 @@ grid as (
     where grid_spec.first_index + steps.generated_number - 1 <= grid_spec.last_index
 ),
 
--- leads per grid step (a lead is at or above a grid threshold iff its index is), counted
--- downwards from the top
+-- routed leads and hits per grid step (a lead is routed at a grid threshold iff the index of
+-- its peak score before SQL is at or above it), counted downwards from the top; a lead that
+-- was SQL from its creation on (no peak) is routed at no threshold
 step_counts as (
     select
-        floor((horizon_scores.lead_score_at_horizon + {{ score_epsilon }}) / grid_spec.grid_step) as grid_index,
+        floor((backtest.peak_score_before_sql + {{ score_epsilon }}) / grid_spec.grid_step) as grid_index,
         count(*) as leads,
-        count(case when horizon_scores.reached_sql then 1 end) as sql_leads
-    from horizon_scores
+        count(case when backtest.reached_sql then 1 end) as sql_leads
+    from backtest
     cross join grid_spec
-    group by floor((horizon_scores.lead_score_at_horizon + {{ score_epsilon }}) / grid_spec.grid_step)
+    where backtest.peak_score_before_sql is not null
+    group by floor((backtest.peak_score_before_sql + {{ score_epsilon }}) / grid_spec.grid_step)
 ),
 
 grid_counts as (
@@ -81,9 +87,9 @@ grid_counts as (
 current_threshold as (
     select
         cast({{ threshold }} as {{ type_double() }}) as threshold,
-        count(case when lead_score_at_horizon >= {{ threshold }} then 1 end) as leads_at_or_above,
-        count(case when lead_score_at_horizon >= {{ threshold }} and reached_sql then 1 end) as sql_leads_at_or_above
-    from horizon_scores
+        count(case when peak_score_before_sql >= {{ threshold }} then 1 end) as leads_at_or_above,
+        count(case when peak_score_before_sql >= {{ threshold }} and reached_sql then 1 end) as sql_leads_at_or_above
+    from backtest
 ),
 
 candidates as (
@@ -107,11 +113,18 @@ final as (
         candidates.threshold = {{ threshold }} as is_current_threshold,
         totals.leads,
         totals.sql_leads,
+        candidates.leads_at_or_above as routed_leads,
+        candidates.sql_leads_at_or_above as hits,
+        -- the names before routing was defined (same values)
         candidates.leads_at_or_above,
         candidates.sql_leads_at_or_above,
         {{ safe_ratio('candidates.leads_at_or_above', 'totals.leads') }} as share_at_or_above,
         {{ safe_ratio('candidates.sql_leads_at_or_above', 'candidates.leads_at_or_above') }} as precision,
+        {{ wilson_lower('candidates.sql_leads_at_or_above', 'candidates.leads_at_or_above') }} as precision_ci_lower,
+        {{ wilson_upper('candidates.sql_leads_at_or_above', 'candidates.leads_at_or_above') }} as precision_ci_upper,
         {{ safe_ratio('candidates.sql_leads_at_or_above', 'totals.sql_leads') }} as recall,
+        {{ wilson_lower('candidates.sql_leads_at_or_above', 'totals.sql_leads') }} as recall_ci_lower,
+        {{ wilson_upper('candidates.sql_leads_at_or_above', 'totals.sql_leads') }} as recall_ci_upper,
         {{ safe_ratio('totals.sql_leads', 'totals.leads') }} as base_rate,
         {{ safe_ratio(
             safe_ratio('candidates.sql_leads_at_or_above', 'candidates.leads_at_or_above'),

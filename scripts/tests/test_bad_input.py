@@ -223,3 +223,25 @@ def test_unparseable_as_of_fails_with_a_clear_message(tmp_path: Path, as_of: str
     assert completed.returncode != 0
     assert "The as_of var must be an ISO 8601 date or timestamp" in completed.stdout
     assert f"Got as_of: '{as_of}'" in completed.stdout
+
+
+@pytest.mark.parametrize(
+    ("maturity", "message"),
+    [
+        ({"lead_to_customers": 120}, "unknown funnel step 'lead_to_customers'"),
+        ({"mql_to_sql": "a month"}, "mql_to_sql must be a number of days >= 0, got 'a month'"),
+        ({"mql_to_sql": -5}, "mql_to_sql must be a number of days >= 0, got '-5'"),
+    ],
+)
+def test_bad_funnel_step_maturity_fails_with_a_clear_message(
+    tmp_path: Path, maturity: dict[str, object], message: str
+) -> None:
+    # a misspelt step would otherwise be ignored without a word: the rate keeps its p90 maturity
+    completed = run_dbt(
+        ["compile", "--select", "int_funnel_step_maturity"],
+        tmp_path / "w.duckdb",
+        {"raw_dir": str(FIXTURE), "funnel_step_maturity_days": maturity},
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert f"funnel_step_maturity_days: {message}" in completed.stdout

@@ -35,6 +35,12 @@ DEFINITION_DOCS = (
     "scoring_is_mql_eligible",
     "scoring_mql_eligible_at",
     "scoring_calibration_horizon",
+    "scoring_backtest",
+    "rate_interval_lower",
+    "rate_interval_upper",
+    "funnel_rate_maturity",
+    "mql_handoff_status",
+    "mql_counts_reconciled",
 )
 
 

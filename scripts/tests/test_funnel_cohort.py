@@ -230,6 +230,30 @@ def test_cohort_reproduces_counts_and_rates(built: Path, offer: str) -> None:
         assert actual[column] == value, f"{offer} {column}: {actual[column]} != {value}"
 
 
+def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval, written out here independently of the macro."""
+    p = successes / trials
+    centre = p + z * z / (2 * trials)
+    spread = z * (p * (1 - p) / trials + z * z / (4 * trials * trials)) ** 0.5
+    return (centre - spread) / (1 + z * z / trials), (centre + spread) / (1 + z * z / trials)
+
+
+def test_rates_carry_wilson_intervals_and_maturity(built: Path) -> None:
+    rows = query(
+        built,
+        "select acquisition_offer, lead_to_mql_rate_ci_lower, lead_to_mql_rate_ci_upper,"
+        " opportunity_to_customer_rate_ci_lower, is_lead_to_mql_rate_mature,"
+        " is_lead_to_customer_rate_mature from mart_funnel_cohort",
+    )
+    by_offer = {row[0]: row[1:] for row in rows}
+    assert by_offer["ebook"][:2] == pytest.approx(wilson(40, 100))
+    assert by_offer["demo_request"][:2] == pytest.approx(wilson(68, 100))
+    assert by_offer["ebook"][2] is None  # no opportunity: no rate, no interval
+    # the slowest step (lead -> customer: 45 days for every customer) has long passed since
+    # the cohort ended (2025-04-01)
+    assert all(row[3] is True and row[4] is True for row in by_offer.values())
+
+
 def test_rates_without_a_denominator_are_null(built: Path) -> None:
     ebook = cohort_rows(built)["ebook"]
     assert ebook["opportunities"] == 0

@@ -36,6 +36,7 @@ DBT_VARS = {
     "mql_threshold": THRESHOLD,
     "mql_required_fields": ["first_name", "last_name", "job_title", "email"],
     "calibration_horizon_days": 7,
+    "backtest_outcome_window_days": 7,
     "calibration_band_width": 25,
     "lead_grade_bands": {"A": 20, "B": 10, "C": 5},
     "priority_tier_bands": {"high": 50, "medium": 20},
@@ -252,10 +253,11 @@ def test_calibration_scores_each_lead_at_its_horizon(built: tuple[Path, str]) ->
     horizon = dict(
         query(
             db_path,
-            "select lead_id, lead_score_at_horizon from intermediate.int_leads_scored_at_horizon",
+            "select lead_id, lead_score_at_horizon from intermediate.int_lead_score_backtest",
         )
     )
-    # created + 7 days; K4's horizon (2025-03-04) is after as_of: not calibrated yet
+    # mature leads (created 7 days or more before as_of) scored at created + 7 days; K4
+    # (created 2025-02-25) is too young: not in the backtest
     expected = {
         # the visits up to 2025-02-08 (the fourth at the horizon itself), decayed to then:
         # 7 + 7 * 2^-0.1 + 7 * 2^-0.2 + 7 * 2^-0.3 = 25.1, over the cap of 21
@@ -279,14 +281,29 @@ def test_calibration_scores_each_lead_at_its_horizon(built: tuple[Path, str]) ->
         " order by band_min",
     )
     assert bands == [
-        ("-25-0", 1, 1, 1.0),  # K2 reached SQL
+        ("-25-0", 1, 1, 1.0),  # K2 became SQL on 2025-02-25, after its horizon
         ("25-50", 1, 0, 0.0),  # K1 46
         ("50-75", 1, 0, 0.0),  # K5 57.4
         ("100-125", 1, 0, 0.0),  # K3 120
     ]
+    # the backtest routes a lead when its score first reaches the threshold before its SQL:
+    # K2's demo request (2025-02-20) took it to 100 - 9 = 91, five days before it became SQL
+    # (routed, a hit); K3 reached 120 and K5 93.3 at its creation (the demo request a day
+    # before, decayed a day), neither became SQL (routed, not hits); K1 peaked at 46 on
+    # 2025-02-08 (not routed)
+    peaks = dict(
+        query(
+            db_path,
+            "select lead_id, peak_score_before_sql from intermediate.int_lead_score_backtest",
+        )
+    )
+    assert peaks["K2"] == pytest.approx(91, abs=1e-6)
+    assert peaks["K3"] == pytest.approx(120, abs=1e-6)
+    assert peaks["K5"] == pytest.approx(decayed(100, day("2025-02-14"), at=day("2025-02-15")))
+    assert peaks["K1"] == pytest.approx(expected["K1"], abs=1e-6)
     current = query(
         db_path,
-        "select leads_at_or_above, sql_leads_at_or_above, precision, recall"
+        "select leads, sql_leads, routed_leads, hits, precision, recall"
         " from mart_mql_threshold_curve where is_current_threshold",
     )
-    assert current == [(2, 0, 0.0, 0.0)]  # K3 and K5 at or above 50, neither reached SQL
+    assert current == [(4, 1, 3, 1, pytest.approx(1 / 3), 1.0)]
