@@ -21,29 +21,9 @@ as_of_clock as (
     from as_of
 ),
 
--- the first sales touch (any rep) at or after each MQL entry; ties go to the smaller id
+-- the first sales touch (any rep) at or after each MQL entry (macros/sla_clocks.sql)
 first_touches as (
-    select
-        mql_entry_id,
-        first_touch_at,
-        first_touch_by
-    from (
-        select
-            mql_entries.mql_entry_id,
-            sales_touches.occurred_at as first_touch_at,
-            sales_touches.owner_id as first_touch_by,
-            row_number() over (
-                partition by mql_entries.mql_entry_id
-                order by sales_touches.occurred_at, sales_touches.activity_id
-            ) as touch_rank
-        from mql_entries
-        inner join lead_activities as sales_touches
-            on
-                mql_entries.lead_id = sales_touches.lead_id
-                and mql_entries.mql_entered_at <= sales_touches.occurred_at
-        where sales_touches.is_sales_touch
-    ) as ranked_touches
-    where touch_rank = 1
+    {{ first_sales_touches('mql_entries', 'mql_entry_id', 'mql_entered_at', 'lead_activities') }}
 ),
 
 first_touch_policy as (
@@ -183,10 +163,7 @@ final as (
         business_hours_to_first_touch,
         first_touch_target_hours,
         is_first_touch_target_in_business_hours,
-        case
-            when first_touch_at is not null then hours_to_first_touch <= 1
-            when hours_since_mql > 1 then false
-        end as first_touch_within_1h,
+        {{ touched_within('first_touch_at', 'hours_to_first_touch', 'hours_since_mql', 1) }} as first_touch_within_1h,
         case
             when first_touch_at is not null then first_touch_sla_hours <= first_touch_target_hours
             when first_touch_open_sla_hours > first_touch_target_hours then false
