@@ -43,3 +43,17 @@
         when {{ duration_open }} > {{ limit }} then false
     end
 {%- endmacro %}
+
+{#- The age bucket of a pending MQL's wait (calendar days since the entry; null once
+    decided, as `days_waiting` is): under_1_day, 1_to_2_days, 2_to_7_days, 7_to_30_days (7
+    up to and including 30 days), over_30_days. -#}
+{% macro waiting_age_bucket(days_waiting) -%}
+    case
+        when {{ days_waiting }} is null then null
+        when {{ days_waiting }} < 1 then 'under_1_day'
+        when {{ days_waiting }} < 2 then '1_to_2_days'
+        when {{ days_waiting }} < 7 then '2_to_7_days'
+        when {{ days_waiting }} <= 30 then '7_to_30_days'
+        else 'over_30_days'
+    end
+{%- endmacro %}

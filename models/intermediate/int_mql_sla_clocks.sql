@@ -1,6 +1,12 @@
 -- one row per MQL entry (a lead that becomes an MQL again starts new clocks): its first-touch
 -- and decision SLA clocks in calendar and business hours, judged against seeds/sla_policies.csv
 -- at as_of. The one definition of the SLA clocks: the SLA marts and mart_mql_monthly select it.
+{%- set abandoned_after_days = var('sla_abandoned_after_days', 30) %}
+{%- if abandoned_after_days is not none and (abandoned_after_days is not number or abandoned_after_days < 0) %}
+    {{ exceptions.raise_compiler_error(
+        "var sla_abandoned_after_days must be a number of days (>= 0; null or 0 = never), got "
+        ~ abandoned_after_days) }}
+{%- endif %}
 with
 
 mql_entries as (select * from {{ ref('int_mql_entries') }}),
@@ -191,7 +197,13 @@ final as (
         case
             when decided_at is null and decision_open_sla_hours > decision_target_hours
                 then decision_open_sla_hours - decision_target_hours
-        end as hours_past_decision_target
+        end as hours_past_decision_target,
+        {{ waiting_age_bucket('case when decided_at is null then hours_since_mql / 24 end') }} as waiting_age_bucket,
+        {% if abandoned_after_days -%}
+        coalesce(decided_at is null and hours_since_mql > {{ abandoned_after_days * 24 }}, false)
+        {%- else -%}
+        false
+        {%- endif %} as is_abandoned
     from owners
 )
 
