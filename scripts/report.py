@@ -112,10 +112,12 @@ def load_report_data(db_path: Path) -> ReportData:
         breaches = _records(
             connection,
             f"""
-            select breach_rank, lead_id, owner_id, company_name, lead_source, lead_grade,
-                priority_tier, mql_entered_at, hours_waiting, decision_target_hours,
-                hours_past_decision_target
-            from mart_sla_open_breaches order by breach_rank limit {BREACH_ROWS}
+            select queue_rank, breach_rank, lead_id, owner_id, company_name, lead_source,
+                lead_grade, priority_tier_at_mql_entry, lead_score_at_mql_entry, lead_score,
+                mql_entered_at, hours_waiting, decision_target_hours,
+                hours_past_decision_target, waiting_age_bucket
+            from mart_sla_open_breaches
+            order by queue_rank nulls last, breach_rank limit {BREACH_ROWS}
             """,
         )
         (breach_count,) = connection.execute(
@@ -491,17 +493,20 @@ def _cell(value: object) -> str:
 
 
 def breach_table(breaches: Sequence[dict[str, Any]]) -> str:
-    """The open breach list (oldest first) as an HTML table."""
+    """The open breach list as an HTML table: the actionable queue by priority (queue_rank),
+    then the abandoned breaches (no queue rank), oldest first."""
     columns = [
-        ("breach_rank", "#"),
+        ("queue_rank", "queue #"),
         ("lead_id", "lead"),
         ("owner_id", "owner"),
         ("company_name", "company"),
         ("lead_source", "source"),
         ("lead_grade", "grade"),
-        ("priority_tier", "tier"),
+        ("priority_tier_at_mql_entry", "tier at MQL"),
+        ("lead_score_at_mql_entry", "score at MQL"),
+        ("lead_score", "score now"),
         ("mql_entered_at", "MQL at"),
-        ("hours_waiting", "hours waiting"),
+        ("waiting_age_bucket", "waiting"),
         ("hours_past_decision_target", "hours past target"),
     ]
     head = "".join(f"<th>{_text(name)}</th>" for _, name in columns)
@@ -573,7 +578,9 @@ def render_report(data: ReportData) -> str:
         (
             "Open SLA breaches",
             f"MQLs whose decision is past its target and still open at as_of: all of them per "
-            f"owner, then the oldest {shown} of {data.breach_count} (mart_sla_open_breaches).",
+            f"owner, then {shown} of {data.breach_count} (mart_sla_open_breaches): the "
+            "actionable queue by the tier at MQL entry, then the wait; then the abandoned "
+            "ones (no queue #, waiting past sla_abandoned_after_days), oldest first.",
             breach_owner_chart(data.breaches_by_owner) + breach_table(data.breaches),
         ),
         (

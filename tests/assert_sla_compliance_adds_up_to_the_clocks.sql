@@ -1,8 +1,11 @@
 -- mart_sla_compliance has one row per (month, owner_id), owner_id null included, and its
--- counts add up to the SLA clocks: every MQL entry, touch, decision and breach counted once
+-- counts add up to the SLA clocks: every MQL entry, touch, decision, breach, abandoned entry
+-- and inquiry counted once
 with
 
 sla_clocks as (select * from {{ ref('int_mql_sla_clocks') }}),
+
+inquiry_clocks as (select * from {{ ref('int_inquiry_response_clocks') }}),
 
 compliance as (select * from {{ ref('mart_sla_compliance') }}),
 
@@ -21,7 +24,9 @@ clock_totals as (
         count(*) as mqls,
         count(first_touch_at) as first_touches,
         count(decided_at) as decisions,
-        count(case when is_breached then 1 end) as breaches
+        count(case when is_breached then 1 end) as breaches,
+        count(case when is_abandoned then 1 end) as abandoned_mqls,
+        (select count(*) from inquiry_clocks) as inquiries
     from sla_clocks
 ),
 
@@ -30,7 +35,9 @@ mart_totals as (
         coalesce(sum(mqls), 0) as mqls,
         coalesce(sum(first_touches), 0) as first_touches,
         coalesce(sum(decisions), 0) as decisions,
-        coalesce(sum(breaches), 0) as breaches
+        coalesce(sum(breaches), 0) as breaches,
+        coalesce(sum(abandoned_mqls), 0) as abandoned_mqls,
+        coalesce(sum(inquiries), 0) as inquiries
     from compliance
 ),
 
@@ -62,6 +69,20 @@ total_mismatches as (
         mart_totals.breaches as actual
     from clock_totals cross join mart_totals
     where clock_totals.breaches != mart_totals.breaches
+    union all
+    select
+        'abandoned_mqls' as problem,
+        clock_totals.abandoned_mqls as expected,
+        mart_totals.abandoned_mqls as actual
+    from clock_totals cross join mart_totals
+    where clock_totals.abandoned_mqls != mart_totals.abandoned_mqls
+    union all
+    select
+        'inquiries' as problem,
+        clock_totals.inquiries as expected,
+        mart_totals.inquiries as actual
+    from clock_totals cross join mart_totals
+    where clock_totals.inquiries != mart_totals.inquiries
 ),
 
 final as (

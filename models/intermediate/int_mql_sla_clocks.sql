@@ -1,6 +1,12 @@
 -- one row per MQL entry (a lead that becomes an MQL again starts new clocks): its first-touch
 -- and decision SLA clocks in calendar and business hours, judged against seeds/sla_policies.csv
 -- at as_of. The one definition of the SLA clocks: the SLA marts and mart_mql_monthly select it.
+{%- set abandoned_after_days = var('sla_abandoned_after_days', 30) %}
+{%- if abandoned_after_days is not none and (abandoned_after_days is not number or abandoned_after_days < 0) %}
+    {{ exceptions.raise_compiler_error(
+        "var sla_abandoned_after_days must be a number of days (>= 0; null or 0 = never), got "
+        ~ abandoned_after_days) }}
+{%- endif %}
 with
 
 mql_entries as (select * from {{ ref('int_mql_entries') }}),
@@ -21,29 +27,9 @@ as_of_clock as (
     from as_of
 ),
 
--- the first sales touch (any rep) at or after each MQL entry; ties go to the smaller id
+-- the first sales touch (any rep) at or after each MQL entry (macros/sla_clocks.sql)
 first_touches as (
-    select
-        mql_entry_id,
-        first_touch_at,
-        first_touch_by
-    from (
-        select
-            mql_entries.mql_entry_id,
-            sales_touches.occurred_at as first_touch_at,
-            sales_touches.owner_id as first_touch_by,
-            row_number() over (
-                partition by mql_entries.mql_entry_id
-                order by sales_touches.occurred_at, sales_touches.activity_id
-            ) as touch_rank
-        from mql_entries
-        inner join lead_activities as sales_touches
-            on
-                mql_entries.lead_id = sales_touches.lead_id
-                and mql_entries.mql_entered_at <= sales_touches.occurred_at
-        where sales_touches.is_sales_touch
-    ) as ranked_touches
-    where touch_rank = 1
+    {{ first_sales_touches('mql_entries', 'mql_entry_id', 'mql_entered_at', 'lead_activities') }}
 ),
 
 first_touch_policy as (
@@ -183,10 +169,7 @@ final as (
         business_hours_to_first_touch,
         first_touch_target_hours,
         is_first_touch_target_in_business_hours,
-        case
-            when first_touch_at is not null then hours_to_first_touch <= 1
-            when hours_since_mql > 1 then false
-        end as first_touch_within_1h,
+        {{ touched_within('first_touch_at', 'hours_to_first_touch', 'hours_since_mql', 1) }} as first_touch_within_1h,
         case
             when first_touch_at is not null then first_touch_sla_hours <= first_touch_target_hours
             when first_touch_open_sla_hours > first_touch_target_hours then false
@@ -214,7 +197,13 @@ final as (
         case
             when decided_at is null and decision_open_sla_hours > decision_target_hours
                 then decision_open_sla_hours - decision_target_hours
-        end as hours_past_decision_target
+        end as hours_past_decision_target,
+        {{ waiting_age_bucket('case when decided_at is null then hours_since_mql / 24 end') }} as waiting_age_bucket,
+        {% if abandoned_after_days -%}
+        coalesce(decided_at is null and hours_since_mql > {{ abandoned_after_days * 24 }}, false)
+        {%- else -%}
+        false
+        {%- endif %} as is_abandoned
     from owners
 )
 
