@@ -192,9 +192,18 @@ NUMBER_VARS: dict[str, tuple[float | None, bool, bool]] = {
     "mql_threshold_curve_step": (0, False, False),
     "min_leads_at_or_above": (0, True, True),
     "cohort_maturity_days": (0, True, True),
+    "backtest_outcome_window_days": (0, True, False),
+    "rate_interval_z": (0, False, False),
+    "sla_abandoned_after_days": (0, True, False),
 }
-NULLABLE_VARS = {"as_of", "raw_dir", "raw_schema", "engagement_half_life_days"}
-NAME_LIST_VARS = ("mql_required_fields", "sales_touch_activity_types")
+NULLABLE_VARS = {
+    "as_of",
+    "raw_dir",
+    "raw_schema",
+    "engagement_half_life_days",
+    "sla_abandoned_after_days",
+}
+NAME_LIST_VARS = ("mql_required_fields", "sales_touch_activity_types", "inquiry_activity_types")
 BAND_VARS = ("lead_grade_bands", "priority_tier_bands")
 DATE_VARS = ("time_spine_start_date", "time_spine_end_date")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ -]*$")
