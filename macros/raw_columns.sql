@@ -17,7 +17,9 @@
 {%- endmacro %}
 
 {#- Rows delivered more than once with identical values are one row: this collapses them,
-    keeping every raw column as text, counting the deliveries and adding the row's text. -#}
+    keeping every raw column as text, counting the deliveries and adding the row's text and
+    raw_values_masked, the text rendered from masked values for the dq models (null without
+    mask_pii). -#}
 {% macro distinct_deliveries(name) -%}
     {%- set columns = raw_columns(name) -%}
     select
@@ -25,7 +27,9 @@
         {{ column }},
         {%- endfor %}
         count(*) as delivery_count,
-        {{ raw_row_text(columns) }} as raw_values
+        {{ raw_row_text(columns) }} as raw_values,
+        {{ raw_row_text(columns, masked=true) if mask_pii_enabled()
+           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as raw_values_masked
     from ({{ raw_source(name, columns) }}) as raw_rows
     group by
         {%- for column in columns %}

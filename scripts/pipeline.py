@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -28,7 +27,6 @@ from typing import Any, NoReturn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
-    CONTRACT_MODELS,
     RAW_FILE_GLOBS,
     RAW_TABLES,
     PipelineError,
@@ -39,6 +37,13 @@ from common import (
     parse_vars,
     published_db_path,
     run_dbt,
+)
+from publish import (
+    DEFAULT_STORAGE_VERSION,
+    STORAGE_VERSION_ENV,
+    check_export_location,
+    publish,
+    storage_version,
 )
 from rich.console import Console
 from rich.markup import escape
@@ -59,9 +64,6 @@ EXIT_VALIDATION_FAILED = 2
 EXIT_PUBLISH_FAILED = 3
 EXIT_USAGE = 64
 EXIT_REPORT_FAILED = 4
-
-# Demo raw data loaded as seeds: contacts as delivered, never in a masked publish.
-RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
 
 
 def dbt_vars(raw_dir: str | None, vars_text: str | None, mask_pii: bool = False) -> dict[str, Any]:
@@ -317,73 +319,21 @@ def is_masking(variables: dict[str, Any]) -> bool:
     return str(variables.get("mask_pii", False)).lower() in {"true", "1"}  # as mask_pii_enabled()
 
 
-def copy_published_tables(build_db: Path, target: Path) -> None:
-    """Write a fresh database holding only the main schema's tables without the raw seeds.
-
-    Used with mask_pii: the staging and intermediate schemas and the raw_* seeds hold the
-    contacts as delivered, and a copied-then-dropped table could leave their bytes in the file,
-    so the published file is written table by table from the build instead of copied whole.
-    """
-    import duckdb
-
-    with duckdb.connect(str(target)) as connection:
-        quoted = str(build_db).replace("'", "''")
-        connection.execute(f"attach '{quoted}' as build (read_only)")
-        tables = [
-            row[0]
-            for row in connection.execute(
-                """
-                select table_name from information_schema.tables
-                where table_catalog = 'build' and table_schema = 'main'
-                    and table_type = 'BASE TABLE' and table_name not in (?, ?, ?)
-                order by table_name
-                """,
-                list(RAW_SEEDS),
-            ).fetchall()
-        ]
-        for table in tables:
-            connection.execute(f'create table main."{table}" as select * from build.main."{table}"')
-        connection.execute("detach build")
-        connection.execute("checkpoint")
+PII_KEY_ENV = "LEAD_FUNNEL_PII_KEY"
+PII_KEY_MIN_LENGTH = 16
 
 
-def publish(build_db: Path, published: Path, mask_pii: bool = False) -> None:
-    """Atomically replace the published file with a read-only, checkpointed copy (with
-    mask_pii: only the main schema's models and configuration seeds, see
-    copy_published_tables)."""
-    import duckdb
-
-    published.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(build_db)) as connection:
-        connection.execute("checkpoint")
-    staging_copy = published.with_name(f".{published.name}.{os.getpid()}.partial")
-    try:
-        if staging_copy.exists():
-            staging_copy.unlink()
-        if mask_pii:
-            copy_published_tables(build_db, staging_copy)
-        else:
-            shutil.copyfile(build_db, staging_copy)
-        with duckdb.connect(str(staging_copy), read_only=True) as connection:
-            present = {
-                row[0]
-                for row in connection.execute(
-                    "select table_name from information_schema.tables"
-                ).fetchall()
-            }
-        missing = [model for model in CONTRACT_MODELS if model not in present]
-        if missing:
-            raise PipelineError(f"the build lacks contract models {missing}; not publishing")
-        staging_copy.chmod(0o444)
-        os.replace(staging_copy, published)
-    except OSError as error:
+def check_pii_key() -> None:
+    """--mask-pii hashes contacts with a secret key from the environment: without one (or with
+    a short one, easy to guess) masking would be reversible, so it is a usage error."""
+    key = os.environ.get(PII_KEY_ENV, "")
+    if len(key) < PII_KEY_MIN_LENGTH:
+        problem = "is not set" if not key else f"is shorter than {PII_KEY_MIN_LENGTH} characters"
         raise PipelineError(
-            f"could not publish to {published}: {error}. Check the folder is writable."
-        ) from error
-    finally:
-        if staging_copy.exists():
-            staging_copy.chmod(0o644)
-            staging_copy.unlink()
+            f"--mask-pii needs a secret key: ${PII_KEY_ENV} {problem}. Set it to a long random "
+            f"value kept out of the repository, e.g. export {PII_KEY_ENV}=$(openssl rand -hex "
+            "32), and use the same key on every run so masked data stays joinable."
+        )
 
 
 def print_summary(published: Path) -> None:
@@ -458,6 +408,12 @@ def run(args: argparse.Namespace) -> int:
         check_db_location(published)
         build_db = build_db_path(published)
         variables = dbt_vars(args.raw_dir, args.vars, args.mask_pii)
+        version = storage_version(args.storage_version)
+        export = Path(args.export_parquet).expanduser().resolve() if args.export_parquet else None
+        if export is not None:
+            check_export_location(export)
+        if is_masking(variables):
+            check_pii_key()
     except PipelineError as error:
         console.print(f"[red]error:[/] {escape(str(error))}")
         return EXIT_USAGE
@@ -489,16 +445,19 @@ def run(args: argparse.Namespace) -> int:
     if many_rejects:
         print_rejected_rows_hint(build_db, many_rejects)
     try:
-        publish(build_db, published, is_masking(variables))
+        publish(build_db, published, is_masking(variables), version, export)
     except PipelineError as error:
         return fail(error, EXIT_PUBLISH_FAILED, None)
     print_summary(published)
     masked = " with PII masked" if is_masking(variables) else ""
     console.print(
-        f"[green]Published[/] {escape(str(published))} (read-only{masked}) in "
+        f"[green]Published[/] {escape(str(published))} (read-only{masked}, DuckDB storage "
+        f"{escape(version)}) in "
         f"{time.monotonic() - started:.1f} s. "
         "Open it with duckdb.connect(path, read_only=True) or point a BI tool at it."
     )
+    if export is not None:
+        console.print(f"[green]Parquet[/] {escape(str(export))} (one file per contract model)")
     if args.report:
         try:
             from report import write_report
@@ -579,6 +538,19 @@ def make_parser() -> argparse.ArgumentParser:
         help="publish for audiences that must not see contacts: hashed emails, no phone or "
         "names in any table (dbt var mask_pii; the published file then holds only the main "
         "schema's models and configuration seeds)",
+    )
+    run_parser.add_argument(
+        "--storage-version",
+        metavar="VERSION",
+        help="DuckDB storage format of the published file: the oldest duckdb release that must "
+        f"open it (default: ${STORAGE_VERSION_ENV}, else {DEFAULT_STORAGE_VERSION}, which duckdb "
+        "1.0 and later and the BI drivers built on them read; latest = DuckDB 2.0's own format)",
+    )
+    run_parser.add_argument(
+        "--export-parquet",
+        metavar="DIR",
+        help="also publish every contract model as DIR/<model>.parquet (DIR is a link swapped "
+        "atomically to the new export's folder; the previous export is kept beside it)",
     )
     run_parser.add_argument(
         "--report",

@@ -26,7 +26,8 @@ typed as (
 
         -- delivery
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from deliveries
 ),
 
@@ -56,7 +57,8 @@ final as (
             when duration_seconds_number < 0 then 'negative_number'
         end as duration_seconds_issue,
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from typed
 )
 

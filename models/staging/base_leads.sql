@@ -36,7 +36,8 @@ typed as (
 
         -- delivery
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from deliveries
 ),
 
@@ -76,7 +77,8 @@ final as (
             when company_size_number < 0 then 'negative_number'
         end as company_size_issue,
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from typed
 )
 

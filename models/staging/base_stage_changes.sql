@@ -34,7 +34,8 @@ typed as (
 
         -- delivery
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from deliveries
 ),
 
@@ -64,7 +65,8 @@ final as (
             when typed.has_amount and typed.amount_number is null then 'unparseable_number'
         end as amount_issue,
         typed.delivery_count,
-        typed.raw_values
+        typed.raw_values,
+        typed.raw_values_masked
     from typed
     left join stage_mapping
         on lower(typed.stage_label) = stage_mapping.source_label
