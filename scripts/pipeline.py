@@ -409,7 +409,12 @@ def run(args: argparse.Namespace) -> int:
         build_db = build_db_path(published)
         variables = dbt_vars(args.raw_dir, args.vars, args.mask_pii)
         version = storage_version(args.storage_version)
-        export = Path(args.export_parquet).expanduser().resolve() if args.export_parquet else None
+        # absolute, not resolved: DIR is a link to the current export's folder
+        export = (
+            Path(os.path.abspath(Path(args.export_parquet).expanduser()))
+            if args.export_parquet
+            else None
+        )
         if export is not None:
             check_export_location(export)
         if is_masking(variables):
