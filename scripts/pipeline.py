@@ -1,13 +1,16 @@
 """Build, validate and publish the Lead Funnel Warehouse.
 
     python scripts/pipeline.py run [--raw-dir DIR] [--db PATH] [--vars YAML] [--full-refresh]
-                                   [--mask-pii] [--report HTML]
+                                   [--mask-pii] [--storage-version VERSION]
+                                   [--export-parquet DIR] [--report HTML]
 
 Steps: dbt build (seeds, models, data tests, unit tests) into the working build database,
 Great Expectations validation of the marts, then an atomic publish of a read-only copy to
-the published file that BI tools read. A failure at any step exits non-zero and leaves the
-previously published file untouched. Arguments, --vars (incl. as_of), --raw-dir and --db are
-checked before dbt starts (exit 64). A Great Expectations warning is printed and published
+the published file that BI tools read, in a storage format duckdb 1.x clients open, and
+optionally a Parquet export (scripts/publish.py). A failure at any step exits non-zero and
+leaves the previously published file untouched. Arguments, --vars (incl. as_of), --raw-dir,
+--db, --storage-version, --export-parquet and the --mask-pii key are checked before dbt
+starts (exit 64). A Great Expectations warning is printed and published
 anyway; only a blocking expectation stops the publish (suites: expectations/, or
 $LEAD_FUNNEL_EXPECTATIONS_DIR). When a build or validation fails, or a table has a large
 share of rejected rows, the top reasons from dq_rejected_rows are printed with an example.
@@ -489,6 +492,8 @@ examples:
   pipeline.py run                                  the demo seeds -> warehouse/lead_funnel.duckdb
   pipeline.py run --raw-dir /data/crm_export --db /srv/bi/lead_funnel.duckdb
   pipeline.py run --raw-dir DIR --vars "{as_of: '2025-06-30', engagement_half_life_days: 0}"
+  pipeline.py run --export-parquet /srv/lake/lead_funnel     also every contract model as Parquet
+  LEAD_FUNNEL_PII_KEY=... pipeline.py run --mask-pii --db /srv/bi/shared.duckdb
 
 exit codes:
   0   published (Great Expectations warnings, if any, are printed in yellow)
@@ -496,8 +501,9 @@ exit codes:
   2   a blocking Great Expectations expectation failed
   3   publishing failed
   4   published, but the --report failed
-  64  usage: bad arguments, --vars, as_of, --raw-dir or --db
-On 1, 2 and 3 the previously published file is left byte-identical.
+  64  usage: bad arguments, --vars, as_of, --raw-dir, --db, --storage-version,
+      --export-parquet, or --mask-pii without $LEAD_FUNNEL_PII_KEY
+On 1, 2 and 3 the previously published file (and Parquet export) is left byte-identical.
 """
 
 
@@ -540,9 +546,10 @@ def make_parser() -> argparse.ArgumentParser:
     run_parser.add_argument(
         "--mask-pii",
         action="store_true",
-        help="publish for audiences that must not see contacts: hashed emails, no phone or "
-        "names in any table (dbt var mask_pii; the published file then holds only the main "
-        "schema's models and configuration seeds)",
+        help="publish for audiences that must not see contacts: emails as keyed hashes (key: "
+        f"${PII_KEY_ENV}, required), no phone or names, emails and phones replaced in free "
+        "text and dq raw values (dbt var mask_pii; the published file then holds only the "
+        "main schema's models and configuration seeds)",
     )
     run_parser.add_argument(
         "--storage-version",
