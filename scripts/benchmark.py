@@ -465,7 +465,9 @@ def report(results: list[ScaleResult]) -> dict[str, Any]:
 PUBLISH_FORMATS = ("latest", "v1.0.0", "v1.4.0")
 
 
-def publish_formats(build_db: Path, work: Path) -> list[dict[str, Any]]:
+def publish_formats(
+    build_db: Path, work: Path, versions: tuple[str, ...] = PUBLISH_FORMATS
+) -> list[dict[str, Any]]:
     """Publish one build database in each storage format (and as a plain file copy, the
     publish before formats were chosen): seconds, bytes, and the size relative to 2.0's."""
     from publish import write_published_copy
@@ -482,7 +484,7 @@ def publish_formats(build_db: Path, work: Path) -> list[dict[str, Any]]:
         }
     )
     copied.unlink()
-    for version in PUBLISH_FORMATS:
+    for version in versions:
         target = work / f"published-{version}.duckdb"
         target.unlink(missing_ok=True)
         started = time.monotonic()
@@ -502,20 +504,26 @@ def publish_formats(build_db: Path, work: Path) -> list[dict[str, Any]]:
 
 
 def run_publish_formats(args: argparse.Namespace) -> int:
-    """--publish-formats: per scale, generate, build once, then publish in every format."""
+    """--publish-formats: per scale, generate, build once (or take --build-db), then publish
+    in every format."""
     summary: dict[str, Any] = {"machine": platform.platform(), "scales": {}}
+    versions = tuple(args.formats or PUBLISH_FORMATS)
     for leads in sorted(args.leads):
         work = args.out / f"{leads}_leads"
-        raw_dir = work / "raw"
-        generate(leads, args.seed, args.activities_per_lead, raw_dir)
         db = work / "formats" / "lead_funnel.duckdb"
         db.parent.mkdir(parents=True, exist_ok=True)
-        built = pipeline(raw_dir, db, work / "formats", full_refresh=True)
-        if built.returncode != 0:
-            console.print(f"[red]error:[/] the build failed:\n{built.output_tail}")
-            return 1
-        rows = publish_formats(db.with_name("lead_funnel.build.duckdb"), db.parent)
-        summary["scales"][leads] = {"pipeline_seconds": built.seconds, "publish": rows}
+        build_db = db.with_name("lead_funnel.build.duckdb")
+        pipeline_seconds = None
+        if not (args.build_db and build_db.exists()):
+            raw_dir = work / "raw"
+            generate(leads, args.seed, args.activities_per_lead, raw_dir)
+            built = pipeline(raw_dir, db, work / "formats", full_refresh=True)
+            if built.returncode != 0:
+                console.print(f"[red]error:[/] the build failed:\n{built.output_tail}")
+                return 1
+            pipeline_seconds = built.seconds
+        rows = publish_formats(build_db, db.parent, versions)
+        summary["scales"][leads] = {"pipeline_seconds": pipeline_seconds, "publish": rows}
         table = Table(title=f"Publishing one build of {leads:,} leads")
         for column in ("format", "seconds", "MB", "size vs 2.0"):
             table.add_column(column, justify="left" if column == "format" else "right")
@@ -585,6 +593,19 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="measure the publish instead: one build per scale published in each storage "
         f"format ({', '.join(PUBLISH_FORMATS)}) and as a file copy; OUT/publish_formats.json",
+    )
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        metavar="VERSION",
+        help="with --publish-formats: the formats to compare (default: "
+        f"{' '.join(PUBLISH_FORMATS)})",
+    )
+    parser.add_argument(
+        "--build-db",
+        action="store_true",
+        help="with --publish-formats: reuse the build database a previous run left in OUT "
+        "instead of generating and building again",
     )
     parser.add_argument("--lower-bound", nargs=3, help=argparse.SUPPRESS)
     return parser
