@@ -118,12 +118,14 @@
 {%- endmacro %}
 
 {#- One text holding a raw row's values, `column=value | ...` with null shown as <null>: what
-    dq_rejected_rows shows of a rejected row. -#}
-{% macro raw_row_text(columns) -%}
+    dq_rejected_rows shows of a rejected row. With masked=true each value is masked before it
+    is rendered (masked_raw_value, macros/pii.sql). -#}
+{% macro raw_row_text(columns, masked=false) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- do parts.append("'" ~ column ~ "='") -%}
-        {%- do parts.append("coalesce(" ~ column ~ ", '<null>')") -%}
+        {%- set value = masked_raw_value(column, column) if masked else column -%}
+        {%- do parts.append("coalesce(" ~ value ~ ", '<null>')") -%}
         {%- if not loop.last %}{% do parts.append("' | '") %}{% endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}

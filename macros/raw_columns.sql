@@ -17,8 +17,10 @@
 {%- endmacro %}
 
 {#- Rows delivered more than once with identical values are one row: this collapses them,
-    keeping every raw column as text, counting the deliveries and adding the row's text
-    (for a record that could not be read, its file, line and text: malformed_record). -#}
+    keeping every raw column as text, counting the deliveries and adding the row's text (for
+    a record that could not be read, its file, line and text: malformed_record) and
+    raw_values_masked, the text rendered from masked values for the dq models (null without
+    mask_pii; a record that could not be read shows no text then). -#}
 {% macro distinct_deliveries(name) -%}
     {%- set columns = raw_columns(name) -%}
     select
@@ -27,7 +29,9 @@
         {%- endfor %}
         malformed_reason,
         count(*) as delivery_count,
-        coalesce(malformed_record, {{ raw_row_text(columns) }}) as raw_values
+        coalesce(malformed_record, {{ raw_row_text(columns) }}) as raw_values,
+        {{ 'coalesce(malformed_record, ' ~ raw_row_text(columns, masked=true) ~ ')' if mask_pii_enabled()
+           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as raw_values_masked
     from ({{ raw_source(name, columns) }}) as raw_rows
     group by
         {%- for column in columns %}

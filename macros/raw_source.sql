@@ -273,7 +273,10 @@
     {%- if malformed -%}
         {%- set rows = [] -%}
         {%- for line_number, reason, text in malformed -%}
-            {%- set shown = text if text | length <= 2000 else text[:2000] ~ '...(' ~ text | length ~ ' characters)' -%}
+            {#- with mask_pii the text is not shown (not even in the compiled SQL): no column of it
+                can be told apart to mask it -#}
+            {%- set shown = '<masked: ' ~ text | length ~ ' characters>' if mask_pii_enabled()
+                else text if text | length <= 2000 else text[:2000] ~ '...(' ~ text | length ~ ' characters)' -%}
             {%- do rows.append("('" ~ reason ~ "', '" ~ ('file=' ~ file ~ ' | line=' ~ line_number ~ ' | record=' ~ shown) | replace("'", "''") ~ "')") -%}
         {%- endfor -%}
         {%- do selects.append("select " ~ (["cast(null as varchar)"] * columns | length) | join(", ")

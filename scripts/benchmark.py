@@ -1,6 +1,7 @@
 """Benchmark the warehouse build at scale against the raw-SQL lower bound.
 
     python scripts/benchmark.py [--leads 100000 1000000] [--out build/benchmark]
+    python scripts/benchmark.py --publish-formats [--leads 1000000]
 
 For each scale: generate synthetic raw data (~20 activities per lead) as daily landing
 folders, hold the last day's landing back, run the full pipeline build (`pipeline.py run
@@ -10,6 +11,11 @@ after model, without dbt), then put the held-back day in place and run the incre
 pipeline build. Prints wall time, peak memory, rows per second, the ratios to the full build
 and to the lower bound, the hottest models, and the scaling ratio between the largest and
 the smallest scale; writes everything to OUT/results.json so runs can be compared.
+
+--publish-formats measures the publish instead: after one full build per scale, the same
+build database is published in each storage format (PUBLISH_FORMATS: DuckDB 2.0's own, the
+default v1.0.0 that duckdb 1.x clients read, v1.4.0), each timed and sized, beside the plain
+file copy publishing used before; OUT/publish_formats.json.
 """
 
 from __future__ import annotations
@@ -455,6 +461,86 @@ def report(results: list[ScaleResult]) -> dict[str, Any]:
     return summary
 
 
+# The storage formats --publish-formats compares (publish.py: the default, DuckDB 2.0's own).
+PUBLISH_FORMATS = ("latest", "v1.0.0", "v1.4.0")
+
+
+def publish_formats(
+    build_db: Path, work: Path, versions: tuple[str, ...] = PUBLISH_FORMATS
+) -> list[dict[str, Any]]:
+    """Publish one build database in each storage format (and as a plain file copy, the
+    publish before formats were chosen): seconds, bytes, and the size relative to 2.0's."""
+    from publish import write_published_copy
+
+    measured: list[dict[str, Any]] = []
+    started = time.monotonic()
+    copied = work / "copy.duckdb"
+    shutil.copyfile(build_db, copied)
+    measured.append(
+        {
+            "format": "file copy (2.0)",
+            "seconds": time.monotonic() - started,
+            "bytes": copied.stat().st_size,
+        }
+    )
+    copied.unlink()
+    for version in versions:
+        target = work / f"published-{version}.duckdb"
+        target.unlink(missing_ok=True)
+        started = time.monotonic()
+        write_published_copy(build_db, target, version)
+        measured.append(
+            {
+                "format": version,
+                "seconds": time.monotonic() - started,
+                "bytes": target.stat().st_size,
+            }
+        )
+        target.unlink()
+    native = next(row["bytes"] for row in measured if row["format"] == "latest")
+    for row in measured:
+        row["size_vs_latest"] = row["bytes"] / native
+    return measured
+
+
+def run_publish_formats(args: argparse.Namespace) -> int:
+    """--publish-formats: per scale, generate, build once (or take --build-db), then publish
+    in every format."""
+    summary: dict[str, Any] = {"machine": platform.platform(), "scales": {}}
+    versions = tuple(args.formats or PUBLISH_FORMATS)
+    for leads in sorted(args.leads):
+        work = args.out / f"{leads}_leads"
+        db = work / "formats" / "lead_funnel.duckdb"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        build_db = db.with_name("lead_funnel.build.duckdb")
+        pipeline_seconds = None
+        if not (args.build_db and build_db.exists()):
+            raw_dir = work / "raw"
+            generate(leads, args.seed, args.activities_per_lead, raw_dir)
+            built = pipeline(raw_dir, db, work / "formats", full_refresh=True)
+            if built.returncode != 0:
+                console.print(f"[red]error:[/] the build failed:\n{built.output_tail}")
+                return 1
+            pipeline_seconds = built.seconds
+        rows = publish_formats(build_db, db.parent, versions)
+        summary["scales"][leads] = {"pipeline_seconds": pipeline_seconds, "publish": rows}
+        table = Table(title=f"Publishing one build of {leads:,} leads")
+        for column in ("format", "seconds", "MB", "size vs 2.0"):
+            table.add_column(column, justify="left" if column == "format" else "right")
+        for row in rows:
+            table.add_row(
+                row["format"],
+                f"{row['seconds']:.1f}",
+                f"{row['bytes'] / 1e6:,.1f}",
+                f"{row['size_vs_latest']:.1%}",
+            )
+        console.print(table)
+    results_file = args.out / "publish_formats.json"
+    results_file.write_text(json.dumps(summary, indent=2))
+    console.print(f"results: {results_file}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="benchmark.py",
@@ -502,6 +588,25 @@ def make_parser() -> argparse.ArgumentParser:
         help="after the incremental run, also run a full refresh on all the data and check "
         "every contract model is identical (one more full build per scale)",
     )
+    parser.add_argument(
+        "--publish-formats",
+        action="store_true",
+        help="measure the publish instead: one build per scale published in each storage "
+        f"format ({', '.join(PUBLISH_FORMATS)}) and as a file copy; OUT/publish_formats.json",
+    )
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        metavar="VERSION",
+        help="with --publish-formats: the formats to compare (default: "
+        f"{' '.join(PUBLISH_FORMATS)})",
+    )
+    parser.add_argument(
+        "--build-db",
+        action="store_true",
+        help="with --publish-formats: reuse the build database a previous run left in OUT "
+        "instead of generating and building again",
+    )
     parser.add_argument("--lower-bound", nargs=3, help=argparse.SUPPRESS)
     return parser
 
@@ -522,6 +627,8 @@ def main(argv: list[str] | None = None) -> int:
             f"[red]error:[/] {free_gb:.0f} GB free under {args.out}, ~{needed_gb:.0f} needed"
         )
         return 1
+    if args.publish_formats:
+        return run_publish_formats(args)
     results: list[ScaleResult] = []
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console

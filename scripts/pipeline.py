@@ -1,13 +1,16 @@
 """Build, validate and publish the Lead Funnel Warehouse.
 
     python scripts/pipeline.py run [--raw-dir DIR] [--db PATH] [--vars YAML] [--full-refresh]
-                                   [--mask-pii] [--report HTML]
+                                   [--mask-pii] [--storage-version VERSION]
+                                   [--export-parquet DIR] [--report HTML]
 
 Steps: dbt build (seeds, models, data tests, unit tests) into the working build database,
 Great Expectations validation of the marts, then an atomic publish of a read-only copy to
-the published file that BI tools read. A failure at any step exits non-zero and leaves the
-previously published file untouched. Arguments, --vars (incl. as_of), --raw-dir and --db are
-checked before dbt starts (exit 64). A Great Expectations warning is printed and published
+the published file that BI tools read, in a storage format duckdb 1.x clients open, and
+optionally a Parquet export (scripts/publish.py). A failure at any step exits non-zero and
+leaves the previously published file untouched. Arguments, --vars (incl. as_of), --raw-dir,
+--db, --storage-version, --export-parquet and the --mask-pii key are checked before dbt
+starts (exit 64). A Great Expectations warning is printed and published
 anyway; only a blocking expectation stops the publish (suites: expectations/, or
 $LEAD_FUNNEL_EXPECTATIONS_DIR). When a build or validation fails, or a table has a large
 share of rejected rows, the top reasons from dq_rejected_rows are printed with an example.
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -31,7 +33,6 @@ from typing import Any, NoReturn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
-    CONTRACT_MODELS,
     RAW_FILE_GLOBS,
     RAW_TABLES,
     PipelineError,
@@ -42,6 +43,13 @@ from common import (
     parse_vars,
     published_db_path,
     run_dbt,
+)
+from publish import (
+    DEFAULT_STORAGE_VERSION,
+    STORAGE_VERSION_ENV,
+    check_export_location,
+    publish,
+    storage_version,
 )
 from rich.console import Console
 from rich.markup import escape
@@ -64,9 +72,6 @@ EXIT_PUBLISH_FAILED = 3
 EXIT_USAGE = 64
 EXIT_REPORT_FAILED = 4
 EXIT_BUSY = 75  # EX_TEMPFAIL: another run is building the same database; try again later
-
-# Demo raw data loaded as seeds: contacts as delivered, never in a masked publish.
-RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
 
 
 def dbt_vars(raw_dir: str | None, vars_text: str | None, mask_pii: bool = False) -> dict[str, Any]:
@@ -328,73 +333,21 @@ def is_masking(variables: dict[str, Any]) -> bool:
     return str(variables.get("mask_pii", False)).lower() in {"true", "1"}  # as mask_pii_enabled()
 
 
-def copy_published_tables(build_db: Path, target: Path) -> None:
-    """Write a fresh database holding only the main schema's tables without the raw seeds.
-
-    Used with mask_pii: the staging and intermediate schemas and the raw_* seeds hold the
-    contacts as delivered, and a copied-then-dropped table could leave their bytes in the file,
-    so the published file is written table by table from the build instead of copied whole.
-    """
-    import duckdb
-
-    with duckdb.connect(str(target)) as connection:
-        quoted = str(build_db).replace("'", "''")
-        connection.execute(f"attach '{quoted}' as build (read_only)")
-        tables = [
-            row[0]
-            for row in connection.execute(
-                """
-                select table_name from information_schema.tables
-                where table_catalog = 'build' and table_schema = 'main'
-                    and table_type = 'BASE TABLE' and table_name not in (?, ?, ?)
-                order by table_name
-                """,
-                list(RAW_SEEDS),
-            ).fetchall()
-        ]
-        for table in tables:
-            connection.execute(f'create table main."{table}" as select * from build.main."{table}"')
-        connection.execute("detach build")
-        connection.execute("checkpoint")
+PII_KEY_ENV = "LEAD_FUNNEL_PII_KEY"
+PII_KEY_MIN_LENGTH = 16
 
 
-def publish(build_db: Path, published: Path, mask_pii: bool = False) -> None:
-    """Atomically replace the published file with a read-only, checkpointed copy (with
-    mask_pii: only the main schema's models and configuration seeds, see
-    copy_published_tables)."""
-    import duckdb
-
-    published.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(build_db)) as connection:
-        connection.execute("checkpoint")
-    staging_copy = published.with_name(f".{published.name}.{os.getpid()}.partial")
-    try:
-        if staging_copy.exists():
-            staging_copy.unlink()
-        if mask_pii:
-            copy_published_tables(build_db, staging_copy)
-        else:
-            shutil.copyfile(build_db, staging_copy)
-        with duckdb.connect(str(staging_copy), read_only=True) as connection:
-            present = {
-                row[0]
-                for row in connection.execute(
-                    "select table_name from information_schema.tables"
-                ).fetchall()
-            }
-        missing = [model for model in CONTRACT_MODELS if model not in present]
-        if missing:
-            raise PipelineError(f"the build lacks contract models {missing}; not publishing")
-        staging_copy.chmod(0o444)
-        os.replace(staging_copy, published)
-    except OSError as error:
+def check_pii_key() -> None:
+    """--mask-pii hashes contacts with a secret key from the environment: without one (or with
+    a short one, easy to guess) masking would be reversible, so it is a usage error."""
+    key = os.environ.get(PII_KEY_ENV, "")
+    if len(key) < PII_KEY_MIN_LENGTH:
+        problem = "is not set" if not key else f"is shorter than {PII_KEY_MIN_LENGTH} characters"
         raise PipelineError(
-            f"could not publish to {published}: {error}. Check the folder is writable."
-        ) from error
-    finally:
-        if staging_copy.exists():
-            staging_copy.chmod(0o644)
-            staging_copy.unlink()
+            f"--mask-pii needs a secret key: ${PII_KEY_ENV} {problem}. Set it to a long random "
+            f"value kept out of the repository, e.g. export {PII_KEY_ENV}=$(openssl rand -hex "
+            "32), and use the same key on every run so masked data stays joinable."
+        )
 
 
 def print_summary(published: Path) -> None:
@@ -469,6 +422,17 @@ def run(args: argparse.Namespace) -> int:
         check_db_location(published)
         build_db = build_db_path(published)
         variables = dbt_vars(args.raw_dir, args.vars, args.mask_pii)
+        version = storage_version(args.storage_version)
+        # absolute, not resolved: DIR is a link to the current export's folder
+        export = (
+            Path(os.path.abspath(Path(args.export_parquet).expanduser()))
+            if args.export_parquet
+            else None
+        )
+        if export is not None:
+            check_export_location(export)
+        if is_masking(variables):
+            check_pii_key()
     except PipelineError as error:
         console.print(f"[red]error:[/] {escape(str(error))}")
         return EXIT_USAGE
@@ -478,7 +442,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with run_lock(build_db, say):
-            return _locked_run(args, published, build_db, variables, started, say)
+            return _locked_run(
+                args, published, build_db, variables, (version, export), started, say
+            )
     except RunBusy as error:
         console.print(f"[red]error:[/] {escape(str(error))}")
         console.print(escape(nothing_published(published)))
@@ -490,11 +456,15 @@ def _locked_run(
     published: Path,
     build_db: Path,
     variables: dict[str, Any],
+    publish_to: tuple[str, Path | None],
     started: float,
     say: Any,
 ) -> int:
-    """Build, validate and publish while holding the build database's lock."""
+    """Build, validate and publish (in storage format `version`, and as Parquet to `export`
+    when given) while holding the build database's lock."""
     import duckdb
+
+    version, export = publish_to
 
     def fail(error: Exception, exit_code: int, hint_tables: Iterable[str] | None) -> int:
         console.print(f"[red]error:[/] {escape(str(error))}")
@@ -505,7 +475,7 @@ def _locked_run(
         )
         return exit_code
 
-    remove_leftover_partials(published, say)
+    remove_leftover_partials(published, say, export)
     try:
         full_refresh = check_build_db(build_db, say) or args.full_refresh
     except PipelineError as error:
@@ -535,7 +505,7 @@ def _locked_run(
     if many_rejects:
         print_rejected_rows_hint(build_db, many_rejects)
     try:
-        publish(build_db, published, is_masking(variables))
+        publish(build_db, published, is_masking(variables), version, export)
     except PipelineError as error:
         return fail(error, EXIT_PUBLISH_FAILED, None)
     except duckdb.Error as error:
@@ -548,10 +518,13 @@ def _locked_run(
     print_summary(published)
     masked = " with PII masked" if is_masking(variables) else ""
     console.print(
-        f"[green]Published[/] {escape(str(published))} (read-only{masked}) in "
+        f"[green]Published[/] {escape(str(published))} (read-only{masked}, DuckDB storage "
+        f"{escape(version)}) in "
         f"{time.monotonic() - started:.1f} s. "
         "Open it with duckdb.connect(path, read_only=True) or point a BI tool at it."
     )
+    if export is not None:
+        console.print(f"[green]Parquet[/] {escape(str(export))} (one file per contract model)")
     if args.report:
         try:
             from report import write_report
@@ -578,6 +551,8 @@ examples:
   pipeline.py run                                  the demo seeds -> warehouse/lead_funnel.duckdb
   pipeline.py run --raw-dir /data/crm_export --db /srv/bi/lead_funnel.duckdb
   pipeline.py run --raw-dir DIR --vars "{as_of: '2025-06-30', engagement_half_life_days: 0}"
+  pipeline.py run --export-parquet /srv/lake/lead_funnel     also every contract model as Parquet
+  LEAD_FUNNEL_PII_KEY=... pipeline.py run --mask-pii --db /srv/bi/shared.duckdb
 
 exit codes:
   0   published (Great Expectations warnings, if any, are printed in yellow)
@@ -585,10 +560,10 @@ exit codes:
   2   a blocking Great Expectations expectation failed
   3   publishing failed
   4   published, but the --report failed
-  64  usage: bad arguments, --vars (any var of the wrong type or range), as_of, --raw-dir
-      or --db
+  64  usage: bad arguments, --vars (any var of the wrong type or range), as_of, --raw-dir,
+      --db, --storage-version, --export-parquet, or --mask-pii without $LEAD_FUNNEL_PII_KEY
   75  another run is building the same database (its pid is named); try again later
-On 1, 2, 3 and 75 the previously published file is left byte-identical.
+On 1, 2, 3 and 75 the previously published file (and Parquet export) is left byte-identical.
 """
 
 
@@ -631,9 +606,23 @@ def make_parser() -> argparse.ArgumentParser:
     run_parser.add_argument(
         "--mask-pii",
         action="store_true",
-        help="publish for audiences that must not see contacts: hashed emails, no phone or "
-        "names in any table (dbt var mask_pii; the published file then holds only the main "
-        "schema's models and configuration seeds)",
+        help="publish for audiences that must not see contacts: emails as keyed hashes (key: "
+        f"${PII_KEY_ENV}, required), no phone or names, emails and phones replaced in free "
+        "text and dq raw values (dbt var mask_pii; the published file then holds only the "
+        "main schema's models and configuration seeds)",
+    )
+    run_parser.add_argument(
+        "--storage-version",
+        metavar="VERSION",
+        help="DuckDB storage format of the published file: the oldest duckdb release that must "
+        f"open it (default: ${STORAGE_VERSION_ENV}, else {DEFAULT_STORAGE_VERSION}, which duckdb "
+        "1.0 and later and the BI drivers built on them read; latest = DuckDB 2.0's own format)",
+    )
+    run_parser.add_argument(
+        "--export-parquet",
+        metavar="DIR",
+        help="also publish every contract model as DIR/<model>.parquet (DIR is a link swapped "
+        "atomically to the new export's folder; the previous export is kept beside it)",
     )
     run_parser.add_argument(
         "--report",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -87,13 +88,24 @@ def run_lock(build_db: Path, say: Callable[[str], None]) -> Iterator[None]:
         os.close(handle)
 
 
-def remove_leftover_partials(published: Path, say: Callable[[str], None]) -> list[Path]:
-    """Remove the partial copies an interrupted publish left beside the published file."""
+def remove_leftover_partials(
+    published: Path, say: Callable[[str], None], parquet_export: Path | None = None
+) -> list[Path]:
+    """Remove the partial copies an interrupted publish left beside the published file, and
+    the half-written folders of an interrupted Parquet export (never a finished version)."""
+    from publish import parquet_versions_dir
+
+    leftovers = sorted(published.parent.glob(f".{published.name}.*.partial"))
+    if parquet_export is not None:
+        leftovers += sorted(parquet_versions_dir(parquet_export).glob("*.partial"))
     removed = []
-    for leftover in sorted(published.parent.glob(f".{published.name}.*.partial")):
+    for leftover in leftovers:
         with contextlib.suppress(FileNotFoundError):
-            leftover.chmod(0o644)
-            leftover.unlink()
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.chmod(0o644)
+                leftover.unlink()
             removed.append(leftover)
             say(f"removed {leftover.name}, a partial copy left by an interrupted publish")
     return removed

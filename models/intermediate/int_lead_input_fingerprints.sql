@@ -1,9 +1,10 @@
 -- one row per valid lead: fingerprints of everything the
 -- lead-partitioned incremental models build the lead's rows from (macros/incremental.sql).
--- activity_input_fingerprint: the lead row, its valid activities, the scoring rules and the
--- sales-touch types (int_activity_rule_matches, int_activities_scored, fct_lead_activities);
--- stage_input_fingerprint: the lead row, its valid stage changes and seeds/stages.csv
--- (int_lead_stage_entries, fct_lead_stage_history); score_input_fingerprint: the lead row,
+-- activity_input_fingerprint: the lead row, its valid activities, the scoring rules, the
+-- sales-touch types and var mask_pii (int_activity_rule_matches, int_activities_scored,
+-- fct_lead_activities); stage_input_fingerprint: the lead row, its valid stage changes,
+-- seeds/stages.csv and var mask_pii (int_lead_stage_entries,
+-- fct_lead_stage_history); score_input_fingerprint: the lead row,
 -- its valid activities, the scoring rules, the free-mail domains and the scoring vars
 -- (int_lead_score_moments, which has rows for every valid lead). Null where the model has
 -- nothing to build for the lead (an unknown lead, a lead without activities).
@@ -57,6 +58,7 @@ activity_config as (
                                       'value_low', 'value_high', 'points', 'max_points',
                                       'is_disqualifying'])),
             "'" ~ sales_touch_types | join('|') ~ "'",
+            "'mask_pii=" ~ mask_pii_enabled() ~ "'",
             "'" ~ model_logic_version ~ "'",
         ]) }} as config_fingerprint
     from scoring_rules
@@ -77,6 +79,7 @@ stage_config as (
     select
         {{ row_hash([
             fingerprint_sum(row_hash(['stage', 'stage_order', 'stage_group', 'sla_decision'])),
+            "'mask_pii=" ~ mask_pii_enabled() ~ "'",
             "'" ~ model_logic_version ~ "'",
         ]) }} as config_fingerprint
     from stages

@@ -1,5 +1,6 @@
 -- one row per bad optional value that was set to null in a kept row (the row itself is valid);
--- a malformed email's raw value is an md5 hash with var mask_pii
+-- with var mask_pii a malformed email's raw value is a keyed hash (pii_hash) and any other
+-- value has email addresses and phone numbers replaced (scrub_contacts)
 with
 
 leads as (select * from {{ ref('stg_leads__triaged') }} where reject_reason is null),
@@ -39,10 +40,14 @@ final as (
         source_table,
         source_key,
         column_name,
+        {%- if mask_pii_enabled() %}
         case
-            when column_name = 'email' then {{ mask_contact('raw_value') }}
-            else raw_value
+            when column_name = 'email' then {{ pii_hash('raw_value') }}
+            else {{ scrub_contacts('raw_value') }}
         end as raw_value,
+        {%- else %}
+        raw_value,
+        {%- endif %}
         issue
     from issues
 )

@@ -1,6 +1,7 @@
 -- one row per rejected raw row (distinct rows; extra exact copies are counted in
--- dq_row_reconciliation.duplicate_rows), with the reason and the raw values (a lead row's
--- email, names and phone masked with var mask_pii)
+-- dq_row_reconciliation.duplicate_rows), with the reason and the raw values (with var
+-- mask_pii rendered from masked values: macros/pii.sql, masked_raw_value)
+{%- set mask_pii = mask_pii_enabled() %}
 with
 
 leads as (select * from {{ ref('stg_leads__triaged') }}),
@@ -16,7 +17,8 @@ rejected as (
         {{ key }} as source_key,
         lead_id,
         reject_reason as reason,
-        raw_values
+        raw_values,
+        raw_values_masked
     from {{ table }}
     where reject_reason is not null
 
@@ -28,7 +30,8 @@ rejected as (
         {{ table }}.{{ key }} as source_key,
         {{ table }}.lead_id,
         'unknown_lead' as reason,
-        {{ table }}.raw_values
+        {{ table }}.raw_values,
+        {{ table }}.raw_values_masked
     from {{ table }}
     inner join {{ table }}_lead_checked
         on {{ table }}.{{ key }} = {{ table }}_lead_checked.{{ key }}
@@ -56,17 +59,15 @@ numbered as (
 
 final as (
     select
-        {{ dbt.hash(dbt.concat([
+        -- keyed with mask_pii (an unkeyed hash of the row could be matched against guessed rows)
+        {{ (pii_hash if mask_pii else dbt.hash)(dbt.concat([
             "source_table", "'|'", dbt.cast("raw_text_number", dbt.type_string()), "'|'", "raw_values"
         ])) }} as rejected_row_id,
         source_table,
         source_key,
         lead_id,
         reason,
-        case
-            when source_table = 'leads' then {{ mask_lead_row_text('raw_values') }}
-            else raw_values
-        end as raw_values
+        {{ 'raw_values_masked' if mask_pii else 'raw_values' }} as raw_values
     from numbered
 )
 

@@ -33,8 +33,8 @@ final as (
 
         -- strings
         activity_type,
-        campaign,
-        detail,
+        {{ scrub_contacts('campaign') }} as campaign,
+        {{ scrub_contacts('detail') }} as detail,
 
         -- numerics
         duration_seconds,

@@ -102,7 +102,7 @@ final as (
         sequenced.is_from_history,
 
         -- details from the source
-        sequenced.reason,
+        {{ scrub_contacts('sequenced.reason') }} as reason,
         sequenced.amount,
 
         -- incremental bookkeeping

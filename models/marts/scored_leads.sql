@@ -1,8 +1,8 @@
 -- one row per valid lead: its profile, fit / engagement / negative scores at as_of, grade,
 -- priority tier, MQL eligibility and the first moment it became eligible, and its current
 -- stage. Scores and the threshold test come from int_lead_score_timeline (its as_of moment).
--- The only model holding PII (names, email, phone); mask_pii hashes the email and
--- drops names and phone.
+-- The only model holding contacts (names, email, phone); mask_pii replaces the email with
+-- a keyed hash (pii_hash) and drops names and phone.
 {%- set mask_pii = mask_pii_enabled() %}
 {%- set masked = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 with
@@ -83,7 +83,7 @@ final as (
         leads.owner_id,
 
         -- profile (PII)
-        {{ dbt.hash('leads.email') if mask_pii else 'leads.email' }} as email,
+        {{ pii_hash('leads.email') if mask_pii else 'leads.email' }} as email,
         {{ masked if mask_pii else 'leads.first_name' }} as first_name,
         {{ masked if mask_pii else 'leads.last_name' }} as last_name,
         leads.job_title,

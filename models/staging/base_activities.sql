@@ -27,7 +27,8 @@ typed as (
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from deliveries
 ),
 
@@ -58,7 +59,8 @@ final as (
             when duration_seconds_number < 0 then 'negative_number'
         end as duration_seconds_issue,
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from typed
 )
 

@@ -37,7 +37,8 @@ typed as (
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from deliveries
 ),
 
@@ -78,7 +79,8 @@ final as (
             when company_size_number < 0 then 'negative_number'
         end as company_size_issue,
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from typed
 )
 

@@ -35,7 +35,8 @@ typed as (
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
         delivery_count,
-        raw_values
+        raw_values,
+        raw_values_masked
     from deliveries
 ),
 
@@ -66,7 +67,8 @@ final as (
             when typed.has_amount and typed.amount_number is null then 'unparseable_number'
         end as amount_issue,
         typed.delivery_count,
-        typed.raw_values
+        typed.raw_values,
+        typed.raw_values_masked
     from typed
     left join stage_mapping
         on lower(typed.stage_label) = stage_mapping.source_label

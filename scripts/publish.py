@@ -1,0 +1,247 @@
+"""Publishing the built warehouse for readers: the DuckDB file BI tools open, in a storage
+format that duckdb 1.x clients read, and an optional Parquet export of the contract models.
+
+Both are published atomically: everything is written and checked beside its target first, then
+swapped in with one rename (os.replace for the file, a symlink swap for the Parquet folder), so
+a reader sees the previous publish or the new one, never a part of one, and a failed or killed
+run leaves the previous publish byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from common import CONTRACT_MODELS, PipelineError
+
+# The storage format of the published file. DuckDB 2.0 writes its own format by default, which
+# no 1.x client (the JDBC / ODBC drivers of DBeaver, Metabase, Tableau, Power BI; Superset's
+# duckdb-engine; Evidence's @duckdb/node-api) can open. v1.0.0 opens in duckdb 1.0 and later:
+# see DECISIONLOG.md ("Publishing").
+DEFAULT_STORAGE_VERSION = "v1.0.0"
+STORAGE_VERSION_ENV = "LEAD_FUNNEL_STORAGE_VERSION"
+# DuckDB 2.0's own format, for readers that all run duckdb 2.x
+NATIVE_STORAGE_VERSION = "latest"
+
+# Demo raw data loaded as seeds: contacts as delivered, never in a masked publish.
+RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
+
+# Parquet exports kept besides the current one (a reader that listed the previous folder
+# just before a swap can still read its files).
+PARQUET_VERSIONS_KEPT = 2
+
+
+def _quote(text: str | Path) -> str:
+    return str(text).replace("'", "''")
+
+
+def storage_version(option: str | None) -> str:
+    """The published file's storage format: --storage-version, else $LEAD_FUNNEL_STORAGE_VERSION,
+    else DEFAULT_STORAGE_VERSION; a version DuckDB does not know (or one older than v1.0.0,
+    whose readers cannot read every type) is a PipelineError naming the choices."""
+    import duckdb
+
+    source = "--storage-version" if option else STORAGE_VERSION_ENV
+    chosen = (option or os.environ.get(STORAGE_VERSION_ENV) or DEFAULT_STORAGE_VERSION).strip()
+    hint = (
+        f"Use a DuckDB version such as {DEFAULT_STORAGE_VERSION} (the default: duckdb 1.0 and "
+        "later open it), v1.4.0 (1.4 and later) or latest (DuckDB 2.0's own format)."
+    )
+    is_release = chosen.startswith("v") and not chosen.startswith("v0.")
+    if chosen != NATIVE_STORAGE_VERSION and not is_release:
+        raise PipelineError(f"{source} {chosen!r} is not a storage version. {hint}")
+    with tempfile.TemporaryDirectory(prefix="lead-funnel-storage-") as folder:
+        probe = Path(folder) / "probe.duckdb"
+        try:
+            with duckdb.connect() as connection:
+                connection.execute(
+                    f"attach '{_quote(probe)}' as probe (storage_version '{_quote(chosen)}')"
+                )
+        except duckdb.Error as error:
+            raise PipelineError(f"{source} {chosen!r} is not a storage version. {hint}") from error
+    return chosen
+
+
+def write_published_copy(
+    build_db: Path, target: Path, version: str, main_tables_only: bool = False
+) -> None:
+    """Write the build database to a new file `target` in the given storage format.
+
+    Everything is copied (schemas, tables, views), or with main_tables_only (a --mask-pii
+    publish) only the main schema's tables without the raw seeds: the staging and intermediate
+    schemas and the raw_* seeds hold the contacts as delivered, and a copied-then-dropped table
+    could leave their bytes in the file, so it is written table by table instead."""
+    import duckdb
+
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{_quote(build_db)}' as build (read_only)")
+        connection.execute(
+            f"attach '{_quote(target)}' as published (storage_version '{_quote(version)}')"
+        )
+        if main_tables_only:
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    """
+                    select table_name from information_schema.tables
+                    where table_catalog = 'build' and table_schema = 'main'
+                        and table_type = 'BASE TABLE' and table_name not in (?, ?, ?)
+                    order by table_name
+                    """,
+                    list(RAW_SEEDS),
+                ).fetchall()
+            ]
+            for table in tables:
+                connection.execute(
+                    f'create table published.main."{table}" as select * from build.main."{table}"'
+                )
+        else:
+            connection.execute("copy from database build to published")
+        connection.execute("checkpoint published")
+        connection.execute("detach published")
+        connection.execute("detach build")
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (a rename is durable once its folder is)."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
+    descriptor = os.open(path, flags)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _check_contract_models(database: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        present = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+            ).fetchall()
+        }
+    missing = [model for model in CONTRACT_MODELS if model not in present]
+    if missing:
+        raise PipelineError(f"the build lacks contract models {missing}; not publishing")
+
+
+def write_parquet_export(database: Path, folder: Path) -> None:
+    """Every contract model of `database` as folder/<model>.parquet (zstd), folder created."""
+    import duckdb
+
+    folder.mkdir(parents=True)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for model in CONTRACT_MODELS:
+            path = folder / f"{model}.parquet"
+            connection.execute(
+                f"copy (select * from main.\"{model}\") to '{_quote(path)}' "
+                "(format parquet, compression zstd)"
+            )
+    for path in folder.iterdir():
+        _fsync(path)
+    _fsync(folder)
+
+
+def parquet_versions_dir(export: Path) -> Path:
+    """Where the versions of an export live: a hidden folder beside it (DIR -> .DIR.versions/V)."""
+    return export.with_name(f".{export.name}.versions")
+
+
+def check_export_location(export: Path) -> None:
+    """Fail early (a usage error) when --export-parquet cannot be published where asked: it is
+    a symlink the pipeline manages, so an existing folder of other files is not replaced."""
+    if export.is_symlink() or not export.exists():
+        try:
+            export.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=export.parent, prefix=".write-check-"):
+                pass
+        except OSError as error:
+            raise PipelineError(
+                f"cannot write to {export.parent} ({error.strerror or error}), where the "
+                f"Parquet export {export.name} would go. Choose a writable --export-parquet."
+            ) from error
+        return
+    if export.is_dir() and not any(export.iterdir()):
+        return
+    raise PipelineError(
+        f"--export-parquet {export} exists and is not an export made by the pipeline (a link "
+        "to its latest version). Give a new path, or remove it first."
+    )
+
+
+def _swap_export(export: Path, version: Path) -> None:
+    """Point export at version with one rename of a fresh symlink over it (atomic for readers),
+    then remove the versions older than the PARQUET_VERSIONS_KEPT most recent ones."""
+    if export.is_dir() and not export.is_symlink():
+        export.rmdir()  # an empty folder (check_export_location allows nothing else)
+    link = export.with_name(f".{export.name}.{os.getpid()}.link")
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    link.symlink_to(os.path.relpath(version, export.parent))
+    os.replace(link, export)
+    _fsync(export.parent)
+    versions = sorted(
+        (path for path in version.parent.iterdir() if not path.name.endswith(".partial")),
+        key=lambda path: path.name,
+    )
+    for old in versions[: -PARQUET_VERSIONS_KEPT - 1]:
+        if old != version:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(
+    build_db: Path,
+    published: Path,
+    mask_pii: bool = False,
+    version: str = DEFAULT_STORAGE_VERSION,
+    parquet_export: Path | None = None,
+) -> None:
+    """Atomically replace the published file with a read-only, checkpointed copy of the build
+    in the given storage format (with mask_pii: only the main schema's models and configuration
+    seeds), and with parquet_export, the contract models' Parquet export beside it.
+
+    Both are written and checked before either is swapped in, so a failure (or a kill) at any
+    point before the swap leaves the previous publish byte-identical."""
+    import duckdb
+
+    published.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(build_db)) as connection:
+        connection.execute("checkpoint")
+    staging_copy = published.with_name(f".{published.name}.{os.getpid()}.partial")
+    export_version: Path | None = None
+    try:
+        if staging_copy.exists():
+            staging_copy.unlink()
+        write_published_copy(build_db, staging_copy, version, main_tables_only=mask_pii)
+        _check_contract_models(staging_copy)
+        if parquet_export is not None:
+            versions = parquet_versions_dir(parquet_export)
+            versions.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+            export_version = versions / f"{stamp}-{os.getpid()}.partial"
+            write_parquet_export(staging_copy, export_version)
+        _fsync(staging_copy)
+        staging_copy.chmod(0o444)
+        os.replace(staging_copy, published)
+        _fsync(published.parent)
+        if parquet_export is not None and export_version is not None:
+            finished = export_version.with_name(export_version.name.removesuffix(".partial"))
+            export_version.rename(finished)
+            export_version = None
+            _swap_export(parquet_export, finished)
+    except (OSError, duckdb.Error) as error:
+        raise PipelineError(
+            f"could not publish to {published}: {error}. Check the folder is writable."
+        ) from error
+    finally:
+        if staging_copy.exists():
+            staging_copy.chmod(0o644)
+            staging_copy.unlink()
+        if export_version is not None and export_version.exists():
+            shutil.rmtree(export_version, ignore_errors=True)

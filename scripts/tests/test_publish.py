@@ -1,0 +1,171 @@
+"""Publishing: the storage format of the published file and the Parquet export.
+
+The published file is written in an older DuckDB storage format (default v1.0.0) that 1.x
+clients open (make test-bi-clients opens it in them); --storage-version and
+$LEAD_FUNNEL_STORAGE_VERSION choose another, an unknown one is a usage error. --export-parquet
+DIR publishes every contract model as DIR/<model>.parquet, swapped in atomically; a failed run
+leaves the previous export (and the published file) byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import struct
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_helpers import PROJECT_DIR, pipeline, query
+
+# DuckDB's storage version numbers, from the main header of a database file: what duckdb
+# writes for storage_version v1.0.0 (read by duckdb 1.0 to 1.5 and 2.x); 2.0's own is newer.
+V1_0_0_FORMAT = 64
+
+
+def storage_format(path: Path) -> int:
+    """The version number in a DuckDB file's main header (after the checksum and magic)."""
+    header = path.read_bytes()[:20]
+    assert header[8:12] == b"DUCK", f"{path} is not a DuckDB file"
+    return struct.unpack("<Q", header[12:20])[0]
+
+
+def tree_digest(path: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under a folder (or symlink target: '-> target')."""
+    digests = {}
+    for item in sorted(path.parent.glob(f"{path.name}*")) + sorted(
+        path.parent.glob(f".{path.name}*/**/*")
+    ):
+        key = str(item.relative_to(path.parent))
+        if item.is_symlink():
+            digests[key] = f"-> {os.readlink(item)}"
+        elif item.is_file():
+            digests[key] = hashlib.sha256(item.read_bytes()).hexdigest()
+    return digests
+
+
+def test_default_publish_is_in_the_v1_0_0_format(published: Path) -> None:
+    assert storage_format(published) == V1_0_0_FORMAT
+    assert storage_format(published.with_name("lead_funnel.build.duckdb")) > V1_0_0_FORMAT
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "named"),
+    [
+        (("--storage-version", "v9.9.9"), {}, "--storage-version 'v9.9.9'"),
+        (("--storage-version", "1.0"), {}, "--storage-version '1.0'"),
+        (("--storage-version", "v0.9.0"), {}, "--storage-version 'v0.9.0'"),
+        ((), {"LEAD_FUNNEL_STORAGE_VERSION": "newest"}, "LEAD_FUNNEL_STORAGE_VERSION 'newest'"),
+    ],
+)
+def test_unknown_storage_version_is_a_usage_error(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], named: str
+) -> None:
+    completed = pipeline("run", "--db", str(tmp_path / "lead_funnel.duckdb"), *args, env=env)
+    assert completed.returncode == 64, completed.stdout + completed.stderr
+    assert f"{named} is not a storage version" in completed.stdout
+    assert "v1.4.0" in completed.stdout and "Traceback" not in completed.stdout
+    assert not (tmp_path / "lead_funnel.build.duckdb").exists()
+
+
+def test_storage_version_choices_are_the_ones_duckdb_reads() -> None:
+    from publish import storage_version
+
+    assert storage_version(None) == "v1.0.0"
+    assert storage_version("v1.4.0") == "v1.4.0"
+    assert storage_version("latest") == "latest"
+
+
+def test_export_parquet_publishes_every_contract_model_atomically(tmp_path: Path) -> None:
+    """Two runs into one export: each swaps DIR (a link) to a complete new folder and keeps the
+    previous one; then a failed run (a failing dbt test) leaves both publishes untouched."""
+    from common import CONTRACT_MODELS
+
+    db = tmp_path / "lead_funnel.duckdb"
+    export = tmp_path / "lake" / "lead_funnel"
+    first = pipeline("run", "--db", str(db), "--export-parquet", str(export))
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
+    assert export.is_symlink() and export.is_dir()
+    assert sorted(path.stem for path in export.glob("*.parquet")) == sorted(CONTRACT_MODELS)
+    first_version = export.resolve()
+    with duckdb.connect() as connection:
+        for model in CONTRACT_MODELS:
+            (parquet_rows,) = connection.execute(
+                f"select count(*) from read_parquet('{export / model}.parquet')"
+            ).fetchone()
+            assert parquet_rows == query(db, f"select count(*) from {model}")[0][0], model
+        # types survive: timestamps stay timestamps, booleans booleans
+        types = dict(
+            connection.execute(
+                f"select column_name, column_type from (describe select * from "
+                f"read_parquet('{export}/scored_leads.parquet'))"
+            ).fetchall()
+        )
+    assert (
+        types["mql_eligible_at"].startswith("TIMESTAMP") and types["is_mql_eligible"] == "BOOLEAN"
+    )
+
+    second = pipeline("run", "--db", str(db), "--export-parquet", str(export))
+    assert second.returncode == 0, second.stdout[-4000:]
+    assert export.resolve() != first_version and first_version.is_dir()  # the previous is kept
+    assert not list(export.parent.glob(".lead_funnel.versions/*.partial"))
+
+    # a failing dbt test: nothing is published, neither the file nor the export changes
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv*", "target*", "build", "warehouse", ".git", "logs", "node_modules"
+        ),
+    )
+    with (project / "seeds" / "stage_mapping.csv").open("a") as mapping:
+        mapping.write("MQL,sql\n")
+    before = tree_digest(export) | {"db": hashlib.sha256(db.read_bytes()).hexdigest()}
+    failed = pipeline("run", "--db", str(db), "--export-parquet", str(export), project_dir=project)
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    after = tree_digest(export) | {"db": hashlib.sha256(db.read_bytes()).hexdigest()}
+    assert after == before
+
+
+def test_a_failure_while_exporting_leaves_both_publishes_untouched(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after the new file is written but before anything is swapped in (here: the
+    Parquet export breaks half-way) leaves the published file and the export as they were,
+    and no partial file or folder behind."""
+    import publish
+    from common import PipelineError
+
+    build_db = tmp_path / "lead_funnel.build.duckdb"
+    shutil.copyfile(published.with_name("lead_funnel.build.duckdb"), build_db)
+    db = tmp_path / "lead_funnel.duckdb"
+    export = tmp_path / "export"
+    publish.publish(build_db, db, parquet_export=export)
+    before = tree_digest(export) | {"db": hashlib.sha256(db.read_bytes()).hexdigest()}
+
+    def broken_export(database: Path, folder: Path) -> None:
+        folder.mkdir(parents=True)
+        (folder / "scored_leads.parquet").write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish, "write_parquet_export", broken_export)
+    with pytest.raises(PipelineError, match="No space left on device"):
+        publish.publish(build_db, db, parquet_export=export)
+    after = tree_digest(export) | {"db": hashlib.sha256(db.read_bytes()).hexdigest()}
+    assert after == before
+    leftovers = [path.name for path in tmp_path.rglob("*") if "partial" in path.name]
+    assert leftovers == []
+
+
+def test_export_into_a_folder_of_other_files_is_a_usage_error(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    completed = pipeline(
+        "run", "--db", str(tmp_path / "lead_funnel.duckdb"), "--export-parquet", str(folder)
+    )
+    assert completed.returncode == 64, completed.stdout + completed.stderr
+    assert "is not an export made by the pipeline" in completed.stdout
+    assert (folder / "notes.txt").read_text() == "mine"
