@@ -187,7 +187,7 @@
         {{ exceptions.raise_compiler_error(
             "Raw file " ~ file ~ " has no header row naming " ~ key ~ " in its first "
             ~ raw_csv_header_search_lines() ~ " lines (its first line reads '"
-            ~ (first_line or '') [:120] ~ "'). A raw " ~ name ~ " CSV file starts with a header row "
+            ~ ('<masked>' if mask_pii_enabled() else (first_line or '')[:120]) ~ "'). A raw " ~ name ~ " CSV file starts with a header row "
             ~ "of column names (" ~ columns | join(', ') ~ "); fix or remove the file. Nothing was read.") }}
     {%- endif -%}
     {#- the header's columns, as DuckDB reads them: unique names, blanks named by position -#}

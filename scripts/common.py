@@ -202,6 +202,7 @@ NULLABLE_VARS = {
     "raw_schema",
     "engagement_half_life_days",
     "sla_abandoned_after_days",
+    "funnel_step_maturity_days",
 }
 NAME_LIST_VARS = ("mql_required_fields", "sales_touch_activity_types", "inquiry_activity_types")
 BAND_VARS = ("lead_grade_bands", "priority_tier_bands")
@@ -209,6 +210,15 @@ DATE_VARS = ("time_spine_start_date", "time_spine_end_date")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ -]*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TIME_OF_DAY = re.compile(r"^[0-9]{1,2}(:[0-5][0-9]){0,2}$")
+
+
+def funnel_stages() -> list[str]:
+    """The funnel stages in order, read from their one home, seeds/stages.csv."""
+    import csv
+
+    with (PROJECT_DIR / "seeds" / "stages.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["stage_group"] == "funnel"]
+    return [row["stage"] for row in sorted(rows, key=lambda row: int(row["stage_order"]))]
 
 
 def project_var_defaults() -> dict[str, Any]:
@@ -258,6 +268,8 @@ def _check_var(name: str, value: Any, default: Any) -> None:
             if not isinstance(band, str) or not _NAME.match(band):
                 raise PipelineError(f"--vars: {name} has a band name that is no name: {band!r}.")
             _check_number(f"{name}.{band}", minimum, None, True, False)
+    elif name == "funnel_step_maturity_days":
+        _check_step_days(name, value)
     elif name == "business_hours":
         _check_business_hours(value)
     elif name in DATE_VARS:
@@ -280,6 +292,24 @@ def _check_var(name: str, value: Any, default: Any) -> None:
             f"--vars: {name} must be a {type(default).__name__} like its default "
             f"{default!r}, got {value!r}."
         )
+
+
+def _check_step_days(name: str, value: Any) -> None:
+    """A mapping of funnel steps (`<from>_to_<to>`, from before to) to a number of days."""
+    stages = funnel_stages()
+    steps = [f"{a}_to_{b}" for i, a in enumerate(stages) for b in stages[i + 1 :]]
+    if not isinstance(value, dict):
+        raise PipelineError(
+            f"--vars: {name} must map funnel steps to days, e.g. {{lead_to_customer: 120}}, "
+            f"got {value!r}."
+        )
+    for step, days in value.items():
+        if step not in steps:
+            raise PipelineError(
+                f"--vars: {name} names an unknown funnel step {step!r}; the steps are "
+                f"{', '.join(steps)}."
+            )
+        _check_number(f"{name}.{step}", days, 0, True, False)
 
 
 def _check_number(

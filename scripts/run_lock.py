@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -95,9 +96,15 @@ def remove_leftover_partials(
     the half-written folders of an interrupted Parquet export (never a finished version)."""
     from publish import parquet_versions_dir
 
-    leftovers = sorted(published.parent.glob(f".{published.name}.*.partial"))
+    # the names are data: a `[` in --db must not match (and delete) another file's copies
+    leftovers = sorted(published.parent.glob(f".{glob.escape(published.name)}.*.partial"))
     if parquet_export is not None:
-        leftovers += sorted(parquet_versions_dir(parquet_export).glob("*.partial"))
+        # an export folder is not tied to one build database: a run on another --db may be
+        # writing its version right now (`STAMP-PID.partial`), so only a dead run's is removed
+        for folder in sorted(parquet_versions_dir(parquet_export).glob("*.partial")):
+            pid = folder.name.removesuffix(".partial").rsplit("-", 1)[-1]
+            if not (pid.isdigit() and int(pid) != os.getpid() and _pid_is_running(int(pid))):
+                leftovers.append(folder)
     removed = []
     for leftover in leftovers:
         with contextlib.suppress(FileNotFoundError):

@@ -389,6 +389,10 @@ def test_case_03b_a_file_without_a_header_stops_the_run_naming_it(
         ("{business_hours: {timezone: Mars/Base}}", "business_hours.timezone"),
         ("{cohort_maturity_days: 1.5}", "cohort_maturity_days must be a whole number"),
         ("{mql_treshold: 80}", "unknown var 'mql_treshold'"),
+        ("{funnel_step_maturity_days: {lead_to_customers: 120}}", "unknown funnel step"),
+        ("{funnel_step_maturity_days: {mql_to_sql: 'x'}}", "mql_to_sql must be a number"),
+        ("{inquiry_activity_types: [\"demo') or ('1\"]}", "inquiry_activity_types must be a list"),
+        ("{rate_interval_z: 0}", "rate_interval_z must be > 0"),
     ],
     ids=[
         "12-impossible-date",
@@ -400,6 +404,10 @@ def test_case_03b_a_file_without_a_header_stops_the_run_naming_it(
         "tz",
         "whole",
         "typo",
+        "step-typo",
+        "step-days",
+        "sql-in-list",
+        "z",
     ],
 )
 def test_case_12_13_14_bad_vars_exit_64_before_dbt(
