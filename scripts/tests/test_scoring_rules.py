@@ -48,6 +48,7 @@ SCORING_MODELS = [
     "+mart_mql_threshold_curve",
 ]
 # What a copy of the project does not need: build outputs, the demo raw seeds (raw_dir is set).
+PII_KEY_PLUGIN = "scripts/lead_funnel_pii_key.py"
 SKIP_AT_ROOT = {".venv", ".git", "target", "logs", "build", "warehouse", "scripts", "expectations"}
 
 
@@ -85,6 +86,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     work = tmp_path_factory.mktemp("scoring_custom")
     project = work / "project"
     shutil.copytree(PROJECT_DIR, project, ignore=copy_ignoring(PROJECT_DIR))
+    # the dev profile loads its dbt-duckdb plugin from <profiles dir>/scripts
+    (project / "scripts").mkdir()
+    shutil.copyfile(PROJECT_DIR / PII_KEY_PLUGIN, project / PII_KEY_PLUGIN)
     for seed in ("scoring_rules.csv", "free_email_domains.csv"):
         shutil.copyfile(FIXTURE / "seeds" / seed, project / "seeds" / seed)
     db_path = work / "warehouse.duckdb"

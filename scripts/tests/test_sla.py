@@ -324,7 +324,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     # the data and unit tests of the SLA models themselves (upstream ones have their own tests)
     run_dbt(
-        ["test", "--select", "int_mql_sla_clocks", "sla_policies", *SLA_MODELS], db_path, dbt_vars
+        # cautious: a singular test that also reads models this build leaves out is not run
+        [
+            "test",
+            "--select",
+            "int_mql_sla_clocks",
+            "sla_policies",
+            *SLA_MODELS,
+            "--indirect-selection",
+            "cautious",
+        ],
+        db_path,
+        dbt_vars,
     )
     return db_path
 
