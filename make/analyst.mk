@@ -1,4 +1,4 @@
-# Analyst tooling (issue 9), included by the Makefile: the MetricFlow semantic layer.
+# Analyst tooling, included by the Makefile: the MetricFlow semantic layer.
 #
 #   make metrics        `mf query` on the demo warehouse: MQL -> SQL rate by channel by month
 #                       (cohort month of lead creation); runs the pipeline first when the
