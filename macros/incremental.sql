@@ -116,7 +116,7 @@
 {% macro remeasure_open_stage_entries() -%}
     {%- if is_incremental() -%}
     update {{ this }}
-    set hours_in_stage = {{ hours_in_stage('entered_at', 'exited_at', '(select as_of_at from ' ~ ref('stg_as_of') ~ ')') }}
+    set hours_in_stage = {{ hours_in_stage('entered_at', 'exited_at', '(select as_of_at from ' ~ ref('run_as_of') ~ ')') }}
     where is_current
     {%- endif -%}
 {%- endmacro %}

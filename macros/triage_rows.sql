@@ -10,7 +10,7 @@ with
 
 base as (select * from {{ ref(base_model) }}),
 
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 checked as (
     select

@@ -1,4 +1,4 @@
--- stg_as_of must hold exactly one "now" for the whole run
+-- run_as_of must hold exactly one "now" for the whole run
 select count(*) as as_of_rows
-from {{ ref('stg_as_of') }}
+from {{ ref('run_as_of') }}
 having count(*) != 1

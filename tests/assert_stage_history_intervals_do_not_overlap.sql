@@ -5,7 +5,7 @@ with
 
 stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
 
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 intervals as (
     select

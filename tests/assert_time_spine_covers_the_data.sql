@@ -7,7 +7,7 @@ spine as (select * from {{ ref('metricflow_time_spine') }}),
 
 leads as (select * from {{ ref('scored_leads') }}),
 
-as_of as (select * from {{ ref('stg_as_of') }}),
+as_of as (select * from {{ ref('run_as_of') }}),
 
 spine_range as (
     select

@@ -11,7 +11,7 @@ lead_activities as (select * from {{ ref('int_activities_scored') }}),
 
 leads as (select * from {{ ref('stg_leads') }}),
 
-as_of as (select * from {{ ref('stg_as_of') }}),
+as_of as (select * from {{ ref('run_as_of') }}),
 
 inquiries as (
     select

@@ -16,7 +16,7 @@ with
 timeline as (select * from {{ ref('int_lead_score_timeline') }}),
 moments as (select * from {{ ref('int_lead_score_moments') }}),
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 mature_leads as (
     select

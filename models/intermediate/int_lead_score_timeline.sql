@@ -6,7 +6,7 @@
 with
 
 moments as (select * from {{ ref('int_lead_score_moments') }}),
-as_of as (select * from {{ ref('stg_as_of') }}),
+as_of as (select * from {{ ref('run_as_of') }}),
 
 moments_to_as_of as (
     select moments.*

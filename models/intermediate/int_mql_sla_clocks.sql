@@ -15,7 +15,7 @@ leads as (select * from {{ ref('stg_leads') }}),
 
 lead_activities as (select * from {{ ref('fct_lead_activities') }}),
 
-as_of as (select * from {{ ref('stg_as_of') }}),
+as_of as (select * from {{ ref('run_as_of') }}),
 
 sla_policies as (select * from {{ ref('sla_policies') }}),
 

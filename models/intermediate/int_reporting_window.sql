@@ -4,7 +4,7 @@
 with
 
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 first_data as (
     select min(least(created_at, first_lead_at)) as first_data_at

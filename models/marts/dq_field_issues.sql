@@ -3,9 +3,9 @@
 -- value has email addresses and phone numbers replaced (scrub_contacts)
 with
 
-leads as (select * from {{ ref('stg_leads__triaged') }} where reject_reason is null),
-activities as (select * from {{ ref('stg_activities__triaged') }} where reject_reason is null),
-stage_changes as (select * from {{ ref('stg_stage_changes__triaged') }} where reject_reason is null),
+leads as (select * from {{ ref('stg_leads_triaged') }} where reject_reason is null),
+activities as (select * from {{ ref('stg_activities_triaged') }} where reject_reason is null),
+stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }} where reject_reason is null),
 known_activities as (select activity_id from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 known_stage_changes as (select change_id from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
 

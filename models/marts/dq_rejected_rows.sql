@@ -4,9 +4,9 @@
 {%- set mask_pii = mask_pii_enabled() %}
 with
 
-leads as (select * from {{ ref('stg_leads__triaged') }}),
-activities as (select * from {{ ref('stg_activities__triaged') }}),
-stage_changes as (select * from {{ ref('stg_stage_changes__triaged') }}),
+leads as (select * from {{ ref('stg_leads_triaged') }}),
+activities as (select * from {{ ref('stg_activities_triaged') }}),
+stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
 activities_lead_checked as (select * from {{ ref('int_activities_lead_checked') }}),
 stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_checked') }}),
 

@@ -2,9 +2,9 @@
 -- build otherwise)
 with
 
-leads as (select * from {{ ref('stg_leads__triaged') }}),
-activities as (select * from {{ ref('stg_activities__triaged') }}),
-stage_changes as (select * from {{ ref('stg_stage_changes__triaged') }}),
+leads as (select * from {{ ref('stg_leads_triaged') }}),
+activities as (select * from {{ ref('stg_activities_triaged') }}),
+stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
 valid_leads as (select * from {{ ref('stg_leads') }}),
 valid_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 valid_stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),

@@ -18,7 +18,7 @@ leads_to_build as ({{ leads_to_build('stage_input_fingerprint') }}),
 {%- endif %}
 lead_stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
 
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 stage_entries as (
     select lead_stage_entries.*

@@ -19,7 +19,7 @@ with
 
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
 
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 step_maturity as (select * from {{ ref('int_funnel_step_maturity') }}),
 

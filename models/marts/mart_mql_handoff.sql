@@ -10,7 +10,7 @@ with
 scored_leads as (select * from {{ ref('scored_leads') }}),
 mql_entries as (select * from {{ ref('int_mql_entries') }}),
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 handoffs as (
     select

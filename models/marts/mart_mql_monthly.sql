@@ -27,7 +27,7 @@ maturity as (
     from step_maturity
 ),
 
-as_of as (select as_of_at from {{ ref('stg_as_of') }}),
+as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
 -- MQL efficiency: the lead reached SQL (entered sql or a later funnel stage, the
 -- "reached" rule) at or after this MQL entry

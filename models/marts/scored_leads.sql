@@ -13,7 +13,7 @@ timeline as (select * from {{ ref('int_lead_score_timeline') }}),
 profile_rule_matches as (select * from {{ ref('int_lead_profile_rule_matches') }} where is_disqualifying),
 activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }} where is_disqualifying),
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
-as_of as (select * from {{ ref('stg_as_of') }}),
+as_of as (select * from {{ ref('run_as_of') }}),
 
 disqualifying_rules as (
     select

@@ -5,7 +5,7 @@
 {{ config(materialized='view') }}
 with
 
-triaged as (select * from {{ ref('stg_activities__triaged') }}),
+triaged as (select * from {{ ref('stg_activities_triaged') }}),
 
 final as (
     select

@@ -1,7 +1,7 @@
 -- one row per valid lead: typed, cleaned, deduplicated (rejects are in dq_rejected_rows)
 with
 
-triaged as (select * from {{ ref('stg_leads__triaged') }}),
+triaged as (select * from {{ ref('stg_leads_triaged') }}),
 
 final as (
     select

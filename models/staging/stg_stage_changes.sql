@@ -2,7 +2,7 @@
 -- its lead exists is checked in int_stage_changes_lead_checked
 with
 
-triaged as (select * from {{ ref('stg_stage_changes__triaged') }}),
+triaged as (select * from {{ ref('stg_stage_changes_triaged') }}),
 
 final as (
     select
