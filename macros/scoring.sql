@@ -1,4 +1,4 @@
-{#- Lead scoring helpers. The rules themselves live in seeds/scoring_rules.csv; these macros
+{#- Lead scoring helpers. The rules themselves live in seeds/config/scoring_rules.csv; these macros
     only say what an operator, a cap, a half-life and a band mean, once. -#}
 
 {#- True when a text value matches a parsed scoring rule (int_scoring_rules_parsed), by the

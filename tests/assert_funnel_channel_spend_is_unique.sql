@@ -1,4 +1,4 @@
--- seeds/channel_spend.csv holds one spend per month and channel (a second row is summed by
+-- seeds/config/channel_spend.csv holds one spend per month and channel (a second row is summed by
 -- mart_channel_performance: a warning, as the file may split spend on purpose)
 {{ config(severity='warn') }}
 select

@@ -1,4 +1,4 @@
--- seeds/sla_policies.csv has exactly one policy per SLA clock that starts at mql (first_touch,
+-- seeds/config/sla_policies.csv has exactly one policy per SLA clock that starts at mql (first_touch,
 -- decision): a missing policy would leave every clock unjudged, a second one would be ambiguous
 with
 

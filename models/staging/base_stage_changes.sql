@@ -1,5 +1,5 @@
 -- one row per distinct raw stage-change row (exact duplicate deliveries collapsed), typed,
--- with the source label mapped to a canonical stage through seeds/stage_mapping.csv
+-- with the source label mapped to a canonical stage through seeds/config/stage_mapping.csv
 with
 
 deliveries as ({{ distinct_deliveries('stage_changes') }}),

@@ -3,7 +3,7 @@
 -- activity_input_fingerprint: the lead row, its valid activities, the scoring rules, the
 -- sales-touch types and var mask_pii (int_activity_rule_matches, int_activities_scored,
 -- fct_lead_activities); stage_input_fingerprint: the lead row, its valid stage changes,
--- seeds/stages.csv and var mask_pii (int_lead_stage_entries,
+-- seeds/config/stages.csv and var mask_pii (int_lead_stage_entries,
 -- fct_lead_stage_history); score_input_fingerprint: the lead row,
 -- its valid activities, the scoring rules, the free-mail domains and the scoring vars
 -- (int_lead_score_moments, which has rows for every valid lead). Null where the model has

@@ -1,4 +1,4 @@
--- one row per scoring rule (seeds/scoring_rules.csv), read once for the rule engine: the
+-- one row per scoring rule (seeds/config/scoring_rules.csv), read once for the rule engine: the
 -- operator and text to compare with (trimmed, lower-cased) and, for between, the numeric
 -- bounds of `low..high`
 {%- set low_text = 'substring(rule_value, 1, range_separator_at - 1)' %}

@@ -1,5 +1,5 @@
 -- one row per MQL entry (a lead that becomes an MQL again starts new clocks): its first-touch
--- and decision SLA clocks in calendar and business hours, judged against seeds/sla_policies.csv
+-- and decision SLA clocks in calendar and business hours, judged against seeds/config/sla_policies.csv
 -- at as_of. The one definition of the SLA clocks: the SLA marts and mart_mql_monthly select it.
 {%- set abandoned_after_days = var('sla_abandoned_after_days', 30) %}
 {%- if abandoned_after_days is not none and (abandoned_after_days is not number or abandoned_after_days < 0) %}

@@ -1,7 +1,7 @@
 -- one row per month x lead_source (marketing channel): leads created that month, leads
 -- first reaching MQL / SQL / opportunity / customer that month (by the month of their
 -- first_<stage>_at, attributed to the lead's own source), the channel's spend that month
--- (seeds/channel_spend.csv) and the cost per lead and per stage reached. Months with spend
+-- (seeds/config/channel_spend.csv) and the cost per lead and per stage reached. Months with spend
 -- but no leads are included within the reporting window (int_reporting_window: first data
 -- to as_of).
 with
