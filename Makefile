@@ -44,7 +44,7 @@ test-python: setup ## pytest: scripts and end-to-end runs, incl. bad-input files
 	$(PY) -m pytest -q scripts/tests
 
 lint: setup ## sqlfluff (dbt templater) and ruff
-	$(VENV)/bin/sqlfluff lint models tests analyses macros
+	$(VENV)/bin/sqlfluff lint models data_tests analyses macros
 	$(VENV)/bin/ruff check scripts
 	$(VENV)/bin/ruff format --check scripts
 

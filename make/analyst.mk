@@ -19,7 +19,7 @@ ANALYST_PREVIOUS_GOAL := $(.DEFAULT_GOAL)
 
 METRICS_OUT ?= $(CURDIR)/build/metrics
 METRICS_PROJECT := $(METRICS_OUT)/project
-METRICS_LINKS := dbt_project.yml profiles.yml models macros seeds tests analyses
+METRICS_LINKS := dbt_project.yml profiles.yml models macros seeds data_tests analyses
 MF := $(CURDIR)/$(VENV)/bin/mf
 # The pipeline's working build database beside the published file.
 METRICS_DB ?= $(patsubst %.duckdb,%.build.duckdb,$(LEAD_FUNNEL_DB))
