@@ -1,5 +1,5 @@
--- the Wilson score interval macro (macros/ratios.sql) at z = 1.96 against values worked out
--- by hand: 0/4 -> [0, 0.9604 / 1.9604]; 4/4 -> its mirror; 1/2 -> 0.5 -+ 1.96 *
+-- the Wilson score interval macro (macros/cross_database/ratios.sql) at z = 1.96 against values
+-- worked out by hand: 0/4 -> [0, 0.9604 / 1.9604]; 4/4 -> its mirror; 1/2 -> 0.5 -+ 1.96 *
 -- sqrt(0.125 + 0.2401) / 2.9208; 10/100 -> the textbook [0.0552, 0.1744]; 0/0 -> null
 with
 

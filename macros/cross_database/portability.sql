@@ -1,7 +1,7 @@
 {#- Portable spellings of what DuckDB, Postgres and Spark write differently, for any model.
     Each dispatches (DuckDB = default) so a model never tests target.type itself. See also
-    macros/durations.sql (epoch_seconds, hours_between, days_between) and macros/parsing.sql
-    (parse_timestamp_utc, try_cast_number, matches_pattern). -#}
+    macros/cross_database/durations.sql (epoch_seconds, hours_between, days_between) and
+    macros/staging/parsing.sql (parse_timestamp_utc, try_cast_number, matches_pattern). -#}
 
 {#- Text values of a group joined by a delimiter, ordered by order_by (default: the values
     themselves); null when the group has no non-null value. dbt.listagg drops the order on

@@ -119,7 +119,7 @@
 
 {#- One text holding a raw row's values, `column=value | ...` with null shown as <null>: what
     dq_rejected_rows shows of a rejected row. With masked=true each value is masked before it
-    is rendered (masked_raw_value, macros/pii.sql). -#}
+    is rendered (masked_raw_value, macros/staging/pii.sql). -#}
 {% macro raw_row_text(columns, masked=false) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}

@@ -1,7 +1,7 @@
 -- one row per stage entry of a valid lead, in order: every valid stage change plus the
 -- implicit `lead` entry at created_at (added unless the lead's history starts with a `lead`
 -- entry or starts before the lead was created). Incremental per lead
--- (macros/incremental.sql): only leads whose inputs changed are rebuilt.
+-- (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
 {{ config(
     materialized=lead_incremental_materialization(),
     incremental_strategy='append',

@@ -5,7 +5,8 @@
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
 {%- set is_sales_touch =
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
--- Incremental per lead (macros/incremental.sql): only leads whose inputs changed are rebuilt.
+-- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs
+-- changed are rebuilt.
 {{ config(
     materialized=lead_incremental_materialization(),
     incremental_strategy='append',

@@ -2,7 +2,8 @@
 -- points it adds after the rule's cap: max_points caps the rule's total for one lead and is
 -- applied in time order (ties by activity_id) on undecayed points, so an activity gets what
 -- is left of the cap after the lead's earlier activities (0 once the cap is reached).
--- Incremental per lead (macros/incremental.sql): only leads whose inputs changed are rebuilt.
+-- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs
+-- changed are rebuilt.
 {{ config(
     materialized=lead_incremental_materialization(),
     incremental_strategy='append',

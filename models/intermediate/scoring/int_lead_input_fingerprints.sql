@@ -1,5 +1,5 @@
--- one row per valid lead: fingerprints of everything the
--- lead-partitioned incremental models build the lead's rows from (macros/incremental.sql).
+-- one row per valid lead: fingerprints of everything the lead-partitioned incremental
+-- models build the lead's rows from (macros/materializations/incremental.sql).
 -- activity_input_fingerprint: the lead row, its valid activities, the scoring rules, the
 -- sales-touch types and var mask_pii (int_activity_rule_matches, int_activities_scored,
 -- fct_lead_activities); stage_input_fingerprint: the lead row, its valid stage changes,

@@ -3,7 +3,7 @@
 -- decayed points fall back under its cap, and the moment a rising score (negative points
 -- decaying) crosses mql_threshold after one of those, with the point-in-time score at that
 -- moment. Nothing here depends on as_of, so the model is incremental per lead
--- (macros/incremental.sql: a lead is rebuilt only when its inputs or the scoring
+-- (macros/materializations/incremental.sql: a lead is rebuilt only when its inputs or the scoring
 -- configuration changed); int_lead_score_timeline adds the as_of score and keeps the
 -- moments up to as_of.
 --

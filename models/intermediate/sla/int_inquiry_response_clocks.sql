@@ -23,7 +23,7 @@ inquiries as (
     where {{ is_inquiry }}
 ),
 
--- the first sales touch (any rep) at or after each inquiry (macros/sla_clocks.sql)
+-- the first sales touch (any rep) at or after each inquiry (macros/sla/sla_clocks.sql)
 first_touches as (
     {{ first_sales_touches('inquiries', 'inquiry_id', 'inquired_at', 'lead_activities') }}
 ),

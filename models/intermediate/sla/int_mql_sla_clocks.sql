@@ -27,7 +27,7 @@ as_of_clock as (
     from as_of
 ),
 
--- the first sales touch (any rep) at or after each MQL entry (macros/sla_clocks.sql)
+-- the first sales touch (any rep) at or after each MQL entry (macros/sla/sla_clocks.sql)
 first_touches as (
     {{ first_sales_touches('mql_entries', 'mql_entry_id', 'mql_entered_at', 'lead_activities') }}
 ),

@@ -1,8 +1,9 @@
 -- one row per stage entry of a valid lead (the implicit `lead` entry at creation included):
 -- when it was entered and left, what came next, how long it lasted, and whether it was a
 -- re-entry, a skip or a recycled entry. Backward moves and re-entries are kept as they are.
--- Incremental per lead (macros/incremental.sql): only leads whose inputs changed are rebuilt;
--- the post-hook measures every lead's open (current) entry up to this run's as_of.
+-- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs
+-- changed are rebuilt; the post-hook measures every lead's open (current) entry up to this
+-- run's as_of.
 {{ config(
     materialized=lead_incremental_materialization(),
     incremental_strategy='append',

@@ -1,6 +1,6 @@
 -- one row per rejected raw row (distinct rows; extra exact copies are counted in
 -- dq_row_reconciliation.duplicate_rows), with the reason and the raw values (with var
--- mask_pii rendered from masked values: macros/pii.sql, masked_raw_value)
+-- mask_pii rendered from masked values: macros/staging/pii.sql, masked_raw_value)
 {%- set mask_pii = mask_pii_enabled() %}
 with
 

@@ -1,6 +1,6 @@
 -- one row per valid activity (of a valid lead): its points (undecayed, after the per-rule
 -- caps), the rules it matched and whether it is a sales touch. Incremental per lead
--- (macros/incremental.sql): only leads whose inputs changed are rebuilt.
+-- (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
 {{ config(
     materialized=lead_incremental_materialization(),
     incremental_strategy='append',
