@@ -1,6 +1,6 @@
--- SPEC section 8: for every raw table, raw = valid + rejected + duplicate, and raw_rows equals
--- the rows actually delivered (counted straight from the raw data, not through staging).
--- Severity error: a build where this fails is not published.
+-- docs/definitions.md#bad-input: for every raw table, raw = valid + rejected + duplicate, and
+-- raw_rows equals the rows actually delivered (counted straight from the raw data, not through
+-- staging). Severity error: a build where this fails is not published.
 {%- set tables = ['leads', 'activities', 'stage_changes'] %}
 with
 

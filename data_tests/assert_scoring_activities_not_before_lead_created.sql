@@ -1,5 +1,5 @@
--- SPEC section 8: an activity dated before its lead's created_at (backdated or imported late)
--- is kept and scored, and surfaced here as a warning
+-- docs/definitions.md#bad-input: an activity dated before its lead's created_at (backdated or
+-- imported late) is kept and scored, and surfaced here as a warning
 {{ config(severity='warn') }}
 select
     activity_id,

@@ -1,6 +1,6 @@
--- SPEC section 8: activity types without a scoring rule are kept with 0 points and surfaced
--- here (a warning: add a rule to seeds/config/scoring_rules.csv, with 0 points if the type should
--- not score)
+-- docs/definitions.md#bad-input: activity types without a scoring rule are kept with 0 points
+-- and surfaced here (a warning: add a rule to seeds/config/scoring_rules.csv, with 0 points if
+-- the type should not score)
 {{ config(severity='warn') }}
 with
 

@@ -1,5 +1,6 @@
--- SPEC section 8: a stage change dated before its lead's created_at is kept (source systems
--- backdate and import late) but surfaced here as a warning, never a failed build
+-- docs/definitions.md#bad-input: a stage change dated before its lead's created_at is kept
+-- (source systems backdate and import late) but surfaced here as a warning, never a failed
+-- build
 {{ config(severity='warn') }}
 with
 

@@ -131,9 +131,9 @@
     {{ dbt.concat(parts) }}
 {%- endmacro %}
 
-{#- The row text that orders conflicting duplicates (SPEC section 8: the latest timestamp,
-    then the greatest row text): raw_row_text with null as '' rather than <null>, which
-    sorts above digits and letters and would let a missing value beat a delivered one.
+{#- The row text that orders conflicting duplicates (docs/definitions.md#bad-input: the latest
+    timestamp, then the greatest row text): raw_row_text with null as '' rather than <null>,
+    which sorts above digits and letters and would let a missing value beat a delivered one.
     Derived from the stored raw_values rather than stored beside it (a second copy of
     every raw row); a delivered value that is literally '<null>' reads as null here, as it
     does in raw_values. -#}

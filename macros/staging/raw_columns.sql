@@ -1,5 +1,5 @@
-{#- The columns of each raw table, in contract order (SPEC section 3). One list, used by the
-    readers, the staging models and the data-quality models. -#}
+{#- The columns of each raw table, in contract order (docs/definitions.md#raw-data-contract).
+    One list, used by the readers, the staging models and the data-quality models. -#}
 {% macro raw_columns(name) -%}
     {%- set columns = {
         'leads': ['lead_id', 'created_at', 'email', 'first_name', 'last_name', 'job_title',

@@ -1,4 +1,4 @@
-{#- Decides the fate of every distinct raw row of one table (SPEC section 8):
+{#- Decides the fate of every distinct raw row of one table (docs/definitions.md#bad-input):
     - a row already unusable on its own keeps its reason (missing key, bad timestamp, ...);
     - a row dated after as_of is rejected as future_timestamp;
     - of the remaining rows sharing a key, one is kept (the latest timestamp, then the

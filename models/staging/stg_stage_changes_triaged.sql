@@ -1,2 +1,3 @@
--- one row per distinct raw stage_changes row, with reject_reason (null = valid; SPEC section 8)
+-- one row per distinct raw stage_changes row, with reject_reason (null = valid;
+-- docs/definitions.md#bad-input)
 {{ triage_rows('base_stage_changes', 'change_id', 'changed_at') }}

@@ -1,7 +1,7 @@
 -- one row per valid lead: which funnel stages it reached and when it first reached each.
--- "Reached" (SPEC section 7): the lead entered that stage or any later funnel stage, so a
--- skipped stage counts as passed; first_<stage>_at is the first entry into that stage or
--- beyond. Also the lead's current stage (its latest entry).
+-- "Reached" (docs/definitions.md#metric-definitions): the lead entered that stage or any later
+-- funnel stage, so a skipped stage counts as passed; first_<stage>_at is the first entry into
+-- that stage or beyond. Also the lead's current stage (its latest entry).
 {%- set funnel_stages = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'] %}
 with
 

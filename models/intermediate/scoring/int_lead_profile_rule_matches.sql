@@ -25,7 +25,7 @@ leads_flagged as (
         leads.lead_source,
         leads.acquisition_offer,
         -- true when the email's domain is a free-mail domain, false otherwise (also without
-        -- a valid email: SPEC section 5)
+        -- a valid email: docs/definitions.md#configuration)
         case
             when free_domains.email_domain is not null then 'true'
             else 'false'

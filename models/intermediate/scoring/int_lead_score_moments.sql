@@ -7,11 +7,11 @@
 -- configuration changed); int_lead_score_timeline adds the as_of score and keeps the
 -- moments up to as_of.
 --
--- The engagement score at moment t (SPEC section 7): for every engagement rule, the points
--- of the lead's activities at or before t that match it, each decayed by
--- 0.5 ^ ((t - occurred_at) / half_life), summed and then capped by the rule's max_points
--- (a ceiling, or a floor for negative points); no decay when the half-life is null or 0.
--- Computed without a per-rule-per-moment expansion:
+-- The engagement score at moment t (docs/definitions.md#metric-definitions): for every
+-- engagement rule, the points of the lead's activities at or before t that match it, each
+-- decayed by 0.5 ^ ((t - occurred_at) / half_life), summed and then capped by the rule's
+-- max_points (a ceiling, or a floor for negative points); no decay when the half-life is null
+-- or 0. Computed without a per-rule-per-moment expansion:
 --     engagement(t) = uncapped(t) - excess(t)
 -- uncapped(t) is one decayed running sum over the lead's moments; excess(t) sums, over the
 -- periods in which a capped rule's decayed sum is beyond its cap, how far beyond it is (a
