@@ -83,7 +83,7 @@ CITATION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("spec citation", re.compile(r"\bSPEC\.md\b", re.IGNORECASE)),
     ("spec citation", re.compile(r"\bSPEC\b(?!\.md|\s+[Ss]ection)")),
     ("spec citation", re.compile(r"\bspec section\b", re.IGNORECASE)),
-    ("spec citation", re.compile(r"\bthe (?:product )?spec(?:ification)?\b(?!\.md|\s+section)", re.I)),
+    ("spec citation", re.compile(r"\bthe (?:product )?spec(?:ification)?\b(?!\.md|\s+sect)", re.I)),
     ("style/toolchain citation", re.compile(r"\b(?:STYLE|TOOLCHAIN)\.md\b", re.IGNORECASE)),
     ("shared-folder reference", re.compile(r"(?:\.\./|/work/)shared\b")),
     ("issue reference", re.compile(r"\bissues?[ -]?#?\d+\b", re.IGNORECASE)),
