@@ -43,7 +43,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 
@@ -704,6 +704,8 @@ def contract_source_exists(tree: Path) -> bool:
 # Command line
 # --------------------------------------------------------------------------------------------
 
+PROG = "python -m lead_funnel.equivalence"
+
 EPILOG = f"""\
 scenarios built by `build` (fixed inputs, so two builds of one revision agree):
   demo        the committed demo seeds, as_of {DEMO_AS_OF}
@@ -712,12 +714,14 @@ scenarios built by `build` (fixed inputs, so two builds of one revision agree):
               the history is built, then the next day is added and built
               incrementally; as_of is the midnight after each landing day
 
-examples:
-  %(prog)s snapshot --db warehouse/lead_funnel.duckdb --out /tmp/snap
-  %(prog)s diff /tmp/before /tmp/after
-  %(prog)s build --rev v1.4.0 --out build/equivalence/before
-  %(prog)s check --before HEAD~1                       HEAD~1 vs this working tree
-  %(prog)s check --before build/equivalence/before --after /work/other-worktree
+examples (PYTHONPATH=src):
+  {PROG} snapshot --db warehouse/lead_funnel.duckdb --out /tmp/snap
+  {PROG} diff /tmp/before /tmp/after
+  {PROG} build --rev HEAD~3 --out build/equivalence/before
+  {PROG} check --before HEAD~1
+      HEAD~1 against this working tree as it is (make check-equivalence BEFORE=HEAD~1)
+  {PROG} check --before build/equivalence/before --after ../other-worktree
+      snapshots an earlier build wrote against another worktree
 
 exit codes:
   0   identical (diff, check) or done (snapshot, build)
@@ -727,9 +731,17 @@ exit codes:
 """
 
 
+class UsageExitParser(argparse.ArgumentParser):
+    """Bad arguments exit EXIT_USAGE (64), so 2 always means a failed step."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m lead_funnel.equivalence",
+    parser = UsageExitParser(
+        prog=PROG,
         description=(
             "Prove that every contract model is identical, row for row, before and after a "
             "change: snapshot built warehouses, diff snapshots, or build a revision's two "
@@ -785,13 +797,13 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_argument("dir_b", type=Path, metavar="DIR_B")
     sub.add_argument("--limit", type=int, default=5, help="differing rows shown per side")
 
-    def add_build_options(sub: argparse.ArgumentParser) -> None:
+    def add_build_options(sub: argparse.ArgumentParser, beside: str) -> None:
         add_project_dir(sub)
         sub.add_argument(
             "--raw-cache",
             type=Path,
             help="where the generated raw landings are made once and reused "
-            "(default: raw-cache beside the output folder)",
+            f"(default: raw-cache beside {beside})",
         )
         sub.add_argument(
             "--work-dir",
@@ -818,7 +830,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--rev", required=True, help="a git revision, or a worktree directory")
     sub.add_argument("--out", type=Path, required=True, help="the folder for the snapshots")
-    add_build_options(sub)
+    add_build_options(sub, "OUT")
 
     sub = commands.add_parser(
         "check",
@@ -845,7 +857,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="where OUT/before and OUT/after go (default build/equivalence)",
     )
     sub.add_argument("--limit", type=int, default=5, help="differing rows shown per side")
-    add_build_options(sub)
+    add_build_options(sub, "the before snapshots")
     return parser
 
 
