@@ -28,20 +28,20 @@ from .catalogues import (
     A,
 )
 from .config import DAY, EVENT_ID_WIDTH, HOUR, LEAD_ID_WIDTH, Config
-from .people import Leads, _offset_minutes
+from .people import Leads, offset_minutes
 from .sampling import (
-    _bounded,
-    _diurnal,
-    _draw,
-    _lognormal_s,
-    _office_forward,
-    _Rows,
-    _slug,
-    _spread,
-    _trunc_exp_s,
+    Rows,
+    bounded,
+    diurnal,
+    draw,
+    lognormal_s,
+    office_forward,
+    slug,
+    spread,
+    trunc_exp_s,
 )
 from .stage_changes import MqlEntries
-from .text import _int_text, _month_index, _take, format_ids, format_timestamps
+from .text import format_ids, format_timestamps, int_text, month_index, take
 
 
 class ActivitySimulator:
@@ -54,7 +54,7 @@ class ActivitySimulator:
         self.cfg = cfg
         self.leads = leads
         self.entries = entries
-        self.rows = _Rows("lead", "type", "t", "owner")
+        self.rows = Rows("lead", "type", "t", "owner")
 
     def run(self) -> dict[str, np.ndarray]:
         rng, le, en, cfg = self.rng, self.leads, self.entries, self.cfg
@@ -72,12 +72,12 @@ class ActivitySimulator:
 
         # intent burst before every MQL entry (the behaviour that made it an MQL)
         k = 2 + rng.poisson(4.0, en.lead.size)
-        owner, _ = _spread(rng, k, en.t_low, en.t_mql)
+        owner, _ = spread(rng, k, en.t_low, en.t_mql)
         window = np.maximum(en.t_mql - en.t_low, 0)[owner]
-        t = en.t_mql[owner] - _trunc_exp_s(rng, 2 * DAY, window)
+        t = en.t_mql[owner] - trunc_exp_s(rng, 2 * DAY, window)
         lead = en.lead[owner]
-        t = _bounded(_diurnal(rng, t, tz[lead], 0.7), t, en.t_low[owner], en.t_mql[owner])
-        self.rows.add(lead=lead, type=_draw(rng, list(INTENT_MIX.values()), lead.size), t=t)
+        t = bounded(diurnal(rng, t, tz[lead], 0.7), t, en.t_low[owner], en.t_mql[owner])
+        self.rows.add(lead=lead, type=draw(rng, list(INTENT_MIX.values()), lead.size), t=t)
         self._remap_last(INTENT_MIX)
 
         self._sales_touches()
@@ -93,12 +93,12 @@ class ActivitySimulator:
         burst = rng.random(owner.size) < 0.35
         offset = np.where(
             burst,
-            _trunc_exp_s(rng, 1.5 * DAY, life),
-            _trunc_exp_s(rng, 150 * DAY, life),
+            trunc_exp_s(rng, 1.5 * DAY, life),
+            trunc_exp_s(rng, 150 * DAY, life),
         )
         t = le.created[owner] + offset
-        t = _bounded(_diurnal(rng, t, tz[owner], 0.8), t, le.created[owner], cutoff)
-        self.rows.add(lead=owner, type=_draw(rng, list(NURTURE_MIX.values()), owner.size), t=t)
+        t = bounded(diurnal(rng, t, tz[owner], 0.8), t, le.created[owner], cutoff)
+        self.rows.add(lead=owner, type=draw(rng, list(NURTURE_MIX.values()), owner.size), t=t)
         self._remap_last(NURTURE_MIX)
 
         out = self.rows.concat()
@@ -124,11 +124,11 @@ class ActivitySimulator:
             mean: float, start: np.ndarray, end: np.ndarray, mix: Sequence[float], valid: np.ndarray
         ) -> None:
             counts = np.where(valid, rng.poisson(mean, en.lead.size), 0)
-            owner, t = _spread(rng, counts, start, end)
+            owner, t = spread(rng, counts, start, end)
             lead = en.lead[owner]
-            t = _office_forward(rng, t, tz[lead], 0.92)
+            t = office_forward(rng, t, tz[lead], 0.92)
             types = np.array([A["sales_call"], A["sales_email"], A["sales_meeting"]])
-            kind = types[_draw(rng, mix, owner.size)]
+            kind = types[draw(rng, mix, owner.size)]
             colleague = rng.random(owner.size) < 0.1
             rep = np.where(
                 colleague, (rng.random(owner.size) * len(REPS)).astype(np.int64), en.rep[owner]
@@ -176,7 +176,7 @@ class _Catalogue:
         return start + np.clip(index, 0, count - 1)
 
 
-def _activity_columns(
+def activity_columns(
     rng: np.random.Generator, cfg: Config, leads: Leads, acts: dict[str, np.ndarray]
 ) -> tuple[dict[str, np.ndarray], _Catalogue, _Catalogue]:
     """campaign, detail and duration for every activity (indices into catalogues)."""
@@ -208,7 +208,7 @@ def _activity_columns(
     campaigns.add(
         "event",
         [
-            f"event_{m.replace('-', '_')}_{_slug(TRADE_SHOWS[i % len(TRADE_SHOWS)])}"
+            f"event_{m.replace('-', '_')}_{slug(TRADE_SHOWS[i % len(TRADE_SHOWS)])}"
             for i, m in enumerate(ym)
         ],
     )
@@ -231,7 +231,7 @@ def _activity_columns(
         return np.sort(np.concatenate([order[bounds[A[x]] : bounds[A[x] + 1]] for x in names]))
 
     def month_at(rows: np.ndarray) -> np.ndarray:
-        return _month_index(acts["t"][rows], first_month)
+        return month_index(acts["t"][rows], first_month)
 
     def utm_at(rows: np.ndarray) -> np.ndarray:
         return source_utm[leads.source[lead[rows]]]
@@ -283,10 +283,10 @@ def _activity_columns(
 
     # durations: seconds on page (some tracking gaps), minutes attended, call/meeting length
     rows = rows_of("page_view")
-    seen = _lognormal_s(rng, 40, 1.0, rows.size, low=1, high=1800)
+    seen = lognormal_s(rng, 40, 1.0, rows.size, low=1, high=1800)
     duration[rows] = np.where(rng.random(rows.size) < 0.05, -1, seen)
     rows = rows_of("pricing_page_view")
-    duration[rows] = _lognormal_s(rng, 75, 0.9, rows.size, low=2, high=1800)
+    duration[rows] = lognormal_s(rng, 75, 0.9, rows.size, low=2, high=1800)
     rows = rows_of("webinar_attended")
     duration[rows] = np.where(
         rng.random(rows.size) < 0.4,
@@ -297,7 +297,7 @@ def _activity_columns(
     duration[rows] = np.where(
         rng.random(rows.size) < 0.4,
         rng.integers(8, 60, rows.size),
-        _lognormal_s(rng, 420, 0.7, rows.size, low=60, high=5400),
+        lognormal_s(rng, 420, 0.7, rows.size, low=60, high=5400),
     )
     rows = rows_of("sales_meeting")
     duration[rows] = np.where(rng.random(rows.size) < 0.6, 1800, 3600) + rng.integers(
@@ -306,7 +306,7 @@ def _activity_columns(
     return {"campaign": campaign, "detail": detail, "duration": duration}, campaigns, details
 
 
-def _activity_renderer(
+def activity_renderer(
     leads: Leads,
     acts: dict[str, np.ndarray],
     extra: dict[str, np.ndarray],
@@ -326,12 +326,12 @@ def _activity_renderer(
         return {
             "activity_id": format_ids("A", rows + 1, EVENT_ID_WIDTH),
             "lead_id": format_ids("L", lead + 1, LEAD_ID_WIDTH),
-            "activity_type": _take(types, acts["type"][rows]),
-            "occurred_at": format_timestamps(t, style[rows], _offset_minutes(t, lead, leads)),
-            "owner_id": _take(reps, acts["owner"][rows]),
-            "campaign": _take(campaign_text, extra["campaign"][rows]),
-            "detail": _take(detail_text, extra["detail"][rows]),
-            "duration_seconds": _int_text(duration, duration < 0),
+            "activity_type": take(types, acts["type"][rows]),
+            "occurred_at": format_timestamps(t, style[rows], offset_minutes(t, lead, leads)),
+            "owner_id": take(reps, acts["owner"][rows]),
+            "campaign": take(campaign_text, extra["campaign"][rows]),
+            "detail": take(detail_text, extra["detail"][rows]),
+            "duration_seconds": int_text(duration, duration < 0),
         }
 
     return render

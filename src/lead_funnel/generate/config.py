@@ -13,7 +13,6 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 RAW_SOURCES_YML = PROJECT_DIR / "models" / "staging" / "_raw__sources.yml"
 RAW_COLUMNS_MACRO = PROJECT_DIR / "macros" / "raw_columns.sql"
-RAW_TABLES = ("leads", "activities", "stage_changes")
 
 
 def _raw_columns_from_project(table: str) -> tuple[str, ...]:
@@ -30,7 +29,6 @@ def _raw_columns_from_project(table: str) -> tuple[str, ...]:
         for entry in source.get("tables", []):
             if entry.get("name") == table and entry.get("columns"):
                 return tuple(column["name"] for column in entry["columns"])
-
     macro = RAW_COLUMNS_MACRO.read_text(encoding="utf-8")
     found = re.search(rf"'{re.escape(table)}':\s*\[([^\]]*)\]", macro)
     if not found:
@@ -45,6 +43,7 @@ except ImportError:
 
 
 def raw_columns(table: str) -> tuple[str, ...]:
+    """The columns of raw table `table` (leads, activities, stage_changes), in contract order."""
     return tuple(_raw_columns(table))
 
 

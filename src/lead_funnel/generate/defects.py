@@ -21,7 +21,7 @@ def _first_at_or_after(mask: np.ndarray, start: int) -> int:
     return start + int(hits[0])
 
 
-def _inject_defects(
+def inject_defects(
     data: Dataset,
     cfg: Config,
     leads: Leads,

@@ -43,8 +43,8 @@ from .catalogues import (
     WEEKDAY_WEIGHTS,
 )
 from .config import DAY, HOUR, LEAD_ID_WIDTH, MINUTE, Config
-from .sampling import _cdf, _draw, _draw_rows, _slug, _weekday
-from .text import _int_text, _join, _take, format_ids, format_timestamps, month_of
+from .sampling import cumulative_weights, draw, draw_rows, slug, weekday
+from .text import format_ids, format_timestamps, int_text, join, month_of, take
 
 
 @dataclass
@@ -82,13 +82,13 @@ class Companies:
     tld: np.ndarray
 
 
-def _companies(rng: np.random.Generator, n_leads: int) -> Companies:
+def simulate_companies(rng: np.random.Generator, n_leads: int) -> Companies:
     m = int(min(max(n_leads // 3, 50), 250_000))
-    industry = _draw(rng, [w for _, w, _ in INDUSTRIES], m)
+    industry = draw(rng, [w for _, w, _ in INDUSTRIES], m)
     noun_counts = np.array([len(nouns) for _, _, nouns in INDUSTRIES])
     noun_offsets = np.concatenate([[0], np.cumsum(noun_counts)[:-1]])
     noun = noun_offsets[industry] + (rng.random(m) * noun_counts[industry]).astype(np.int64)
-    country = _draw(rng, [c[1] for c in COUNTRIES], m)
+    country = draw(rng, [c[1] for c in COUNTRIES], m)
     legal_counts = np.array([len(c[7]) for c in COUNTRIES])
     legal_offsets = np.concatenate([[0], np.cumsum(legal_counts)[:-1]])
     legal = legal_offsets[country] + (rng.random(m) * legal_counts[country]).astype(np.int64)
@@ -113,14 +113,14 @@ def _creation_times(rng: np.random.Generator, cfg: Config, tz_s: np.ndarray) -> 
     dom = (d64 - d64.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
     trend = 1.0 + 0.6 * (days - first_day) / max(last_day - first_day, 1)
     holidays = np.where(((month == 11) & (dom >= 23)) | ((month == 0) & (dom <= 2)), 0.35, 1.0)
-    weight = trend * MONTH_SEASON[month] * WEEKDAY_WEIGHTS[_weekday(days)] * holidays
-    day = days[np.searchsorted(_cdf(weight), rng.random(n), side="right")]
-    hour = np.searchsorted(_cdf(HOUR_WEIGHTS_WORK), rng.random(n), side="right")
+    weight = trend * MONTH_SEASON[month] * WEEKDAY_WEIGHTS[weekday(days)] * holidays
+    day = days[np.searchsorted(cumulative_weights(weight), rng.random(n), side="right")]
+    hour = np.searchsorted(cumulative_weights(HOUR_WEIGHTS_WORK), rng.random(n), side="right")
     local = day * DAY + hour * HOUR + rng.integers(0, HOUR, n)
     return np.clip(local - tz_s, cfg.start_s, cfg.end_s)
 
 
-def _simulate_leads(rng: np.random.Generator, cfg: Config, co: Companies) -> Leads:
+def simulate_leads(rng: np.random.Generator, cfg: Config, co: Companies) -> Leads:
     n = cfg.leads
     m = co.size.size
     company = np.minimum((m * rng.random(n) ** 1.6).astype(np.int64), m - 1)
@@ -128,15 +128,15 @@ def _simulate_leads(rng: np.random.Generator, cfg: Config, co: Companies) -> Lea
     std_offset = np.array([c[4] for c in COUNTRIES])
     tz_min = std_offset[country]
     is_us = country == 0
-    tz_min = np.where(is_us, np.array(US_OFFSETS)[_draw(rng, US_OFFSET_WEIGHTS, n)], tz_min)
+    tz_min = np.where(is_us, np.array(US_OFFSETS)[draw(rng, US_OFFSET_WEIGHTS, n)], tz_min)
     tz_s = tz_min.astype(np.int64) * MINUTE
 
-    source = _draw(rng, SOURCE_WEIGHTS, n).astype(np.int64)
+    source = draw(rng, SOURCE_WEIGHTS, n).astype(np.int64)
     source = np.where(rng.random(n) < SOURCE_MISSING, -1, source)
-    offer = _draw_rows(rng, OFFER_BY_SOURCE, np.where(source < 0, 10, source)).astype(np.int64)
+    offer = draw_rows(rng, OFFER_BY_SOURCE, np.where(source < 0, 10, source)).astype(np.int64)
     offer = np.where(rng.random(n) < OFFER_MISSING, -1, offer)
 
-    band = _draw(rng, [b[1] for b in TITLE_BANDS], n).astype(np.int64)
+    band = draw(rng, [b[1] for b in TITLE_BANDS], n).astype(np.int64)
     size = co.size[company]
     small = size <= 10
     band = np.where(small & (rng.random(n) < 0.3), 0, band)  # founders of small firms
@@ -184,18 +184,18 @@ def _simulate_leads(rng: np.random.Generator, cfg: Config, co: Companies) -> Lea
 
     created = _creation_times(rng, cfg, tz_s)
     extras = {
-        "email_pattern": _draw(rng, [0.6, 0.2, 0.08, 0.07, 0.05], n).astype(np.int64),
+        "email_pattern": draw(rng, [0.6, 0.2, 0.08, 0.07, 0.05], n).astype(np.int64),
         "email_number": rng.integers(1, 99, n),
-        "email_case": _draw(rng, [0.97, 0.02, 0.01], n).astype(np.int64),
-        "free_mail": _draw(rng, FREE_MAIL_WEIGHTS, n).astype(np.int64),
+        "email_case": draw(rng, [0.97, 0.02, 0.01], n).astype(np.int64),
+        "free_mail": draw(rng, FREE_MAIL_WEIGHTS, n).astype(np.int64),
         "edu": (rng.random(n) * len(EDU_DOMAINS)).astype(np.int64),
-        "phone_style": np.where(rng.random(n) < 0.45, -1, _draw(rng, [0.7, 0.2, 0.1], n)),
+        "phone_style": np.where(rng.random(n) < 0.45, -1, draw(rng, [0.7, 0.2, 0.1], n)),
         "phone_area": rng.integers(200, 999, n),
         "phone_line": rng.integers(0, 10_000, n),
         "missing": rng.random((n, 6)),  # first, last, email, size, industry, country
         "variant": rng.random((n, 3)),  # industry / country / source spelling variants
         "owner_anyway": rng.random(n) < 0.4,
-        "ts_style": _draw(rng, TS_STYLE_WEIGHTS, n).astype(np.int64),
+        "ts_style": draw(rng, TS_STYLE_WEIGHTS, n).astype(np.int64),
     }
     order = np.argsort(created, kind="stable")
     leads = Leads(
@@ -217,7 +217,7 @@ def _simulate_leads(rng: np.random.Generator, cfg: Config, co: Companies) -> Lea
     return leads
 
 
-def _offset_minutes(t: np.ndarray, lead: np.ndarray, leads: Leads) -> np.ndarray:
+def offset_minutes(t: np.ndarray, lead: np.ndarray, leads: Leads) -> np.ndarray:
     """The lead's local UTC offset at time t (standard offset + a simple DST rule)."""
     month = month_of(t)
     rule = np.array([c[5] for c in COUNTRIES])[leads.country[lead]]
@@ -227,18 +227,18 @@ def _offset_minutes(t: np.ndarray, lead: np.ndarray, leads: Leads) -> np.ndarray
     return leads.tz_min[lead] + np.where(dst, 60, 0)
 
 
-def _lead_renderer(leads: Leads, co: Companies) -> Callable[[np.ndarray], dict[str, pa.Array]]:
+def lead_renderer(leads: Leads, co: Companies) -> Callable[[np.ndarray], dict[str, pa.Array]]:
     first_names = pa.array([name for region in FIRST_NAMES for name in region])
     last_names = pa.array([name for region in LAST_NAMES for name in region])
-    first_slugs = pa.array([_slug(name) for region in FIRST_NAMES for name in region])
-    last_slugs = pa.array([_slug(name) for region in LAST_NAMES for name in region])
+    first_slugs = pa.array([slug(name) for region in FIRST_NAMES for name in region])
+    last_slugs = pa.array([slug(name) for region in LAST_NAMES for name in region])
     titles = pa.array([t for band in TITLE_BANDS for t in band[3]])
     industries = pa.array([name for name, _, _ in INDUSTRIES])
     industry_labels = pa.array([name.replace("_", " ").title() for name, _, _ in INDUSTRIES])
     nouns = pa.array([noun for _, _, group in INDUSTRIES for noun in group])
-    noun_slugs = pa.array([_slug(noun) for _, _, group in INDUSTRIES for noun in group])
+    noun_slugs = pa.array([slug(noun) for _, _, group in INDUSTRIES for noun in group])
     roots = pa.array(COMPANY_ROOTS)
-    root_slugs = pa.array([_slug(r) for r in COMPANY_ROOTS])
+    root_slugs = pa.array([slug(r) for r in COMPANY_ROOTS])
     legal = pa.array([form for c in COUNTRIES for form in c[7]])
     countries = pa.array([c[0] for c in COUNTRIES])
     country_tlds = np.array([c[6] for c in COUNTRIES])
@@ -256,22 +256,22 @@ def _lead_renderer(leads: Leads, co: Companies) -> Callable[[np.ndarray], dict[s
         comp = leads.company[rows]
         miss = x["missing"]
         variant = x["variant"]
-        first_slug = _take(first_slugs, leads.first[rows])
-        last_slug = _take(last_slugs, leads.last[rows])
+        first_slug = take(first_slugs, leads.first[rows])
+        last_slug = take(last_slugs, leads.last[rows])
         initial = pc.utf8_slice_codeunits(first_slug, 0, 1)
-        number = _int_text(x["email_number"], np.zeros(rows.size, dtype=bool))
+        number = int_text(x["email_number"], np.zeros(rows.size, dtype=bool))
         local = pc.choose(
             pa.array(x["email_pattern"].astype(np.int8)),
-            _join(first_slug, ".", last_slug),
-            _join(initial, last_slug),
+            join(first_slug, ".", last_slug),
+            join(initial, last_slug),
             first_slug,
-            _join(first_slug, "_", last_slug),
-            _join(first_slug, last_slug, number),
+            join(first_slug, "_", last_slug),
+            join(first_slug, last_slug, number),
         )
         kind = leads.email_kind[rows]
         local = pc.if_else(
             pa.array((kind == 1) & (x["email_pattern"] < 4) & (x["email_number"] < 40)),
-            _join(local, number),
+            join(local, number),
             local,
         )
         c_country = co.country[comp]
@@ -286,46 +286,46 @@ def _lead_renderer(leads: Leads, co: Companies) -> Callable[[np.ndarray], dict[s
                 ),
             ),
         )
-        company_domain = _join(
-            _take(root_slugs, co.root[comp]), _take(noun_slugs, co.noun[comp]), pa.array(tld_text)
+        company_domain = join(
+            take(root_slugs, co.root[comp]), take(noun_slugs, co.noun[comp]), pa.array(tld_text)
         )
         domain = pc.choose(
             pa.array(kind.astype(np.int8)),
             company_domain,
-            _take(free, x["free_mail"]),
-            _take(edu, x["edu"]),
+            take(free, x["free_mail"]),
+            take(edu, x["edu"]),
             pa.array(np.full(rows.size, COMPETITOR_DOMAIN)),
         )
-        email = _join(local, "@", domain)
+        email = join(local, "@", domain)
         case = x["email_case"]
         email = pc.if_else(pa.array(case == 1), pc.utf8_capitalize(email), email)
         email = pc.if_else(pa.array(case == 2), pc.utf8_upper(email), email)
         email = pc.if_else(pa.array(miss[:, 2] < 0.01), pa.scalar(None, pa.string()), email)
 
-        company_name = _join(_take(roots, co.root[comp]), " ", _take(nouns, co.noun[comp]))
+        company_name = join(take(roots, co.root[comp]), " ", take(nouns, co.noun[comp]))
         legal_idx = co.legal[comp]
         company_name = pc.if_else(
             pa.array(legal_idx >= 0),
-            _join(company_name, " ", _take(legal, legal_idx)),
+            join(company_name, " ", take(legal, legal_idx)),
             company_name,
         )
         size = co.size[comp]
         ind = co.industry[comp].astype(np.int64)
         industry = pc.if_else(
-            pa.array(variant[:, 0] < 0.05), _take(industry_labels, ind), _take(industries, ind)
+            pa.array(variant[:, 0] < 0.05), take(industry_labels, ind), take(industries, ind)
         )
         industry = pc.if_else(pa.array(miss[:, 4] < 0.04), pa.scalar(None, pa.string()), industry)
-        country = _take(countries, leads.country[rows])
+        country = take(countries, leads.country[rows])
         country = pc.if_else(pa.array(variant[:, 1] < 0.01), pc.utf8_lower(country), country)
         country = pc.if_else(pa.array(miss[:, 5] < 0.02), pa.scalar(None, pa.string()), country)
 
         style = x["phone_style"]
-        code = _take(phone_codes, leads.country[rows])
-        area = _int_text(x["phone_area"], np.zeros(rows.size, dtype=bool))
-        line = pc.utf8_lpad(_int_text(x["phone_line"], np.zeros(rows.size, dtype=bool)), 4, "0")
-        spaced = _join(code, " ", area, " 555 ", line)
-        compact = _join(code, area, "555", line)
-        us_style = _join("(", area, ") 555-", line)
+        code = take(phone_codes, leads.country[rows])
+        area = int_text(x["phone_area"], np.zeros(rows.size, dtype=bool))
+        line = pc.utf8_lpad(int_text(x["phone_line"], np.zeros(rows.size, dtype=bool)), 4, "0")
+        spaced = join(code, " ", area, " 555 ", line)
+        compact = join(code, area, "555", line)
+        us_style = join("(", area, ") 555-", line)
         phone = pc.choose(
             pa.array(np.maximum(style, 0).astype(np.int8)),
             spaced,
@@ -336,24 +336,24 @@ def _lead_renderer(leads: Leads, co: Companies) -> Callable[[np.ndarray], dict[s
 
         source = leads.source[rows]
         lead_source = pc.if_else(
-            pa.array(variant[:, 2] < 0.01), _take(source_labels, source), _take(sources, source)
+            pa.array(variant[:, 2] < 0.01), take(source_labels, source), take(sources, source)
         )
         t = leads.created[rows]
         return {
             "lead_id": format_ids("L", rows + 1, LEAD_ID_WIDTH),
-            "created_at": format_timestamps(t, x["ts_style"], _offset_minutes(t, rows, leads)),
+            "created_at": format_timestamps(t, x["ts_style"], offset_minutes(t, rows, leads)),
             "email": email,
-            "first_name": _take(first_names, np.where(miss[:, 0] < 0.01, -1, leads.first[rows])),
-            "last_name": _take(last_names, np.where(miss[:, 1] < 0.015, -1, leads.last[rows])),
-            "job_title": _take(titles, leads.title[rows]),
+            "first_name": take(first_names, np.where(miss[:, 0] < 0.01, -1, leads.first[rows])),
+            "last_name": take(last_names, np.where(miss[:, 1] < 0.015, -1, leads.last[rows])),
+            "job_title": take(titles, leads.title[rows]),
             "phone": phone,
             "company_name": company_name,
-            "company_size": _int_text(size, miss[:, 3] < 0.03),
+            "company_size": int_text(size, miss[:, 3] < 0.03),
             "industry": industry,
             "country": country,
             "lead_source": lead_source,
-            "acquisition_offer": _take(offers, leads.offer[rows]),
-            "owner_id": _take(reps, owner[rows]),
+            "acquisition_offer": take(offers, leads.offer[rows]),
+            "owner_id": take(reps, owner[rows]),
         }
 
     return render

@@ -11,19 +11,21 @@ from .catalogues import HOUR_WEIGHTS_WORK
 from .config import DAY, HOUR, MINUTE
 
 
-def _cdf(weights: Sequence[float] | np.ndarray) -> np.ndarray:
+def cumulative_weights(weights: Sequence[float] | np.ndarray) -> np.ndarray:
     w = np.asarray(weights, dtype=np.float64)
     c = np.cumsum(w / w.sum())
     c[-1] = 1.0
     return c
 
 
-def _draw(rng: np.random.Generator, weights: Sequence[float] | np.ndarray, size: int) -> np.ndarray:
+def draw(rng: np.random.Generator, weights: Sequence[float] | np.ndarray, size: int) -> np.ndarray:
     """Categorical draw (index into weights) for `size` rows."""
-    return np.searchsorted(_cdf(weights), rng.random(size), side="right").astype(np.int16)
+    return np.searchsorted(cumulative_weights(weights), rng.random(size), side="right").astype(
+        np.int16
+    )
 
 
-def _draw_rows(rng: np.random.Generator, matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def draw_rows(rng: np.random.Generator, matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Categorical draw per row, each from its own row of a probability matrix."""
     cdf = np.cumsum(matrix / matrix.sum(axis=1, keepdims=True), axis=1)
     cdf[:, -1] = 1.0
@@ -31,7 +33,7 @@ def _draw_rows(rng: np.random.Generator, matrix: np.ndarray, rows: np.ndarray) -
     return (u[:, None] >= cdf[rows]).sum(axis=1).astype(np.int16)
 
 
-def _lognormal_s(
+def lognormal_s(
     rng: np.random.Generator,
     median_s: float,
     sigma: float,
@@ -44,7 +46,7 @@ def _lognormal_s(
     return np.clip(x, low, high).astype(np.int64)
 
 
-def _trunc_exp_s(rng: np.random.Generator, mean_s: float, limit_s: np.ndarray) -> np.ndarray:
+def trunc_exp_s(rng: np.random.Generator, mean_s: float, limit_s: np.ndarray) -> np.ndarray:
     """Exponential offsets with the given mean, truncated to [0, limit] (exactly, by inversion)."""
     limit = np.maximum(limit_s, 0).astype(np.float64)
     u = rng.random(limit.size)
@@ -52,7 +54,7 @@ def _trunc_exp_s(rng: np.random.Generator, mean_s: float, limit_s: np.ndarray) -
     return np.minimum(x, limit).astype(np.int64)
 
 
-def _pick_exact(rng: np.random.Generator, logit: np.ndarray, share: float) -> np.ndarray:
+def pick_exact(rng: np.random.Generator, logit: np.ndarray, share: float) -> np.ndarray:
     """Exactly round(share * n) rows, drawn without replacement with odds exp(logit)
     (Gumbel top-k): the step rate is exact, who converts still follows quality."""
     n = logit.size
@@ -65,12 +67,12 @@ def _pick_exact(rng: np.random.Generator, logit: np.ndarray, share: float) -> np
     return chosen
 
 
-def _weekday(day: np.ndarray) -> np.ndarray:
+def weekday(day: np.ndarray) -> np.ndarray:
     """0 = Monday .. 6 = Sunday for days since 1970-01-01 (a Thursday)."""
     return (day + 3) % 7
 
 
-def _diurnal(
+def diurnal(
     rng: np.random.Generator,
     t: np.ndarray,
     tz_s: np.ndarray,
@@ -83,20 +85,22 @@ def _diurnal(
     local = t + tz_s
     day = local // DAY
     apply = rng.random(n) < share
-    dow = _weekday(day)
+    dow = weekday(day)
     move = apply & (dow >= 5) & (rng.random(n) >= weekend_keep)
     day = day + np.where(move, 7 - dow + rng.integers(0, 5, n), 0)
-    hour = np.searchsorted(_cdf(HOUR_WEIGHTS_WORK), rng.random(n), side="right")
+    hour = np.searchsorted(cumulative_weights(HOUR_WEIGHTS_WORK), rng.random(n), side="right")
     sod = hour * HOUR + rng.integers(0, HOUR, n)
     return np.where(apply, day * DAY + sod, local) - tz_s
 
 
-def _bounded(candidate: np.ndarray, t: np.ndarray, low: np.ndarray, high: np.ndarray | int):
+def bounded(
+    candidate: np.ndarray, t: np.ndarray, low: np.ndarray, high: np.ndarray | int
+) -> np.ndarray:
     """Use the candidate time where it stays inside [low, high], else keep t."""
     return np.where((candidate >= low) & (candidate <= high), candidate, t)
 
 
-def _office_forward(
+def office_forward(
     rng: np.random.Generator, t: np.ndarray, tz_s: np.ndarray, share: float
 ) -> np.ndarray:
     """Move a share of events outside office hours (Mon-Fri 08-18 local) forward to the next
@@ -105,24 +109,24 @@ def _office_forward(
     local = t + tz_s
     day = local // DAY
     sod = local - day * DAY
-    dow = _weekday(day)
+    dow = weekday(day)
     outside = (dow >= 5) | (sod < 8 * HOUR) | (sod >= 18 * HOUR)
     shift = outside & (rng.random(n) < share)
     next_day = np.where((sod >= 18 * HOUR) | (dow >= 5), day + 1, day)
-    nd = _weekday(next_day)
+    nd = weekday(next_day)
     next_day = next_day + np.where(nd == 5, 2, np.where(nd == 6, 1, 0))
     moved = next_day * DAY + 8 * HOUR + rng.integers(0, 3 * HOUR, n) - tz_s
     return np.where(shift, np.maximum(moved, t + 1), t)
 
 
-def _in_office(t: np.ndarray, tz_s: np.ndarray) -> np.ndarray:
+def in_office(t: np.ndarray, tz_s: np.ndarray) -> np.ndarray:
     local = t + tz_s
     day = local // DAY
     sod = local - day * DAY
-    return (_weekday(day) < 5) & (sod >= 8 * HOUR) & (sod < 17 * HOUR)
+    return (weekday(day) < 5) & (sod >= 8 * HOUR) & (sod < 17 * HOUR)
 
 
-def _spread(
+def spread(
     rng: np.random.Generator, counts: np.ndarray, start: np.ndarray, end: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """`counts[i]` events uniformly in (start[i], end[i]]: (owner row index, time)."""
@@ -132,13 +136,13 @@ def _spread(
     return owner, t
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     """ASCII, lower case, letters and digits only (for e-mail addresses and domains)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in ascii_text.lower() if ch.isalnum())
 
 
-class _Rows:
+class Rows:
     """Accumulates event rows from vectorised steps; concatenated once at the end."""
 
     def __init__(self, *fields_: str) -> None:

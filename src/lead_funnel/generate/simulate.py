@@ -31,21 +31,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activities import ActivitySimulator, _activity_columns, _activity_renderer
+from .activities import ActivitySimulator, activity_columns, activity_renderer
 from .catalogues import MQL, OPP, STAGE_LABELS, TS_STYLE_WEIGHTS
 from .config import ACTIVITY_COLUMNS, DAY, LEAD_COLUMNS, STAGE_COLUMNS, Config
-from .defects import _inject_defects
-from .people import _companies, _lead_renderer, _simulate_leads
-from .sampling import _draw
-from .stage_changes import FunnelSimulator, _stage_renderer
+from .defects import inject_defects
+from .people import lead_renderer, simulate_companies, simulate_leads
+from .sampling import draw
+from .stage_changes import FunnelSimulator, stage_renderer
 from .tables import Dataset, RawTable
 
 
 def generate(cfg: Config) -> Dataset:
     """Simulate the three raw tables (deterministic for the config)."""
     rng = np.random.default_rng(cfg.seed)
-    co = _companies(rng, cfg.leads)
-    leads = _simulate_leads(rng, cfg, co)
+    co = simulate_companies(rng, cfg.leads)
+    leads = simulate_leads(rng, cfg, co)
 
     funnel = FunnelSimulator(rng, leads, co)
     funnel.run()
@@ -62,7 +62,7 @@ def generate(cfg: Config) -> Dataset:
     acts["lead"] = acts["lead"].astype(np.int32)
     acts["type"] = acts["type"].astype(np.int8)
     acts["owner"] = acts["owner"].astype(np.int8)
-    extra, campaigns, details = _activity_columns(rng, cfg, leads, acts)
+    extra, campaigns, details = activity_columns(rng, cfg, leads, acts)
     extra = {
         "campaign": extra["campaign"].astype(np.int32),
         "detail": extra["detail"].astype(np.int32),
@@ -79,34 +79,34 @@ def generate(cfg: Config) -> Dataset:
     label = np.zeros(st["code"].size, dtype=np.int64)
     for code, group in enumerate(STAGE_LABELS):
         rows = np.flatnonzero(st["code"] == code)
-        label[rows] = label_offsets[code] + _draw(rng, [w for _, w in group], rows.size)
+        label[rows] = label_offsets[code] + draw(rng, [w for _, w in group], rows.size)
     decimals = rng.random(st["code"].size) < 0.1
-    stage_style = _draw(rng, TS_STYLE_WEIGHTS, st["code"].size).astype(np.int8)
-    act_style = _draw(rng, TS_STYLE_WEIGHTS, acts["t"].size).astype(np.int8)
+    stage_style = draw(rng, TS_STYLE_WEIGHTS, st["code"].size).astype(np.int8)
+    act_style = draw(rng, TS_STYLE_WEIGHTS, acts["t"].size).astype(np.int8)
 
     data = Dataset(
         leads=RawTable(
             "leads",
             LEAD_COLUMNS,
             leads.created.size,
-            _lead_renderer(leads, co),
+            lead_renderer(leads, co),
             leads.created // DAY,
         ),
         activities=RawTable(
             "activities",
             ACTIVITY_COLUMNS,
             acts["t"].size,
-            _activity_renderer(leads, acts, extra, campaigns, details, act_style),
+            activity_renderer(leads, acts, extra, campaigns, details, act_style),
             acts["t"] // DAY,
         ),
         stage_changes=RawTable(
             "stage_changes",
             STAGE_COLUMNS,
             st["t"].size,
-            _stage_renderer(leads, st, label, decimals, stage_style),
+            stage_renderer(leads, st, label, decimals, stage_style),
             st["t"] // DAY,
         ),
     )
     if cfg.defects:
-        _inject_defects(data, cfg, leads, acts, extra["duration"], st)
+        inject_defects(data, cfg, leads, acts, extra["duration"], st)
     return data

@@ -27,18 +27,18 @@ from .catalogues import (
     STAGE_LABELS,
 )
 from .config import DAY, EVENT_ID_WIDTH, HOUR, LEAD_ID_WIDTH, MINUTE
-from .people import Companies, Leads, _offset_minutes
+from .people import Companies, Leads, offset_minutes
 from .sampling import (
-    _bounded,
-    _diurnal,
-    _draw,
-    _in_office,
-    _lognormal_s,
-    _office_forward,
-    _pick_exact,
-    _Rows,
+    Rows,
+    bounded,
+    diurnal,
+    draw,
+    in_office,
+    lognormal_s,
+    office_forward,
+    pick_exact,
 )
-from .text import _int_text, _join, _take, format_ids, format_timestamps
+from .text import format_ids, format_timestamps, int_text, join, take
 
 
 @dataclass
@@ -74,7 +74,7 @@ class FunnelSimulator:
         self.rng = rng
         self.leads = leads
         self.co = co
-        self.stage = _Rows("lead", "code", "t", "owner", "reason", "amount")
+        self.stage = Rows("lead", "code", "t", "owner", "reason", "amount")
         self.entries: list[dict[str, np.ndarray]] = []
         n = leads.created.size
         size = co.size[leads.company]
@@ -120,11 +120,11 @@ class FunnelSimulator:
     ) -> np.ndarray:
         rng = self.rng
         q = self.leads.quality[lead]
-        won = _pick_exact(rng, q, win_share)
+        won = pick_exact(rng, q, win_share)
         lost = ~won & (rng.random(lead.size) < self.OPP_LOST / (1 - win_share))
         tz = self.leads.tz_s[lead]
-        t_close = _office_forward(
-            rng, t_opp + _lognormal_s(rng, 40 * DAY, 0.6, lead.size, low=3 * DAY), tz, 0.9
+        t_close = office_forward(
+            rng, t_opp + lognormal_s(rng, 40 * DAY, 0.6, lead.size, low=3 * DAY), tz, 0.9
         )
         deal = self.amount[lead]
         final = (deal * rng.uniform(0.85, 1.0, lead.size) / 100).round().astype(np.int64) * 100
@@ -147,25 +147,25 @@ class FunnelSimulator:
         direct_odds = np.where(np.isin(le.source, [4, 6]), 6.0, 1.0)
         direct = rng.random(n) < self.DIRECT_OPP * direct_odds / direct_odds.mean()
         d_idx = np.flatnonzero(direct)
-        t_opp = _office_forward(
-            rng, le.created[d_idx] + _lognormal_s(rng, 4 * DAY, 0.8, d_idx.size), tz[d_idx], 0.9
+        t_opp = office_forward(
+            rng, le.created[d_idx] + lognormal_s(rng, 4 * DAY, 0.8, d_idx.size), tz[d_idx], 0.9
         )
         self._close_opportunities(d_idx, t_opp, le.rep[d_idx], 0.35)
 
         # lead -> MQL: the best leads by quality (exact share), after a lag
         candidates = np.flatnonzero(~direct)
         q = le.quality[candidates]
-        mql = candidates[_pick_exact(rng, q, self.LEAD_TO_MQL)]
+        mql = candidates[pick_exact(rng, q, self.LEAD_TO_MQL)]
         high_intent = np.isin(le.offer[mql], [3, 4, 5])
         instant = high_intent & (rng.random(mql.size) < 0.7)
         lag = np.where(
             instant,
             rng.integers(30, 15 * MINUTE, mql.size),
-            _lognormal_s(rng, 10 * DAY, 1.0, mql.size, low=HOUR, high=300 * DAY),
+            lognormal_s(rng, 10 * DAY, 1.0, mql.size, low=HOUR, high=300 * DAY),
         )
         t_mql = le.created[mql] + lag
-        t_mql = _bounded(
-            _diurnal(rng, t_mql, tz[mql], 0.6), t_mql, le.created[mql] + 30, t_mql + 3 * DAY
+        t_mql = bounded(
+            diurnal(rng, t_mql, tz[mql], 0.6), t_mql, le.created[mql] + 30, t_mql + 3 * DAY
         )
 
         # junk leads that never became MQL: disqualified by marketing operations
@@ -174,12 +174,12 @@ class FunnelSimulator:
         not_mql[d_idx] = False
         junk = (le.title_band == 7) | np.isin(le.email_kind, [2, 3])
         dq = np.flatnonzero(not_mql & ((junk & (rng.random(n) < 0.35)) | (rng.random(n) < 0.015)))
-        t_dq = le.created[dq] + _lognormal_s(rng, 2 * DAY, 1.0, dq.size, low=HOUR)
-        self._add(DISQUALIFIED, dq, _office_forward(rng, t_dq, tz[dq], 0.8), reason=True)
+        t_dq = le.created[dq] + lognormal_s(rng, 2 * DAY, 1.0, dq.size, low=HOUR)
+        self._add(DISQUALIFIED, dq, office_forward(rng, t_dq, tz[dq], 0.8), reason=True)
 
         recycled, t_rec = self._mql_cycle(mql, t_mql, le.created[mql], 0)
         # recycled leads: some come back as MQL months later
-        back = _pick_exact(rng, le.quality[recycled], self.RE_MQL)
+        back = pick_exact(rng, le.quality[recycled], self.RE_MQL)
         again = recycled[back]
         t_again = t_rec[back] + rng.integers(20 * DAY, 240 * DAY, again.size)
         self._mql_cycle(again, t_again, t_rec[back] + DAY, 1)
@@ -199,40 +199,40 @@ class FunnelSimulator:
         rep = rep.astype(np.int64)
 
         # decision: accept (SAL, or straight to SQL) / reject / recycle / disqualify / pending
-        accept = _pick_exact(rng, q, self.ACCEPT_SHARE[cycle])
-        other = _draw(rng, [0.42, 0.30, 0.13, 0.15], m)  # reject, recycle, disqualify, pending
+        accept = pick_exact(rng, q, self.ACCEPT_SHARE[cycle])
+        other = draw(rng, [0.42, 0.30, 0.13, 0.15], m)  # reject, recycle, disqualify, pending
         reject = ~accept & (other == 0)
         recycle = ~accept & (other == 1)
         disq = ~accept & (other == 2)
 
         # first sales touch: fast (within the hour) mostly in office hours, a long tail of
         # days, and never for some of the MQLs sales does not take
-        office = _in_office(t_mql, tz)
+        office = in_office(t_mql, tz)
         fast = rng.random(m) < np.where(office, 0.47, 0.10)
         never = ~fast & ~accept & (rng.random(m) < 0.3)
-        slow = _office_forward(
+        slow = office_forward(
             rng,
-            t_mql + _lognormal_s(rng, 14 * HOUR, 1.0, m, low=HOUR + MINUTE, high=30 * DAY),
+            t_mql + lognormal_s(rng, 14 * HOUR, 1.0, m, low=HOUR + MINUTE, high=30 * DAY),
             tz,
             0.9,
         )
         t_touch = np.where(fast, t_mql + rng.integers(2 * MINUTE, 55 * MINUTE, m), slow)
         t_touch = np.where(never, -1, t_touch)
 
-        kind = _draw(rng, [0.6, 0.3, 0.1], m)
+        kind = draw(rng, [0.6, 0.3, 0.1], m)
         delay = np.choose(
             kind,
             [
-                _lognormal_s(rng, 5 * HOUR, 0.9, m, low=10 * MINUTE, high=3 * DAY),
+                lognormal_s(rng, 5 * HOUR, 0.9, m, low=10 * MINUTE, high=3 * DAY),
                 rng.integers(DAY, 3 * DAY, m),
-                _lognormal_s(rng, 6 * DAY, 0.6, m, low=3 * DAY, high=60 * DAY),
+                lognormal_s(rng, 6 * DAY, 0.6, m, low=3 * DAY, high=60 * DAY),
             ],
         )
         t_dec = t_mql + delay
         t_dec = np.where(
             t_touch >= 0, np.maximum(t_dec, t_touch + rng.integers(300, 3 * HOUR, m)), t_dec
         )
-        t_dec = _office_forward(rng, t_dec, tz, 0.9)
+        t_dec = office_forward(rng, t_dec, tz, 0.9)
         decided = accept | reject | recycle | disq
 
         skip_sal = accept & (rng.random(m) < self.SKIP_SAL)
@@ -257,18 +257,18 @@ class FunnelSimulator:
 
         # SAL -> SQL (exact share by quality), or stalled: recycled / disqualified / open
         s_idx = np.flatnonzero(sal)
-        to_sql = _pick_exact(rng, q[s_idx], self.SAL_TO_SQL)
+        to_sql = pick_exact(rng, q[s_idx], self.SAL_TO_SQL)
         t_sql = np.full(m, -1, dtype=np.int64)
-        t_sql[s_idx[to_sql]] = _office_forward(
+        t_sql[s_idx[to_sql]] = office_forward(
             rng,
-            t_dec[s_idx[to_sql]] + _lognormal_s(rng, 6 * DAY, 0.8, int(to_sql.sum())),
+            t_dec[s_idx[to_sql]] + lognormal_s(rng, 6 * DAY, 0.8, int(to_sql.sum())),
             tz[s_idx[to_sql]],
             0.9,
         )
         t_sql[skip_sal] = t_dec[skip_sal]
         sal_fate = np.full(m, -1)
-        sal_fate[s_idx[~to_sql]] = _draw(rng, [0.45, 0.35, 0.20], int((~to_sql).sum()))
-        t_stall = _office_forward(rng, t_dec + _lognormal_s(rng, 12 * DAY, 0.7, m), tz, 0.9)
+        sal_fate[s_idx[~to_sql]] = draw(rng, [0.45, 0.35, 0.20], int((~to_sql).sum()))
+        t_stall = office_forward(rng, t_dec + lognormal_s(rng, 12 * DAY, 0.7, m), tz, 0.9)
         sal_rec, sal_dq = sal_fate == 0, sal_fate == 1
         self._add(RECYCLED, lead[sal_rec], t_stall[sal_rec], rep[sal_rec], reason=True)
         self._add(DISQUALIFIED, lead[sal_dq], t_stall[sal_dq], rep[sal_dq], reason=True)
@@ -277,15 +277,15 @@ class FunnelSimulator:
         sql = t_sql >= 0
         self._add(SQL, lead[sql], t_sql[sql], rep[sql])
         q_idx = np.flatnonzero(sql)
-        to_opp = _pick_exact(rng, q[q_idx], self.SQL_TO_OPP)
+        to_opp = pick_exact(rng, q[q_idx], self.SQL_TO_OPP)
         o_idx = q_idx[to_opp]
         t_opp = np.full(m, -1, dtype=np.int64)
-        t_opp[o_idx] = _office_forward(
-            rng, t_sql[o_idx] + _lognormal_s(rng, 10 * DAY, 0.7, o_idx.size), tz[o_idx], 0.9
+        t_opp[o_idx] = office_forward(
+            rng, t_sql[o_idx] + lognormal_s(rng, 10 * DAY, 0.7, o_idx.size), tz[o_idx], 0.9
         )
         sql_fate = np.full(m, -1)
-        sql_fate[q_idx[~to_opp]] = _draw(rng, [0.35, 0.45, 0.20], int((~to_opp).sum()))
-        t_stall2 = _office_forward(rng, t_sql + _lognormal_s(rng, 14 * DAY, 0.7, m), tz, 0.9)
+        sql_fate[q_idx[~to_opp]] = draw(rng, [0.35, 0.45, 0.20], int((~to_opp).sum()))
+        t_stall2 = office_forward(rng, t_sql + lognormal_s(rng, 14 * DAY, 0.7, m), tz, 0.9)
         sql_rec, sql_dq = sql_fate == 0, sql_fate == 1
         self._add(RECYCLED, lead[sql_rec], t_stall2[sql_rec], rep[sql_rec], reason=True)
         self._add(DISQUALIFIED, lead[sql_dq], t_stall2[sql_dq], rep[sql_dq], reason=True)
@@ -317,7 +317,7 @@ class FunnelSimulator:
         return MqlEntries(**cols)
 
 
-def _stage_renderer(
+def stage_renderer(
     leads: Leads,
     st: dict[str, np.ndarray],
     label: np.ndarray,
@@ -332,15 +332,15 @@ def _stage_renderer(
         t = st["t"][rows]
         lead = st["lead"][rows]
         amount = st["amount"][rows]
-        amount_text = _int_text(amount, amount < 0)
-        amount_text = pc.if_else(pa.array(decimals[rows]), _join(amount_text, ".00"), amount_text)
+        amount_text = int_text(amount, amount < 0)
+        amount_text = pc.if_else(pa.array(decimals[rows]), join(amount_text, ".00"), amount_text)
         return {
             "change_id": format_ids("S", rows + 1, EVENT_ID_WIDTH),
             "lead_id": format_ids("L", lead + 1, LEAD_ID_WIDTH),
-            "stage": _take(labels, label[rows]),
-            "changed_at": format_timestamps(t, style[rows], _offset_minutes(t, lead, leads)),
-            "owner_id": _take(reps, st["owner"][rows]),
-            "reason": _take(reasons, st["reason"][rows]),
+            "stage": take(labels, label[rows]),
+            "changed_at": format_timestamps(t, style[rows], offset_minutes(t, lead, leads)),
+            "owner_id": take(reps, st["owner"][rows]),
+            "reason": take(reasons, st["reason"][rows]),
             "amount": amount_text,
         }
 

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from .config import DAY, HOUR, MINUTE
 
 
-def _month_index(t: np.ndarray, first_month: int) -> np.ndarray:
+def month_index(t: np.ndarray, first_month: int) -> np.ndarray:
     """Months since `first_month` (months since 1970) for epoch seconds."""
     days = t // DAY
     cal = _Calendar.spanning(days)
@@ -124,15 +124,17 @@ def naive_timestamp(t: int) -> str:
     return dt.datetime.fromtimestamp(int(t), dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _take(catalogue: pa.Array, index: np.ndarray) -> pa.Array:
+def take(catalogue: pa.Array, index: np.ndarray) -> pa.Array:
     """catalogue[index] as strings; a negative index gives null."""
     idx = pa.array(np.maximum(index, 0).astype(np.int32), mask=index < 0)
     return pc.take(catalogue, idx)
 
 
-def _int_text(values: np.ndarray, missing: np.ndarray) -> pa.Array:
+def int_text(values: np.ndarray, missing: np.ndarray) -> pa.Array:
+    """Whole numbers as text; null where `missing`."""
     return pa.array(values.astype(np.int64), mask=missing).cast(pa.string())
 
 
-def _join(*parts: pa.Array | str) -> pa.Array:
+def join(*parts: pa.Array | str) -> pa.Array:
+    """Element-wise concatenation of string arrays and literals."""
     return pc.binary_join_element_wise(*parts, "")
