@@ -1,26 +1,46 @@
-"""scripts/generate_data.py: deterministic, realistic, the source of the demo seeds."""
+"""lead_funnel.generate: deterministic, realistic, the source of the demo seeds."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from generate_data import (
+
+from lead_funnel.generate import (
     ACTIVITY_COLUMNS,
     LEAD_COLUMNS,
     STAGE_COLUMNS,
     STAGE_LABELS,
+    format_timestamps,
     main,
 )
 
-PROJECT = Path(__file__).resolve().parents[2]
-SEEDS = PROJECT / "seeds"
-SCRIPT = PROJECT / "scripts" / "generate_data.py"
+PROJECT = Path(__file__).resolve().parents[1]
+DEMO_SEEDS = PROJECT / "seeds" / "demo"
+STAGE_MAPPING = PROJECT / "seeds" / "config" / "stage_mapping.csv"
+COMMAND = [sys.executable, "-m", "lead_funnel.generate"]
+# The expected hashes were recorded from the old single-file generator (scripts/generate_data.py)
+# before it was split into this package: the package must write the very same bytes.
+REFERENCE = PROJECT / "tests" / "fixtures" / "generate_data_reference.sha256"
+REFERENCE_CASES = {
+    "demo": ["--demo"],
+    "csv10k": ["--leads", "10000", "--seed", "7"],
+    "pq10k": ["--leads", "10000", "--seed", "7", "--format", "parquet"],
+    "landing": ["--leads", "3000", "--seed", "3", "--defects", "--landing-days", "5"],
+    "pqland": [
+        *("--leads", "500", "--seed", "123", "--defects", "--format", "parquet"),
+        *("--landing-days", "3", "--start-date", "2024-06-01", "--end-date", "2024-12-31"),
+        *("--activities-per-lead", "8"),
+    ],
+}
 TABLES = {"leads": LEAD_COLUMNS, "activities": ACTIVITY_COLUMNS, "stage_changes": STAGE_COLUMNS}
 FUNNEL = ("lead", "mql", "sal", "sql", "opportunity", "customer")
 BANDS = {
@@ -49,7 +69,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def stage_map() -> dict[str, str]:
-    mapping = read(SEEDS / "stage_mapping.csv")
+    mapping = read(STAGE_MAPPING)
     return dict(zip(mapping.source_label.str.lower(), mapping.stage, strict=True))
 
 
@@ -67,9 +87,32 @@ def test_demo_output_matches_the_committed_seeds(tmp_path: Path) -> None:
     assert main(["--demo", "--out", str(tmp_path)]) == 0
     for table in TABLES:
         name = f"raw_{table}.csv"
-        assert (tmp_path / name).read_bytes() == (SEEDS / name).read_bytes(), (
-            f"seeds/{name} is stale: run `python scripts/generate_data.py --demo`"
+        assert (tmp_path / name).read_bytes() == (DEMO_SEEDS / name).read_bytes(), (
+            f"seeds/demo/{name} is stale: run `lead-funnel generate --demo`"
         )
+
+
+def reference_hashes() -> dict[str, dict[str, str]]:
+    """case -> {path inside the case's output folder: sha256}"""
+    cases: dict[str, dict[str, str]] = {}
+    for line in REFERENCE.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, path = line.split(maxsplit=1)
+            case, _, inside = path.partition("/")
+            cases.setdefault(case, {})[inside] = digest
+    return cases
+
+
+@pytest.mark.parametrize("case", sorted(REFERENCE_CASES))
+def test_output_is_byte_identical_to_the_recorded_reference(case: str, tmp_path: Path) -> None:
+    expected = reference_hashes()[case]
+    assert main([*REFERENCE_CASES[case], "--out", str(tmp_path)]) == 0
+    written = {
+        path.relative_to(tmp_path).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in tmp_path.rglob("*")
+        if path.is_file()
+    }
+    assert written == expected
 
 
 def test_parquet_holds_the_same_rows_as_csv(tmp_path: Path) -> None:
@@ -118,9 +161,6 @@ def test_columns_and_values_follow_the_raw_contract(
 
 
 def test_timestamps_with_an_offset_are_the_same_instant() -> None:
-    import numpy as np
-    from generate_data import format_timestamps
-
     t = np.array([1_735_689_600, 1_735_689_600, 1_735_689_600])  # 2025-01-01 00:00:00 UTC
     text = format_timestamps(t, np.array([0, 1, 2]), np.array([0, 0, -300])).to_pylist()
     assert text == ["2025-01-01 00:00:00", "2025-01-01T00:00:00Z", "2024-12-31T19:00:00-05:00"]
@@ -176,7 +216,17 @@ def test_stage_labels_are_all_mapped(stage_map: dict[str, str]) -> None:
 
 
 def test_help_and_bad_arguments(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True)
+    # the package from this checkout, installed or not
+    src = str(PROJECT / "src")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+    }
+
+    def generate(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*COMMAND, *args], capture_output=True, text=True, env=env)
+
+    run = generate("--help")
     assert run.returncode == 0 and "--leads N" in run.stdout and "--landing-days" in run.stdout
     for bad, message in (
         (["--leads", "0", "--out", str(tmp_path)], "at least 1"),
@@ -185,13 +235,9 @@ def test_help_and_bad_arguments(tmp_path: Path) -> None:
         (["--leads", "10", "--out", str(tmp_path), "--end-date", "2024-13-01"], "YYYY-MM-DD"),
         (["--demo", "--leads", "10"], "--demo"),
     ):
-        run = subprocess.run([sys.executable, str(SCRIPT), *bad], capture_output=True, text=True)
+        run = generate(*bad)
         assert run.returncode != 0 and message in run.stderr, (bad, run.stderr)
     blocker = tmp_path / "file"
     blocker.write_text("")
-    run = subprocess.run(
-        [sys.executable, str(SCRIPT), "--leads", "10", "--out", str(blocker / "sub")],
-        capture_output=True,
-        text=True,
-    )
+    run = generate("--leads", "10", "--out", str(blocker / "sub"))
     assert run.returncode == 1 and "choose another --out" in run.stderr

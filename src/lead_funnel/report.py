@@ -1,28 +1,38 @@
 """Write the funnel and SLA report: one self-contained HTML file with inline SVG charts.
 
-    python scripts/report.py --db warehouse/lead_funnel.duckdb --out report.html
+    lead-funnel report --db warehouse/lead_funnel.duckdb --out report.html
 
 The report reads only the published marts (mart_funnel_cohort, mart_mql_monthly,
 mart_sla_mql_response, mart_sla_open_breaches, mart_score_calibration,
-mart_mql_threshold_curve) and draws its charts here, in Python, as SVG: the file needs no
-network, no JavaScript and no charting library to be viewed, mailed or archived.
+mart_mql_threshold_curve). Its charts are drawn with matplotlib when the report is written and
+inlined as SVG (text as paths): the file needs no network, no JavaScript and no fonts to be
+viewed, mailed or archived.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import io
 import math
+import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from matplotlib import rc_context
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
+from matplotlib.transforms import blended_transform_factory
 
-from common import PipelineError, published_db_path
+from lead_funnel import common
 
 STAGES = ("lead", "mql", "sal", "sql", "opportunity", "customer")
 STAGE_COLUMNS = ("leads", "mqls", "sals", "sqls", "opportunities", "customers")
@@ -76,7 +86,7 @@ def load_report_data(db_path: Path) -> ReportData:
     import duckdb
 
     if not db_path.is_file():
-        raise PipelineError(f"{db_path} does not exist; build it with scripts/pipeline.py run")
+        raise common.PipelineError(f"{db_path} does not exist; build it with lead-funnel run")
     with duckdb.connect(str(db_path), read_only=True) as connection:
         (as_of,) = connection.execute("select max(scored_as_of) from scored_leads").fetchone()
         (complete,) = connection.execute(
@@ -156,7 +166,36 @@ def load_report_data(db_path: Path) -> ReportData:
     )
 
 
-# ----------------------------------------------------------------------------- SVG parts
+# ------------------------------------------------------------------------------- charts
+
+# matplotlib settings of every chart: text drawn as paths (the chart looks the same in any
+# browser, with no font to load), stable ids (the same data gives the same file), the page's
+# colours and a light frame
+CHART_STYLE: dict[str, Any] = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "lead-funnel-report",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "text.color": PALETTE["text"],
+    "axes.edgecolor": PALETTE["grid"],
+    "axes.labelcolor": PALETTE["muted"],
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.spines.left": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": PALETTE["grid"],
+    "xtick.color": PALETTE["muted"],
+    "ytick.color": PALETTE["muted"],
+    "ytick.left": False,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+}
+# SVG metadata matplotlib would write (creator, date): left out, the file stays the same
+SVG_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
+INCH = 96  # CSS pixels per inch: figure sizes are given in pixels of the page
 
 
 def _text(value: object) -> str:
@@ -175,145 +214,149 @@ def _hours(value: float) -> str:
     return f"{value:g} h"
 
 
-def _svg(chart: str, title: str, height: int, body: list[str]) -> str:
-    return (
-        f'<svg class="chart" data-chart="{chart}" role="img" aria-label="{_text(title)}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg">' + "".join(body) + "</svg>"
-    )
+@dataclass
+class Chart:
+    """One chart being drawn: its matplotlib figure and what its SVG elements are tagged with
+    (class, data-* attributes, a tooltip), so the page and its tests can find the marks."""
 
+    name: str
+    title: str
+    figure: Figure
+    axes: Axes
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)
 
-def _label(x: float, y: float, text: str, anchor: str = "middle", **style: str) -> str:
-    attributes = " ".join(f'{key.replace("_", "-")}="{value}"' for key, value in style.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {attributes}>{_text(text)}</text>'
+    @classmethod
+    def new(cls, name: str, title: str, height: int) -> Chart:
+        """A WIDTH x height (page pixels) figure with one set of axes."""
+        figure = Figure(figsize=(WIDTH / INCH, height / INCH), layout="constrained")
+        return cls(name, title, figure, figure.add_subplot())
 
+    def tag(self, artist: Artist, kind: str, tooltip: str, **data: object) -> None:
+        """Tag an artist: its SVG group gets class=kind, data-NAME attributes and a title."""
+        gid = f"{kind.split()[0]}-{len(self.tags)}"
+        artist.set_gid(gid)
+        attributes = {f"data-{key.replace('_', '-')}": str(value) for key, value in data.items()}
+        self.tags[gid] = {"class": kind, **attributes, "": tooltip}
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above value (1, 2, 2.5, 5 x 10^n)."""
-    if value <= 0:
-        return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+    def top_label(self, x: float, text: str, colour: str) -> None:
+        """A label above the plot at data position x (reference lines)."""
+        transform = blended_transform_factory(self.axes.transData, self.axes.transAxes)
+        self.axes.text(x, 1.02, f" {text}", transform=transform, color=colour, va="bottom")
 
-
-def _y_axis(
-    top: float, bottom: float, left: float, right: float, maximum: float, fmt: str = "count"
-) -> list[str]:
-    parts: list[str] = []
-    for tick in range(5):
-        value = maximum * tick / 4
-        y = bottom - (bottom - top) * tick / 4
-        parts.append(
-            f'<line class="grid" x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="{PALETTE["grid"]}"/>'
+    def svg(self) -> str:
+        """The chart as an inline <svg> element: ids prefixed with the chart's name (unique in
+        the page), no XML prolog, no page-wide style, tags applied."""
+        buffer = io.StringIO()
+        self.figure.savefig(buffer, format="svg", metadata=SVG_METADATA)
+        document = buffer.getvalue()
+        document = document[document.index("<svg") :]
+        document = re.sub(
+            r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>", "", document, count=1, flags=re.S
         )
-        if fmt == "rate":
-            shown = f"{value:.0%}"
-        else:
-            shown = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-        parts.append(_label(left - 6, y + 4, shown, "end", fill=PALETTE["muted"], font_size="11"))
-    return parts
+        prefix = f"{self.name}-"
+        document = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', document)
+        document = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', document)
+        document = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", document)
+        for gid, tag in self.tags.items():
+            attributes = "".join(f' {key}="{_text(value)}"' for key, value in tag.items() if key)
+            document = document.replace(
+                f'<g id="{prefix}{gid}">',
+                f'<g id="{prefix}{gid}"{attributes}><title>{_text(tag[""])}</title>',
+                1,
+            )
+        root = (
+            f'<svg class="chart" data-chart="{self.name}" role="img" '
+            f'aria-label="{_text(self.title)}" '
+        )
+        return document.replace("<svg ", root, 1)
 
 
-# -------------------------------------------------------------------------------- charts
+def _count_axis(axes: Axes) -> None:
+    axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    axes.margins(y=0.15)
 
 
 def funnel_chart(funnel: Sequence[tuple[str, int]]) -> str:
     """Cohort waterfall: leads reaching each stage, with the step rate from the stage before."""
-    height, top, bottom, left, right = 270, 30, 220, 60, WIDTH - 20
-    maximum = _nice_max(max((count for _, count in funnel), default=0))
-    slot = (right - left) / max(len(funnel), 1)
-    body = _y_axis(top, bottom, left, right, maximum)
-    previous: int | None = None
-    for index, (stage, count) in enumerate(funnel):
-        bar_height = (bottom - top) * count / maximum
-        x = left + index * slot + slot * 0.15
-        body.append(
-            f'<rect class="mark" data-stage="{stage}" data-value="{count}" x="{x:.1f}" '
-            f'y="{bottom - bar_height:.1f}" width="{slot * 0.7:.1f}" height="{bar_height:.1f}" '
-            f'fill="{PALETTE["bar"]}"><title>{stage}: {count:,}</title></rect>'
-        )
-        center = x + slot * 0.35
-        body.append(_label(center, bottom - bar_height - 6, f"{count:,}", font_size="12"))
-        body.append(_label(center, bottom + 18, stage, font_size="12", font_weight="600"))
-        if previous is not None:
-            rate = count / previous if previous else None
-            body.append(
-                _label(
-                    center - slot * 0.5,
-                    bottom + 36,
-                    f"→ {_percent(rate)}",
-                    fill=PALETTE["muted"],
-                    font_size="11",
-                )
+    with rc_context(CHART_STYLE):
+        chart = Chart.new("funnel", "Cohort waterfall", 270)
+        axes = chart.axes
+        stages = [stage for stage, _ in funnel]
+        counts = [count for _, count in funnel]
+        bars = axes.bar(range(len(counts)), counts, width=0.7, color=PALETTE["bar"])
+        for bar, stage, count in zip(bars, stages, counts, strict=True):
+            chart.tag(bar, "mark", f"{stage}: {count:,}", stage=stage, value=count)
+        axes.bar_label(bars, labels=[f"{count:,}" for count in counts], padding=3)
+        axes.set_xticks(range(len(stages)), stages, fontweight="bold", color=PALETTE["text"])
+        below = blended_transform_factory(axes.transData, axes.transAxes)
+        for index in range(1, len(counts)):
+            previous = counts[index - 1]
+            rate = counts[index] / previous if previous else None
+            axes.text(
+                index - 0.5,
+                -0.13,
+                f"→ {_percent(rate)}",
+                transform=below,
+                ha="center",
+                va="top",
+                color=PALETTE["muted"],
             )
-        previous = count
-    return _svg("funnel", "Cohort waterfall", height, body)
+        _count_axis(axes)
+        return chart.svg()
 
 
 def monthly_chart(monthly: Sequence[dict[str, Any]]) -> str:
     """MQLs per month (bars) against the month's target (marks and a line)."""
-    height, top, bottom, left, right = 250, 30, 210, 60, WIDTH - 20
-    values = [row["mqls"] or 0 for row in monthly] + [row["target_mqls"] or 0 for row in monthly]
-    maximum = _nice_max(max(values, default=0))
-    slot = (right - left) / max(len(monthly), 1)
-    body = _y_axis(top, bottom, left, right, maximum)
-    target_points: list[str] = []
-    for index, row in enumerate(monthly):
-        mqls = int(row["mqls"] or 0)
-        x = left + index * slot
-        bar_height = (bottom - top) * mqls / maximum
-        attained = row["target_attainment"]
-        colour = PALETTE["good"] if attained is not None and attained >= 1 else PALETTE["bar"]
-        month = row["month"]
-        month_text = month.strftime("%Y-%m") if isinstance(month, date) else str(month)
-        body.append(
-            f'<rect class="mark" data-month="{month_text}" data-value="{mqls}" '
-            f'x="{x + slot * 0.15:.1f}" y="{bottom - bar_height:.1f}" '
-            f'width="{slot * 0.7:.1f}" height="{bar_height:.1f}" fill="{colour}">'
-            f"<title>{month_text}: {mqls} MQLs, target {row['target_mqls']}, "
-            f"attainment {_percent(attained, 0)}</title></rect>"
-        )
-        if row["target_mqls"] is not None:
-            y = bottom - (bottom - top) * row["target_mqls"] / maximum
-            target_points.append(f"{x + slot / 2:.1f},{y:.1f}")
-            body.append(
-                f'<circle class="mark target" cx="{x + slot / 2:.1f}" cy="{y:.1f}" r="3.5" '
-                f'fill="{PALETTE["target"]}"/>'
+    with rc_context(CHART_STYLE):
+        chart = Chart.new("mql-monthly", "MQLs against target by month", 250)
+        axes = chart.axes
+        months: list[str] = []
+        for index, row in enumerate(monthly):
+            mqls = int(row["mqls"] or 0)
+            attained = row["target_attainment"]
+            met = attained is not None and attained >= 1
+            month = row["month"]
+            month_text = month.strftime("%Y-%m") if isinstance(month, date) else str(month)
+            months.append(month_text)
+            (bar,) = axes.bar(
+                index, mqls, width=0.7, color=PALETTE["good"] if met else PALETTE["bar"]
             )
-        if len(monthly) <= 12 or index % 3 == 0:
-            body.append(
-                _label(x + slot / 2, bottom + 16, month_text, font_size="10", fill=PALETTE["muted"])
+            chart.tag(
+                bar,
+                "mark",
+                f"{month_text}: {mqls} MQLs, target {row['target_mqls']}, "
+                f"attainment {_percent(attained, 0)}",
+                month=month_text,
+                value=mqls,
             )
-    if len(target_points) > 1:
-        body.append(
-            f'<polyline class="ref-line" points="{" ".join(target_points)}" fill="none" '
-            f'stroke="{PALETTE["target"]}" stroke-width="2"/>'
-        )
-    body.append(
-        _legend(
-            left,
-            16,
-            [
-                ("MQLs (target met)", PALETTE["good"]),
-                ("MQLs", PALETTE["bar"]),
-                ("target", PALETTE["target"]),
+        targets = [
+            (index, float(row["target_mqls"]))
+            for index, row in enumerate(monthly)
+            if row["target_mqls"] is not None
+        ]
+        if targets:
+            (line,) = axes.plot(
+                *zip(*targets, strict=True),
+                color=PALETTE["target"],
+                linewidth=2,
+                marker="o",
+                markersize=4,
+            )
+            chart.tag(line, "ref-line", "monthly MQL target", line="target")
+        step = 1 if len(months) <= 12 else 3
+        axes.set_xticks(range(0, len(months), step), months[::step], fontsize=8)
+        _count_axis(axes)
+        chart.figure.legend(
+            handles=[
+                Patch(color=PALETTE["good"], label="MQLs (target met)"),
+                Patch(color=PALETTE["bar"], label="MQLs"),
+                Line2D([], [], color=PALETTE["target"], linewidth=2, marker="o", label="target"),
             ],
+            loc="outside upper left",
+            ncols=3,
         )
-    )
-    return _svg("mql-monthly", "MQLs against target by month", height, body)
-
-
-def _legend(x: float, y: float, items: Sequence[tuple[str, str]]) -> str:
-    parts: list[str] = []
-    for name, colour in items:
-        parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"/>')
-        parts.append(_label(x + 14, y, name, "start", font_size="11", fill=PALETTE["text"]))
-        x += 24 + 7 * len(name)
-    return "".join(parts)
+        return chart.svg()
 
 
 def speed_edges(target_hours: float | None) -> list[float]:
@@ -338,145 +381,108 @@ def speed_histogram(hours: Sequence[float], edges: Sequence[float]) -> list[int]
 
 def speed_chart(data: ReportData) -> str:
     """Speed to first touch after each MQL entry, with the one-hour and SLA lines."""
-    height, top, bottom, left, right = 280, 36, 225, 60, WIDTH - 20
     edges = speed_edges(data.first_touch_target_hours)
     counts = speed_histogram(data.speed_hours, edges)
-    maximum = _nice_max(max(counts, default=0))
-    slot = (right - left) / max(len(counts), 1)
-    body = _y_axis(top, bottom, left, right, maximum)
-    for index, count in enumerate(counts):
-        x = left + index * slot
-        bar_height = (bottom - top) * count / maximum
-        within_hour = edges[index + 1] <= 1
-        colour = PALETTE["good"] if within_hour else PALETTE["bar"]
-        body.append(
-            f'<rect class="mark" data-bucket="{edges[index]:g}" data-value="{count}" '
-            f'x="{x + 2:.1f}" y="{bottom - bar_height:.1f}" width="{slot - 4:.1f}" '
-            f'height="{bar_height:.1f}" fill="{colour}">'
-            f"<title>{_hours(edges[index])} to {_hours(edges[index + 1])}: {count}</title></rect>"
-        )
-        body.append(_label(x + slot / 2, bottom - bar_height - 5, str(count), font_size="11"))
-        body.append(
-            _label(x, bottom + 16, _hours(edges[index]), font_size="10", fill=PALETTE["muted"])
-        )
-    unit = "business h" if data.target_in_business_hours else "h"
-    lines = [(1.0, "1 hour", PALETTE["good"])]
-    if data.first_touch_target_hours:
-        lines.append(
-            (
-                data.first_touch_target_hours,
-                f"SLA {data.first_touch_target_hours:g} {unit}",
-                PALETTE["alert"],
+    with rc_context(CHART_STYLE):
+        chart = Chart.new("speed-to-lead", "Speed to lead", 280)
+        axes = chart.axes
+        colours = [
+            PALETTE["good"] if edges[index + 1] <= 1 else PALETTE["bar"]
+            for index in range(len(counts))
+        ]
+        bars = axes.bar(range(len(counts)), counts, width=0.92, color=colours)
+        for index, (bar, count) in enumerate(zip(bars, counts, strict=True)):
+            chart.tag(
+                bar,
+                "mark",
+                f"{_hours(edges[index])} to {_hours(edges[index + 1])}: {count}",
+                bucket=f"{edges[index]:g}",
+                value=count,
             )
-        )
-    for hours, name, colour in lines:
-        x = left + edges.index(hours) * slot
-        body.append(
-            f'<line class="ref-line" data-line="{_text(name)}" x1="{x:.1f}" x2="{x:.1f}" '
-            f'y1="{top - 14}" y2="{bottom}" stroke="{colour}" stroke-width="2" '
-            f'stroke-dasharray="6 4"/>'
-        )
-        body.append(_label(x + 4, top - 18, name, "start", fill=colour, font_size="12"))
-    body.append(
-        _label(
-            left,
-            bottom + 40,
+        axes.bar_label(bars, padding=2, fontsize=8)
+        # bucket i spans [i - 0.5, i + 0.5]: its lower edge is at i - 0.5
+        axes.set_xticks([index - 0.5 for index in range(len(counts))], map(_hours, edges[:-1]))
+        axes.tick_params(axis="x", labelsize=8)
+        unit = "business h" if data.target_in_business_hours else "h"
+        lines = [(1.0, "1 hour", PALETTE["good"])]
+        if data.first_touch_target_hours:
+            target = data.first_touch_target_hours
+            lines.append((target, f"SLA {target:g} {unit}", PALETTE["alert"]))
+        for hours, name, colour in lines:
+            x = edges.index(hours) - 0.5
+            line = axes.axvline(x, color=colour, linewidth=2, linestyle=(0, (6, 4)))
+            chart.tag(line, "ref-line", name, line=name)
+            chart.top_label(x, name, colour)
+        axes.set_xlabel(
             f"hours to first sales touch ({unit}); "
             f"{data.untouched} MQL entries not touched yet are not shown",
-            "start",
-            fill=PALETTE["muted"],
-            font_size="11",
+            loc="left",
         )
-    )
-    return _svg("speed-to-lead", "Speed to lead", height, body)
+        _count_axis(axes)
+        return chart.svg()
 
 
 def breach_owner_chart(by_owner: Sequence[tuple[str, int]]) -> str:
     """Open breaches per owner (the whole breach list), as horizontal bars."""
     ranked = list(by_owner)
-    row_height, left, right = 18, 120, WIDTH - 60
-    height = 20 + row_height * max(len(ranked), 1)
-    maximum = max((count for _, count in ranked), default=1)
-    body: list[str] = []
-    for index, (owner, count) in enumerate(ranked):
-        y = 10 + index * row_height
-        width = (right - left) * count / maximum
-        body.append(_label(left - 8, y + 15, owner, "end", font_size="12"))
-        body.append(
-            f'<rect class="mark" data-owner="{_text(owner)}" data-value="{count}" x="{left}" '
-            f'y="{y + 3}" width="{width:.1f}" height="{row_height - 6}" '
-            f'fill="{PALETTE["alert"]}"><title>{_text(owner)}: {count}</title></rect>'
-        )
-        body.append(_label(left + width + 6, y + 15, str(count), "start", font_size="12"))
-    if not ranked:
-        body.append(_label(WIDTH / 2, 30, "no open breaches", fill=PALETTE["muted"]))
-    return _svg("breaches-by-owner", "Open breaches by owner", height, body)
+    with rc_context({**CHART_STYLE, "axes.grid.axis": "x"}):
+        chart = Chart.new("breaches-by-owner", "Open breaches by owner", 30 + 22 * len(ranked))
+        axes = chart.axes
+        if not ranked:
+            axes.set_axis_off()
+            axes.text(0.5, 0.5, "no open breaches", ha="center", color=PALETTE["muted"])
+            return chart.svg()
+        owners = [owner for owner, _ in ranked]
+        counts = [count for _, count in ranked]
+        bars = axes.barh(range(len(ranked)), counts, height=0.65, color=PALETTE["alert"])
+        for bar, owner, count in zip(bars, owners, counts, strict=True):
+            chart.tag(bar, "mark", f"{owner}: {count}", owner=owner, value=count)
+        axes.bar_label(bars, padding=4)
+        axes.set_yticks(range(len(owners)), owners, color=PALETTE["text"])
+        axes.invert_yaxis()
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.margins(x=0.08)
+        return chart.svg()
 
 
 def calibration_chart(calibration: Sequence[dict[str, Any]], threshold: float | None) -> str:
     """SQL rate by score band (score at the calibration horizon), the threshold marked."""
-    height, top, bottom, left, right = 290, 36, 230, 60, WIDTH - 20
-    maximum = _nice_max(max((row["sql_rate"] or 0 for row in calibration), default=0))
-    slot = (right - left) / max(len(calibration), 1)
-    body = _y_axis(top, bottom, left, right, maximum, fmt="rate")
-    threshold_x: float | None = None
-    for index, row in enumerate(calibration):
-        x = left + index * slot
-        rate = float(row["sql_rate"] or 0)
-        bar_height = (bottom - top) * rate / maximum
-        above = threshold is not None and row["band_min"] >= threshold
-        colour = PALETTE["bar"] if above else PALETTE["bar_light"]
-        body.append(
-            f'<rect class="mark" data-band="{_text(row["score_band"])}" data-value="{rate:.4f}" '
-            f'x="{x + 2:.1f}" y="{bottom - bar_height:.1f}" width="{slot - 4:.1f}" '
-            f'height="{bar_height:.1f}" fill="{colour}"><title>score {_text(row["score_band"])}: '
-            f"{row['reached_sql']} of {row['leads']} leads reached SQL ({_percent(rate)})"
-            "</title></rect>"
-        )
-        body.append(
-            _label(
-                x + slot / 2,
-                bottom + 16,
-                f"{row['band_min']}",
-                font_size="10",
-                fill=PALETTE["muted"],
+    with rc_context(CHART_STYLE):
+        chart = Chart.new("calibration", "Score calibration", 290)
+        axes = chart.axes
+        threshold_x: float | None = None
+        for index, row in enumerate(calibration):
+            rate = float(row["sql_rate"] or 0)
+            above = threshold is not None and row["band_min"] >= threshold
+            colour = PALETTE["bar"] if above else PALETTE["bar_light"]
+            (bar,) = axes.bar(index, rate, width=0.92, color=colour)
+            chart.tag(
+                bar,
+                "mark",
+                f"score {row['score_band']}: {row['reached_sql']} of {row['leads']} leads "
+                f"reached SQL ({_percent(rate)})",
+                band=row["score_band"],
+                value=f"{rate:.4f}",
             )
+            if threshold is not None and row["band_min"] <= threshold < row["band_max"]:
+                low, high = float(row["band_min"]), float(row["band_max"])
+                threshold_x = index - 0.5 + (threshold - low) / (high - low)
+        axes.set_xticks(
+            range(len(calibration)),
+            [f"{row['band_min']}\nn={row['leads']}" for row in calibration],
+            fontsize=8,
         )
-        body.append(
-            _label(
-                x + slot / 2, bottom + 30, f"n={row['leads']}", font_size="9", fill=PALETTE["muted"]
+        axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        axes.margins(y=0.1)
+        if threshold_x is not None:
+            line = axes.axvline(
+                threshold_x, color=PALETTE["target"], linewidth=2, linestyle=(0, (6, 4))
             )
-        )
-        if threshold is not None and row["band_min"] <= threshold < row["band_max"]:
-            share = (threshold - row["band_min"]) / (row["band_max"] - row["band_min"])
-            threshold_x = x + slot * share
-    if threshold_x is not None:
-        body.append(
-            f'<line class="ref-line" data-line="threshold" x1="{threshold_x:.1f}" '
-            f'x2="{threshold_x:.1f}" y1="{top - 14}" y2="{bottom}" stroke="{PALETTE["target"]}" '
-            f'stroke-width="2" stroke-dasharray="6 4"/>'
-        )
-        body.append(
-            _label(
-                threshold_x + 4,
-                top - 18,
-                f"MQL threshold {threshold:g}",
-                "start",
-                fill=PALETTE["target"],
-                font_size="12",
-            )
-        )
-    body.append(
-        _label(
-            left,
-            bottom + 50,
-            "lead score band (lower bound), leads per band",
-            "start",
-            fill=PALETTE["muted"],
-            font_size="11",
-        )
-    )
-    return _svg("calibration", "Score calibration", height, body)
+            chart.tag(line, "ref-line", f"MQL threshold {threshold:g}", line="threshold")
+            chart.top_label(threshold_x, f"MQL threshold {threshold:g}", PALETTE["target"])
+        axes.set_xlabel("lead score band (lower bound), leads per band", loc="left")
+        return chart.svg()
 
 
 # ------------------------------------------------------------------------------- tables
@@ -529,7 +535,8 @@ p.note { color: #6b737c; font-size: 13px; margin: 0 0 8px; }
 .kpis { display: flex; gap: 12px; margin: 16px 0; }
 .kpi { flex: 1; border: 1px solid #e3e6ea; border-radius: 6px; padding: 10px 12px; }
 .kpi b { display: block; font-size: 22px; } .kpi span { color: #6b737c; font-size: 12px; }
-svg.chart { display: block; max-width: 100%; height: auto; font-family: inherit; }
+svg.chart { display: block; max-width: 100%; height: auto; margin: 4px 0 8px; }
+svg.chart * { stroke-linejoin: round; stroke-linecap: butt; }
 table.breaches { border-collapse: collapse; font-size: 12px; width: 100%; }
 table.breaches th, table.breaches td { border-bottom: 1px solid #e3e6ea; padding: 4px 6px;
        text-align: left; }
@@ -566,7 +573,7 @@ def render_report(data: ReportData) -> str:
         (
             "MQLs against target by month",
             "MQL entries per month (green: target met) and the monthly target from "
-            "seeds/mql_targets.csv.",
+            "seeds/config/mql_targets.csv.",
             monthly_chart(data.monthly),
         ),
         (
@@ -602,7 +609,7 @@ def render_report(data: ReportData) -> str:
         f"<title>Lead funnel report, as of {_text(as_of)}</title>"
         f"<style>{STYLE}</style></head><body>"
         f'<h1>Lead funnel and SLA report</h1><p class="note">As of {_text(as_of)}. '
-        "Built from the published warehouse by scripts/report.py.</p>"
+        "Built from the published warehouse by lead-funnel report.</p>"
         f'<div class="kpis">{kpi_html}</div>{section_html}</body></html>\n'
     )
 
@@ -616,17 +623,17 @@ def write_report(db_path: Path, out: Path) -> Path:
     return out
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(prog: str = "lead-funnel report") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="report.py",
+        prog=prog,
         description=(
-            "Write the lead funnel and SLA report: one self-contained HTML file (inline SVG "
-            "charts, no network or JavaScript needed to view it) with the cohort waterfall, "
+            "Write the lead funnel and SLA report: one self-contained HTML file (charts drawn "
+            "with matplotlib and inlined as SVG; no network, JavaScript or fonts needed to view "
+            "it) with the cohort waterfall, "
             "MQLs against target by month, speed to lead with the one-hour and SLA lines, the "
             "open SLA breach list and the score calibration with the MQL threshold."
         ),
-        epilog="Example: python scripts/report.py --db warehouse/lead_funnel.duckdb "
-        "--out build/report.html",
+        epilog=f"Example: {prog} --db warehouse/lead_funnel.duckdb --out build/report.html",
     )
     parser.add_argument(
         "--db",
@@ -639,11 +646,12 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "lead-funnel report") -> int:
+    """Write the report for the command-line arguments; returns the exit code."""
+    args = make_parser(prog).parse_args(argv)
     try:
-        written = write_report(published_db_path(args.db), Path(args.out))
-    except PipelineError as error:
+        written = write_report(common.published_db_path(args.db), Path(args.out))
+    except common.PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"Report written to {written}")
@@ -651,4 +659,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(prog="python -m lead_funnel.report"))
