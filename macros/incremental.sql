@@ -30,6 +30,21 @@
     {{ return('table') }}
 {%- endmacro %}
 
+{#- The config of a lead-partitioned model, called at the top of the model instead of
+    config(): its materialization (lead_incremental_materialization), rows appended per lead
+    (leads_to_build), new columns added to the stored table, the pre-hook that deletes the
+    rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed. The ref
+    registers the dependency on the fingerprints at parse time (the pre-hook reads them). -#}
+{% macro lead_partitioned_config(fingerprint_column) -%}
+    {%- do ref('int_lead_input_fingerprints') -%}
+    {%- do config(
+        materialized=lead_incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}",
+    ) -%}
+{%- endmacro %}
+
 {#- Pre-hook: delete the rows of leads whose inputs changed since they were built (their
     fingerprint is no longer the current one, or the lead has no inputs any more). -#}
 {% macro delete_changed_leads(fingerprint_column) -%}
@@ -106,17 +121,3 @@
     sum({{ hash_expression }})
 {%- endmacro %}
 
-{#- How long a stage entry lasted: to its exit, or to as_of while it is the current entry. -#}
-{% macro hours_in_stage(entered_at, exited_at, as_of_at) -%}
-    {{ hours_between(entered_at, 'coalesce(' ~ exited_at ~ ', ' ~ as_of_at ~ ')') }}
-{%- endmacro %}
-
-{#- Post-hook of fct_lead_stage_history: as_of moves with every landing, so every open
-    (current) entry, rebuilt or not, is measured again up to this run's as_of. -#}
-{% macro remeasure_open_stage_entries() -%}
-    {%- if is_incremental() -%}
-    update {{ this }}
-    set hours_in_stage = {{ hours_in_stage('entered_at', 'exited_at', '(select as_of_at from ' ~ ref('stg_as_of') ~ ')') }}
-    where is_current
-    {%- endif -%}
-{%- endmacro %}

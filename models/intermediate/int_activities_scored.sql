@@ -6,12 +6,7 @@
 {%- set is_sales_touch =
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
 -- Incremental per lead (macros/incremental.sql): only leads whose inputs changed are rebuilt.
-{{ config(
-    materialized=lead_incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_changed_leads('activity_input_fingerprint') }}",
-) }}
+{{ lead_partitioned_config('activity_input_fingerprint') }}
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
