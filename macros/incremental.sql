@@ -30,6 +30,23 @@
     {{ return('table') }}
 {%- endmacro %}
 
+{#- The materialization of a contract fact that only reshapes a lead-partitioned store
+    (fct_lead_activities, fct_lead_stage_history): a view, so each row is stored once; a
+    table on Spark, whose relations are read as the parquet files under the warehouse dir
+    (by the engine comparison, and by lakehouse readers; a view has none) and whose stores
+    are rebuilt every run anyway. -#}
+{% macro store_view_materialization() -%}
+    {{ return(adapter.dispatch('store_view_materialization', 'lead_funnel')()) }}
+{%- endmacro %}
+
+{% macro default__store_view_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro spark__store_view_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
 {#- The config of a lead-partitioned model, called at the top of the model instead of
     config(): its materialization (lead_incremental_materialization), rows appended per lead
     (leads_to_build), new columns added to the stored table, the pre-hook that deletes the

@@ -114,8 +114,10 @@ excess_periods as (
         rule_sum_at_start,
         next_instant_at,
         -- a cap of 0 is never reached again
-        case when max_points != 0 then {{ decayed_to_level_at('period_start_at', 'rule_sum_at_start', 'max_points') }} end
-            as released_at
+        case
+            when max_points != 0
+                then {{ decayed_to_level_at('period_start_at', 'rule_sum_at_start', 'max_points') }}
+        end as released_at
     from rule_sum_periods
     where (max_points >= 0 and rule_sum_at_start > max_points)
         or (max_points <= 0 and rule_sum_at_start < max_points)

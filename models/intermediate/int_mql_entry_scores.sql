@@ -1,6 +1,6 @@
 -- one row per MQL entry (int_mql_entries): the lead's score at the moment it entered mql
--- (its latest scoring moment at or before the entry, decayed to the entry, the same way
--- int_lead_score_timeline decays the latest moment to as_of) and its priority tier then
+-- (its latest scoring moment at or before the entry, decayed to the entry: score_at_ctes, as
+-- int_lead_score_timeline scores as_of) and its priority tier then
 with
 
 mql_entries as (select * from {{ ref('int_mql_entries') }}),

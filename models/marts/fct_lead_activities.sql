@@ -1,8 +1,8 @@
 -- one row per valid activity (of a valid lead): its points (undecayed, after the per-rule
--- caps), the rules it matched and whether it is a sales touch. A view: the activities are
--- stored once, incrementally, in int_activities_scored; this is the contract's shape of them
--- (free text scrubbed).
-{{ config(materialized='view') }}
+-- caps), the rules it matched and whether it is a sales touch. A view (a table on Spark:
+-- store_view_materialization): the activities are stored once, incrementally, in
+-- int_activities_scored; this is the contract's shape of them (free text scrubbed).
+{{ config(materialized=store_view_materialization()) }}
 with
 
 scored_activities as (select * from {{ ref('int_activities_scored') }}),
