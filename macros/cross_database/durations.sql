@@ -24,6 +24,11 @@
     (({{ epoch_seconds(end_at) }} - {{ epoch_seconds(start_at) }}) / 3600.0)
 {%- endmacro %}
 
+{#- How long a stage entry lasted: to its exit, or to as_of while it is the current entry. -#}
+{% macro hours_in_stage(entered_at, exited_at, as_of_at) -%}
+    {{ hours_between(entered_at, 'coalesce(' ~ exited_at ~ ', ' ~ as_of_at ~ ')') }}
+{%- endmacro %}
+
 {#- Days from start_at to end_at (fractional). -#}
 {% macro days_between(start_at, end_at) -%}
     (({{ epoch_seconds(end_at) }} - {{ epoch_seconds(start_at) }}) / 86400.0)

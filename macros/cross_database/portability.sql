@@ -41,20 +41,3 @@
     cast(round(cast({{ expr }} as numeric), {{ digits }}) as double precision)
 {%- endmacro %}
 
-{#- ISO day of the week of a timestamp or date: 1 = Monday ... 7 = Sunday. -#}
-{% macro iso_day_of_week(expr) -%}
-    {{ return(adapter.dispatch('iso_day_of_week', 'lead_funnel')(expr)) }}
-{%- endmacro %}
-
-{% macro default__iso_day_of_week(expr) -%}
-    isodow({{ expr }})
-{%- endmacro %}
-
-{% macro postgres__iso_day_of_week(expr) -%}
-    cast(extract(isodow from {{ expr }}) as integer)
-{%- endmacro %}
-
-{% macro spark__iso_day_of_week(expr) -%}
-    {#- Spark's dayofweek: 1 = Sunday ... 7 = Saturday -#}
-    (((dayofweek({{ expr }}) + 5) % 7) + 1)
-{%- endmacro %}

@@ -30,6 +30,119 @@
     {{ return('table') }}
 {%- endmacro %}
 
+{#- The materialization of a contract fact that only reshapes a lead-partitioned store
+    (fct_lead_activities, fct_lead_stage_history): a view, so each row is stored once; a
+    table on Spark, whose relations are read as the parquet files under the warehouse dir
+    (by the engine comparison, and by lakehouse readers; a view has none) and whose stores
+    are rebuilt every run anyway. -#}
+{% macro store_view_materialization() -%}
+    {{ return(adapter.dispatch('store_view_materialization', 'lead_funnel')()) }}
+{%- endmacro %}
+
+{% macro default__store_view_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro spark__store_view_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{#- The config of a lead-partitioned model, called at the top of the model instead of
+    config(): its materialization (lead_incremental_materialization), rows appended per lead
+    (leads_to_build), new columns added to the stored table, the pre-hook that deletes the
+    rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed. The ref
+    registers the dependency on the fingerprints at parse time (the pre-hook reads them). -#}
+{% macro lead_partitioned_config(fingerprint_column) -%}
+    {%- do ref('int_lead_input_fingerprints') -%}
+    {%- do config(
+        materialized=lead_incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}",
+    ) -%}
+{%- endmacro %}
+
+{#- The version of the logic that builds the rows of the lead-partitioned models whose rows
+    carry `fingerprint_column` (the models calling lead_partitioned_config with it), mixed
+    into that fingerprint (int_lead_input_fingerprints): a change to that logic then
+    re-fingerprints every lead, so an incremental run rebuilds every lead (as a full refresh
+    would) instead of keeping rows built by the old logic. Derived, never bumped by hand: an
+    MD5 over
+      - the checksum (file contents) of those models and of every model, snapshot and seed
+        they are built from (graph.nodes, following depends_on.nodes), except the raw_*
+        seeds, which are data (fingerprinted per lead by content);
+      - the source of every project macro those nodes call, directly or through other
+        project macros (depends_on.macros, the macros' own depends_on.macros, and the
+        adapter's and default implementations of a dispatched macro).
+    Not covered: dbt's own macros (materializations, cross-database macros), which change
+    with the dbt version; after a dbt upgrade run --full-refresh. Vars are mixed into the
+    fingerprints where they are used. At parse time (no graph yet): a constant. -#}
+{% macro lead_logic_version(fingerprint_column) -%}
+    {%- if not execute -%}
+        {{ return('parse') }}
+    {%- endif -%}
+    {%- set pattern = "lead_partitioned_config[(]\\s*['\"]" ~ fingerprint_column ~ "['\"]" -%}
+    {%- set pending = [] -%}
+    {%- for unique_id, node in graph.nodes.items() -%}
+        {%- if node.resource_type == 'model' and node.package_name == project_name
+                and modules.re.search(pattern, node.raw_code) -%}
+            {%- do pending.append(unique_id) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not pending -%}
+        {{ exceptions.raise_compiler_error(
+            "lead_logic_version: no model calls lead_partitioned_config('" ~ fingerprint_column ~ "')") }}
+    {%- endif -%}
+    {#- the nodes the models are built from (a breadth-first walk; a for loop over a list
+        that grows visits the added items too) -#}
+    {%- set nodes = [] -%}
+    {%- set macro_names = [] -%}
+    {%- for unique_id in pending -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node is not none and unique_id not in nodes
+                and not (node.resource_type == 'seed' and node.name.startswith('raw_')) -%}
+            {%- do nodes.append(unique_id) -%}
+            {%- do pending.extend(node.depends_on.nodes) -%}
+            {%- for macro_id in node.depends_on.macros -%}
+                {%- if macro_id.startswith('macro.' ~ project_name ~ '.') -%}
+                    {%- do macro_names.append(macro_id.split('.')[-1]) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {#- the project macros they use, and the macros those use -#}
+    {%- set macros = [] -%}
+    {%- for name in macro_names -%}
+        {%- if name not in macros -%}
+            {%- do macros.append(name) -%}
+            {%- for candidate in [adapter.type() ~ '__' ~ name, 'default__' ~ name] -%}
+                {%- if context.get(candidate) is not none -%}
+                    {%- do macro_names.append(candidate) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- set generator = context.get(name) -%}
+            {%- if generator is not none and generator.macro is defined -%}
+                {%- for macro_id in generator.macro.depends_on.macros -%}
+                    {%- if macro_id.startswith('macro.' ~ project_name ~ '.') -%}
+                        {%- do macro_names.append(macro_id.split('.')[-1]) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set parts = [] -%}
+    {%- for unique_id in nodes | sort -%}
+        {%- do parts.append(unique_id ~ '=' ~ graph.nodes[unique_id].checksum.checksum) -%}
+    {%- endfor -%}
+    {%- for name in macros | sort -%}
+        {%- set generator = context.get(name) -%}
+        {%- do parts.append('macro.' ~ name ~ '=' ~ (
+            local_md5(generator.macro.macro_sql) if generator is not none and generator.macro is defined
+            else 'unknown')) -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | join('\n'))) }}
+{%- endmacro %}
+
 {#- Pre-hook: delete the rows of leads whose inputs changed since they were built (their
     fingerprint is no longer the current one, or the lead has no inputs any more). -#}
 {% macro delete_changed_leads(fingerprint_column) -%}
@@ -106,17 +219,3 @@
     sum({{ hash_expression }})
 {%- endmacro %}
 
-{#- How long a stage entry lasted: to its exit, or to as_of while it is the current entry. -#}
-{% macro hours_in_stage(entered_at, exited_at, as_of_at) -%}
-    {{ hours_between(entered_at, 'coalesce(' ~ exited_at ~ ', ' ~ as_of_at ~ ')') }}
-{%- endmacro %}
-
-{#- Post-hook of fct_lead_stage_history: as_of moves with every landing, so every open
-    (current) entry, rebuilt or not, is measured again up to this run's as_of. -#}
-{% macro remeasure_open_stage_entries() -%}
-    {%- if is_incremental() -%}
-    update {{ this }}
-    set hours_in_stage = {{ hours_in_stage('entered_at', 'exited_at', '(select as_of_at from ' ~ ref('run_as_of') ~ ')') }}
-    where is_current
-    {%- endif -%}
-{%- endmacro %}

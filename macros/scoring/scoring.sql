@@ -47,6 +47,54 @@
     {{ return(days if days > 0 else none) }}
 {%- endmacro %}
 
+{#- Decay of engagement points: a value v at t0 is worth v * 0.5 ^ (days since t0 / h) later,
+    h = engagement_half_life_days (scoring_half_life_days); without a half-life nothing
+    decays. The one home of that formula: every model and macro decays through the macros
+    below. -#}
+
+{#- The factor a value keeps after `days` days (an SQL expression): 0.5 ^ (days / h); 1 without
+    a half-life. -#}
+{% macro decay_factor(days) -%}
+    {%- set half_life = scoring_half_life_days() -%}
+    {%- if half_life -%}
+    power(0.5, {{ days }} / {{ half_life }})
+    {%- else -%}
+    1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The factor a value keeps after `half_lives` half-lives (0.5 ^ n), and its inverse, the
+    factor by which it grows going back in time (2 ^ n), for sums kept in half-life units
+    (decayed_running_sum_ctes). -#}
+{% macro half_lives_decay(half_lives) -%}
+    power(0.5, {{ half_lives }})
+{%- endmacro %}
+
+{% macro half_lives_growth(half_lives) -%}
+    power(2.0, {{ half_lives }})
+{%- endmacro %}
+
+{#- The number of half-lives between two timestamps (a double); none without a half-life. -#}
+{% macro half_lives_between(from_at, to_at) -%}
+    {%- set half_life = scoring_half_life_days() -%}
+    {%- if half_life -%}
+    cast({{ days_between(from_at, to_at) }} as {{ type_double() }}) / {{ half_life }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The moment a value decaying from `value` at start_at has decayed to `level` (same sign,
+    |level| < |value|; the same holds for a negative part rising to a level): start_at +
+    h * log2(value / level). A null timestamp without a half-life (it never gets there). -#}
+{% macro decayed_to_level_at(start_at, value, level) -%}
+    {%- set half_life = scoring_half_life_days() -%}
+    {%- if half_life -%}
+    {{ timestamp_from_epoch_seconds(epoch_seconds(start_at) ~ ' + ' ~ (half_life * 86400)
+        ~ ' * ln(' ~ value ~ ' / ' ~ level ~ ') / ln(2.0)') }}
+    {%- else -%}
+    cast(null as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The label of the first band whose minimum the value reaches; bands is a mapping
     label -> minimum (a var such as lead_grade_bands), checked from the highest minimum down;
     below every band: otherwise. -#}
@@ -106,8 +154,8 @@
 {{ name }}__anchored as (
     select
         {{ source }}.*,
-        cast({{ days_between('min(' ~ time_column ~ ') over (partition by ' ~ partition ~ ')', time_column) }} as {{ type_double() }})
-        / {{ half_life }} as decay_half_lives
+        {{ half_lives_between('min(' ~ time_column ~ ') over (partition by ' ~ partition ~ ')', time_column) }}
+            as decay_half_lives
     from {{ source }}
 ),
 
@@ -123,7 +171,7 @@
     select
         {{ partition }},
         decay_block + 1 as decay_next_block,
-        sum({{ value_column }} * power(2.0, decay_half_lives_into_block)) as decay_block_total
+        sum({{ value_column }} * {{ half_lives_growth('decay_half_lives_into_block') }}) as decay_block_total
     from {{ name }}__blocked
     group by {{ partition }}, decay_block
 ),
@@ -131,15 +179,15 @@
 {{ name }} as (
     select
         blocked.*,
-        power(0.5, blocked.decay_half_lives_into_block) * sum(
-            blocked.{{ value_column }} * power(2.0, blocked.decay_half_lives_into_block)
+        {{ half_lives_decay('blocked.decay_half_lives_into_block') }} * sum(
+            blocked.{{ value_column }} * {{ half_lives_growth('blocked.decay_half_lives_into_block') }}
         ) over (
             partition by {% for column in partition_by %}blocked.{{ column }}, {% endfor %}blocked.decay_block
             order by blocked.{{ time_column }}
             range between unbounded preceding and current row
         )
         + coalesce(
-            power(0.5, blocked.decay_half_lives_into_block + {{ block }}) * previous_block.decay_block_total,
+            {{ half_lives_decay('blocked.decay_half_lives_into_block + ' ~ block) }} * previous_block.decay_block_total,
             0
         ) as decayed_sum
     from {{ name }}__blocked as blocked
@@ -165,14 +213,59 @@
 {#- The engagement points of a lead at to_at, from its state at from_at, its latest scoring
     moment (int_lead_score_moments): no activity and no cap release lies between the two, so
     only decay changes the score. The rules held at their cap at from_at (capped_points)
-    stay there; the rest decays by 0.5 ^ (days / engagement_half_life_days); nothing decays
-    without a half-life. -#}
+    stay there; the rest decays (decay_factor); nothing decays without a half-life. -#}
 {% macro engagement_decayed_to(engagement_points, capped_points, from_at, to_at) -%}
-    {%- set half_life = scoring_half_life_days() -%}
-    {%- if half_life -%}
+    {%- if scoring_half_life_days() -%}
     ({{ capped_points }} + ({{ engagement_points }} - {{ capped_points }})
-        * power(0.5, {{ days_between(from_at, to_at) }} / {{ half_life }}))
+        * {{ decay_factor(days_between(from_at, to_at)) }})
     {%- else -%}
     {{ engagement_points }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- CTEs giving a lead's score at a time from its latest scoring moment at or before that
+    time (int_lead_score_moments): no activity and no cap release lies between the two, so
+    only decay changes it (engagement_decayed_to). `candidates` holds one row per target (a
+    lead at a time: as_of, an MQL entry, a first SQL) and scoring moment the target may
+    start from: the target's key_columns, its time at_column, and the moment's moment_at,
+    profile_score, engagement_points and capped_rule_points. Moments at the same instant
+    hold the same score. The last CTE, `name`, has one row per target with a candidate: its
+    keys, at_column, the latest moment's moment_at, profile_score, engagement_points and
+    capped_rule_points, and engagement_points_at, the engagement points decayed to
+    at_column. -#}
+{% macro score_at_ctes(name, candidates, key_columns, at_column) -%}
+    {%- set keys = key_columns + [at_column] -%}
+{{ name }}__latest_moments as (
+    select
+        {%- for column in keys %}
+        {{ column }},
+        {%- endfor %}
+        max(moment_at) as moment_at
+    from {{ candidates }}
+    group by {{ keys | join(', ') }}
+),
+
+{{ name }}__latest_states as (
+    select
+        {%- for column in keys %}
+        latest_moments.{{ column }},
+        {%- endfor %}
+        latest_moments.moment_at,
+        max(candidates.profile_score) as profile_score,
+        max(candidates.engagement_points) as engagement_points,
+        max(candidates.capped_rule_points) as capped_rule_points
+    from {{ name }}__latest_moments as latest_moments
+    inner join {{ candidates }} as candidates
+        on {% for column in keys %}latest_moments.{{ column }} = candidates.{{ column }}
+            and {% endfor %}latest_moments.moment_at = candidates.moment_at
+    group by {% for column in keys %}latest_moments.{{ column }}, {% endfor %}latest_moments.moment_at
+),
+
+{{ name }} as (
+    select
+        {{ name }}__latest_states.*,
+        {{ engagement_decayed_to('engagement_points', 'capped_rule_points', 'moment_at', at_column) }}
+            as engagement_points_at
+    from {{ name }}__latest_states
+)
 {%- endmacro %}

@@ -15,22 +15,11 @@
         full weeks before t's week * working seconds per week
       + working days of t's week before t's day * working seconds per day
       + the part of t's day's working interval before t (when t's day is a working day),
-    and the duration is that count at the end minus that count at the start. Because days
+    and a duration is that count at the end minus that count at the start. Because days
     are counted on local dates, a 09:00-17:00 day is 8 h also on a daylight-saving change
     day (the change happens at night); only a schedule whose working interval contains the
     change itself (e.g. 00:00-24:00) counts the skipped or repeated hour on the wall clock.
     Holidays are not modelled. -#}
-
-{#- Business hours from start_at to end_at (fractional; null when either is null; negative
-    when end_at is before start_at, like hours_between). -#}
-{% macro business_hours_between(start_at, end_at, schedule=none) -%}
-    ({{ business_seconds_between(start_at, end_at, schedule) }} / 3600.0)
-{%- endmacro %}
-
-{#- Business seconds from start_at to end_at (both UTC timestamps without time zone). -#}
-{% macro business_seconds_between(start_at, end_at, schedule=none) -%}
-    ({{ business_clock_seconds(end_at, schedule) }} - {{ business_clock_seconds(start_at, schedule) }})
-{%- endmacro %}
 
 {#- The business clock: working seconds of the schedule from Monday 1970-01-05 00:00 (local)
     up to the UTC timestamp `at`. The business duration between two moments is the

@@ -1,13 +1,12 @@
 -- one row per stage entry of a valid lead, in order: every valid stage change plus the
 -- implicit `lead` entry at created_at (added unless the lead's history starts with a `lead`
--- entry or starts before the lead was created). Incremental per lead
--- (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
-{{ config(
-    materialized=lead_incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_changed_leads('stage_input_fingerprint') }}",
-) }}
+-- entry or starts before the lead was created), with its interval: when it was left (the
+-- lead's next entry), what came next, and whether it was the current entry, a re-entry, a
+-- skip or a recycled entry. The one store of stage entries: fct_lead_stage_history is a
+-- view of it, which adds the time in stage (up to as_of for the current entry). Nothing
+-- here depends on as_of, so the model is incremental per lead (macros/materializations/incremental.sql):
+-- only leads whose inputs changed are rebuilt.
+{{ lead_partitioned_config('stage_input_fingerprint') }}
 with
 
 leads_to_build as ({{ leads_to_build('stage_input_fingerprint') }}),
@@ -132,7 +131,7 @@ instants_after_history as (
     from instants
 ),
 
-final as (
+sequenced_entries as (
     select
         {{ dbt.concat(["staged.lead_id", "'|'", "coalesce(staged.change_id, 'created')"]) }} as stage_entry_id,
         staged.lead_id,
@@ -165,6 +164,76 @@ final as (
     inner join instants_after_history as instants
         on staged.lead_id = instants.lead_id
             and staged.entered_at = instants.entered_at
+),
+
+sequenced as (
+    select
+        sequenced_entries.*,
+        lead(sequenced_entries.entered_at) over (
+            partition by sequenced_entries.lead_id
+            order by sequenced_entries.entry_sequence
+        ) as exited_at,
+        lead(sequenced_entries.stage) over (
+            partition by sequenced_entries.lead_id
+            order by sequenced_entries.entry_sequence
+        ) as next_stage,
+        row_number() over (
+            partition by sequenced_entries.lead_id, sequenced_entries.stage
+            order by sequenced_entries.entry_sequence
+        ) as entry_number,
+        -- the highest funnel stage entered before this entry (0 before the first)
+        coalesce(max(sequenced_entries.stage_order) over (
+            partition by sequenced_entries.lead_id
+            order by sequenced_entries.entry_sequence
+            rows between unbounded preceding and 1 preceding
+        ), 0) as prior_max_stage_order,
+        -- recycled / rejected entries before this entry (sales sent the lead back)
+        count(case when sequenced_entries.stage in ('recycled', 'rejected') then 1 end) over (
+            partition by sequenced_entries.lead_id
+            order by sequenced_entries.entry_sequence
+            rows between unbounded preceding and 1 preceding
+        ) as prior_recycling_entries
+    from sequenced_entries
+),
+
+-- recycled / rejected entries between the previous entry of the same stage and this one
+recycling_checked as (
+    select
+        sequenced.*,
+        sequenced.prior_recycling_entries - lag(sequenced.prior_recycling_entries) over (
+            partition by sequenced.lead_id, sequenced.stage
+            order by sequenced.entry_sequence
+        ) as recycling_entries_since_previous_entry
+    from sequenced
+),
+
+final as (
+    select
+        entries.stage_entry_id,
+        entries.lead_id,
+        entries.change_id,
+        entries.stage,
+        entries.stage_order,
+        entries.stage_group,
+        entries.sla_decision,
+        entries.entered_at,
+        entries.owner_id,
+        entries.reason,
+        entries.amount,
+        entries.is_from_history,
+        entries.entry_sequence,
+        entries.next_stage,
+        entries.entry_number,
+        entries.exited_at,
+        entries.exited_at is null as is_current,
+        coalesce(entries.stage_order > entries.prior_max_stage_order + 1, false) as is_skip,
+        -- a re-entry (entry_number > 1) that sales' recycling or rejection caused
+        coalesce(
+            entries.stage_group = 'funnel' and entries.recycling_entries_since_previous_entry > 0,
+            false
+        ) as is_recycled,
+        entries.lead_input_fingerprint
+    from recycling_checked as entries
 )
 
 select * from final

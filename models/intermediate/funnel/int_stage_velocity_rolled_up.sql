@@ -14,7 +14,7 @@ count(*) as transitions,
 {%- endset %}
 with
 
-stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
+stage_history as (select * from {{ ref('int_lead_stage_entries') }}),
 
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
 

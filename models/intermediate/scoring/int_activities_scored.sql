@@ -5,14 +5,8 @@
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
 {%- set is_sales_touch =
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
--- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs
--- changed are rebuilt.
-{{ config(
-    materialized=lead_incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_changed_leads('activity_input_fingerprint') }}",
-) }}
+-- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
+{{ lead_partitioned_config('activity_input_fingerprint') }}
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),

@@ -2,14 +2,8 @@
 -- points it adds after the rule's cap: max_points caps the rule's total for one lead and is
 -- applied in time order (ties by activity_id) on undecayed points, so an activity gets what
 -- is left of the cap after the lead's earlier activities (0 once the cap is reached).
--- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs
--- changed are rebuilt.
-{{ config(
-    materialized=lead_incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_changed_leads('activity_input_fingerprint') }}",
-) }}
+-- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
+{{ lead_partitioned_config('activity_input_fingerprint') }}
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),

@@ -1,18 +1,15 @@
--- one row per valid lead: fingerprints of everything the lead-partitioned incremental
--- models build the lead's rows from (macros/materializations/incremental.sql).
--- activity_input_fingerprint: the lead row, its valid activities, the scoring rules, the
--- sales-touch types and var mask_pii (int_activity_rule_matches, int_activities_scored,
--- fct_lead_activities); stage_input_fingerprint: the lead row, its valid stage changes,
--- seeds/config/stages.csv and var mask_pii (int_lead_stage_entries,
--- fct_lead_stage_history); score_input_fingerprint: the lead row,
--- its valid activities, the scoring rules, the free-mail domains and the scoring vars
--- (int_lead_score_moments, which has rows for every valid lead). Null where the model has
--- nothing to build for the lead (an unknown lead, a lead without activities).
+-- one row per valid lead: fingerprints of everything the
+-- lead-partitioned incremental models build the lead's rows from (macros/materializations/incremental.sql).
+-- activity_input_fingerprint: the lead row, its valid activities, the scoring rules and the
+-- sales-touch types (int_activity_rule_matches, int_activities_scored);
+-- stage_input_fingerprint: the lead row, its valid stage changes and seeds/config/stages.csv
+-- (int_lead_stage_entries); score_input_fingerprint: the lead row, its valid activities,
+-- the scoring rules, the free-mail domains and the scoring vars (int_lead_score_moments,
+-- which has rows for every valid lead). Each also holds the version of the logic of its
+-- models (lead_logic_version, derived from their code), so a change to that code rebuilds
+-- every lead. Null where the model has nothing to build for the lead (an unknown lead, a
+-- lead without activities).
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
-{#- The version of the lead-partitioned models' own logic: bump it when the SQL of one of
-    them changes what it computes, so an incremental run rebuilds every lead (as a full
-    refresh would) instead of mixing rows built by the old and the new logic. -#}
-{%- set model_logic_version = '2026-11-27' %}
 {%- set scoring_vars = [scoring_half_life_days(), var('calibration_horizon_days', 30), var('mql_threshold', 100)] %}
 with
 
@@ -58,8 +55,7 @@ activity_config as (
                                       'value_low', 'value_high', 'points', 'max_points',
                                       'is_disqualifying'])),
             "'" ~ sales_touch_types | join('|') ~ "'",
-            "'mask_pii=" ~ mask_pii_enabled() ~ "'",
-            "'" ~ model_logic_version ~ "'",
+            "'" ~ lead_logic_version('activity_input_fingerprint') ~ "'",
         ]) }} as config_fingerprint
     from scoring_rules
 ),
@@ -70,7 +66,7 @@ score_config as (
         {{ row_hash([
             fingerprint_sum(row_hash(['domain'])),
             "'" ~ scoring_vars | join('|') ~ "'",
-            "'" ~ model_logic_version ~ "'",
+            "'" ~ lead_logic_version('score_input_fingerprint') ~ "'",
         ]) }} as config_fingerprint
     from free_email_domains
 ),
@@ -79,8 +75,7 @@ stage_config as (
     select
         {{ row_hash([
             fingerprint_sum(row_hash(['stage', 'stage_order', 'stage_group', 'sla_decision'])),
-            "'mask_pii=" ~ mask_pii_enabled() ~ "'",
-            "'" ~ model_logic_version ~ "'",
+            "'" ~ lead_logic_version('stage_input_fingerprint') ~ "'",
         ]) }} as config_fingerprint
     from stages
 ),

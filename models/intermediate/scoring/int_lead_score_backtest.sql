@@ -43,45 +43,32 @@ peaks_before_sql as (
     group by mature_leads.lead_id
 ),
 
--- each SQL lead's last stored moment before its first SQL (its creation at least)
-last_moments_before_sql as (
+-- each SQL lead's stored moments before its first SQL (its creation at least)
+moments_before_sql as (
     select
         mature_leads.lead_id,
         mature_leads.first_sql_at,
-        max(moments.moment_at) as moment_at
+        moments.moment_at,
+        moments.profile_score,
+        moments.engagement_points,
+        moments.capped_rule_points
     from mature_leads
     inner join moments
         on mature_leads.lead_id = moments.lead_id
     where mature_leads.first_sql_at > mature_leads.created_at
         and moments.moment_at < mature_leads.first_sql_at
-    group by mature_leads.lead_id, mature_leads.first_sql_at
 ),
 
--- moments at the same instant hold the same score
-last_states_before_sql as (
-    select
-        last_moments_before_sql.lead_id,
-        last_moments_before_sql.first_sql_at,
-        last_moments_before_sql.moment_at,
-        max(moments.profile_score) as profile_score,
-        max(moments.engagement_points) as engagement_points,
-        max(moments.capped_rule_points) as capped_rule_points
-    from last_moments_before_sql
-    inner join moments
-        on last_moments_before_sql.lead_id = moments.lead_id
-            and last_moments_before_sql.moment_at = moments.moment_at
-    group by last_moments_before_sql.lead_id, last_moments_before_sql.first_sql_at, last_moments_before_sql.moment_at
-),
+-- the score at the SQL instant, from the last moment before it
+{{ score_at_ctes('states_at_sql', 'moments_before_sql', ['lead_id'], 'first_sql_at') }},
 
 -- a score rising into the SQL (the decaying part of its engagement points is negative):
 -- the score at the SQL instant, less one rounding unit (1e-9, point_in_time_scores)
 scores_rising_into_sql as (
     select
         lead_id,
-        {{ round_to('profile_score + ' ~ engagement_decayed_to(
-            'engagement_points', 'capped_rule_points', 'moment_at', 'first_sql_at'), 9) }} - 1e-9
-            as score_just_before_sql
-    from last_states_before_sql
+        {{ round_to('profile_score + engagement_points_at', 9) }} - 1e-9 as score_just_before_sql
+    from states_at_sql
     where engagement_points < capped_rule_points
 ),
 

@@ -18,30 +18,17 @@
 -- period starts at one of the rule's activities and ends at its next activity or when the
 -- decayed sum has come back to the cap, after half_life * log2(sum / cap) days).
 -- Between two moments nothing but decay changes the score (macro engagement_decayed_to).
-{{ config(
-    materialized=lead_incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_changed_leads('score_input_fingerprint') }}",
-) }}
+{{ lead_partitioned_config('score_input_fingerprint') }}
 {%- set half_life = scoring_half_life_days() %}
 {%- set horizon_days = var('calibration_horizon_days', 30) %}
 {%- set threshold = var('mql_threshold', 100) %}
-{%- set seconds_per_half_life = (half_life * 86400) if half_life else none %}
-{#- when a capped rule's decayed sum, beyond its cap at the start of a period, is back at the
-    cap: half_life * log2(sum / cap) later (never without decay) -#}
-{%- set released_at = timestamp_from_epoch_seconds(
-    epoch_seconds('period_start_at') ~ ' + ' ~ seconds_per_half_life
-    ~ ' * ln(rule_sum_at_start / max_points) / ln(2.0)') if half_life
-    else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' %}
-{#- how much of a period's excess is left at a moment -#}
-{%- set excess_decay = ('power(0.5, ' ~ days_between('excess_spans.period_start_at', 'uncapped_sums.moment_at')
-    ~ ' / ' ~ half_life ~ ')') if half_life else '1' %}
-{#- when a rising score (score_limit + decaying_points * 0.5 ^ (days / half_life)) reaches
-    the threshold -#}
-{%- set crossed_at = timestamp_from_epoch_seconds(
-    epoch_seconds('moment_at') ~ ' + ' ~ seconds_per_half_life
-    ~ ' * ln(decaying_points / (' ~ threshold ~ ' - score_limit)) / ln(2.0)') if half_life else none %}
+{#- the columns of a scoring moment, in order: its state (moment_scores) and its scores
+    (point_in_time_scores); every kind of moment is unioned on these -#}
+{%- set moment_columns = [
+    'lead_id', 'moment_type', 'moment_key', 'activity_id', 'moment_at', 'points', 'created_at',
+    'lead_input_fingerprint', 'profile_score', 'engagement_points', 'capped_rule_points',
+    'engagement_score_at', 'lead_score_at', 'is_at_or_above_threshold',
+] %}
 {%- set release_key = dbt.concat(["excess_spans.rule_id", "'@'",
     "cast(excess_spans.period_start_at as " ~ dbt.type_string() ~ ")"]) %}
 with
@@ -127,7 +114,10 @@ excess_periods as (
         rule_sum_at_start,
         next_instant_at,
         -- a cap of 0 is never reached again
-        case when max_points != 0 then {{ released_at }} end as released_at
+        case
+            when max_points != 0
+                then {{ decayed_to_level_at('period_start_at', 'rule_sum_at_start', 'max_points') }}
+        end as released_at
     from rule_sum_periods
     where (max_points >= 0 and rule_sum_at_start > max_points)
         or (max_points <= 0 and rule_sum_at_start < max_points)
@@ -205,7 +195,11 @@ moment_excess as (
         uncapped_sums.lead_id,
         uncapped_sums.moment_type,
         uncapped_sums.moment_key,
-        sum(excess_spans.rule_sum_at_start * {{ excess_decay }} - excess_spans.max_points) as excess_points,
+        sum(
+            excess_spans.rule_sum_at_start
+            * {{ decay_factor(days_between('excess_spans.period_start_at', 'uncapped_sums.moment_at')) }}
+            - excess_spans.max_points
+        ) as excess_points,
         sum(excess_spans.max_points) as capped_rule_points
     from uncapped_sums
     inner join excess_spans
@@ -243,17 +237,7 @@ moment_scores as (
 
 lead_scores as (
     select
-        lead_id,
-        moment_type,
-        moment_key,
-        activity_id,
-        moment_at,
-        points,
-        created_at,
-        lead_input_fingerprint,
-        profile_score,
-        engagement_points,
-        capped_rule_points,
+        moment_scores.*,
         {{ point_in_time_scores('profile_score', 'engagement_points') }}
     from moment_scores
 ),
@@ -298,7 +282,8 @@ threshold_crossings as (
         capped_rule_points,
         next_moment_at,
         -- score_limit + decaying_points * 0.5 ^ (days / half_life) = threshold
-        {{ crossed_at }} as crossed_at
+        {{ decayed_to_level_at('moment_at', 'decaying_points', '(' ~ threshold ~ ' - score_limit)') }}
+            as crossed_at
     from rising_moments
     where decaying_points < 0
         and score_limit > {{ threshold }}
@@ -328,40 +313,14 @@ crossing_moments as (
 
 all_moments as (
     select
-        lead_id,
-        moment_type,
-        moment_key,
-        activity_id,
-        moment_at,
-        points,
-        created_at,
-        lead_input_fingerprint,
-        profile_score,
-        engagement_points,
-        capped_rule_points,
-        engagement_score_at,
-        lead_score_at,
-        is_at_or_above_threshold
+        {{ moment_columns | join(',\n        ') }}
     from lead_scores
     {%- if half_life %}
 
     union all
 
     select
-        lead_id,
-        moment_type,
-        moment_key,
-        activity_id,
-        moment_at,
-        points,
-        created_at,
-        lead_input_fingerprint,
-        profile_score,
-        engagement_points,
-        capped_rule_points,
-        engagement_score_at,
-        lead_score_at,
-        is_at_or_above_threshold
+        {{ moment_columns | join(',\n        ') }}
     from crossing_moments
     {%- endif %}
 ),

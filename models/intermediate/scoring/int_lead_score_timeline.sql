@@ -9,46 +9,17 @@ moments as (select * from {{ ref('int_lead_score_moments') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 
 moments_to_as_of as (
-    select moments.*
+    select
+        moments.*,
+        as_of.as_of_at
     from moments
     cross join as_of
     where moments.moment_at <= as_of.as_of_at
 ),
 
--- the latest moment of each lead up to as_of (its creation at least: staging rejects leads
--- created after as_of); moments at the same instant hold the same score
-latest_moments as (
-    select
-        lead_id,
-        max(moment_at) as moment_at
-    from moments_to_as_of
-    group by lead_id
-),
-
-latest_states as (
-    select
-        moments_to_as_of.lead_id,
-        moments_to_as_of.moment_at,
-        max(moments_to_as_of.profile_score) as profile_score,
-        max(moments_to_as_of.engagement_points) as engagement_points,
-        max(moments_to_as_of.capped_rule_points) as capped_rule_points
-    from moments_to_as_of
-    inner join latest_moments
-        on moments_to_as_of.lead_id = latest_moments.lead_id
-            and moments_to_as_of.moment_at = latest_moments.moment_at
-    group by moments_to_as_of.lead_id, moments_to_as_of.moment_at
-),
-
-as_of_states as (
-    select
-        latest_states.lead_id,
-        as_of.as_of_at,
-        latest_states.profile_score,
-        {{ engagement_decayed_to('latest_states.engagement_points', 'latest_states.capped_rule_points',
-                                 'latest_states.moment_at', 'as_of.as_of_at') }} as engagement_points
-    from latest_states
-    cross join as_of
-),
+-- each lead's score at as_of, from its latest moment up to as_of (its creation at least:
+-- staging rejects leads created after as_of)
+{{ score_at_ctes('as_of_states', 'moments_to_as_of', ['lead_id'], 'as_of_at') }},
 
 as_of_moments as (
     select
@@ -59,7 +30,7 @@ as_of_moments as (
         as_of_at as moment_at,
         0 as points,
         profile_score,
-        {{ point_in_time_scores('profile_score', 'engagement_points') }}
+        {{ point_in_time_scores('profile_score', 'engagement_points_at') }}
     from as_of_states
 ),
 

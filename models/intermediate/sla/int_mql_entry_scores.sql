@@ -1,58 +1,35 @@
 -- one row per MQL entry (int_mql_entries): the lead's score at the moment it entered mql
--- (its latest scoring moment at or before the entry, decayed to the entry, the same way
--- int_lead_score_timeline decays the latest moment to as_of) and its priority tier then
+-- (its latest scoring moment at or before the entry, decayed to the entry: score_at_ctes, as
+-- int_lead_score_timeline scores as_of) and its priority tier then
 with
 
 mql_entries as (select * from {{ ref('int_mql_entries') }}),
 
 moments as (select * from {{ ref('int_lead_score_moments') }}),
 
--- the latest scoring moment of the lead at or before each entry (none when the entry
--- predates the lead's creation, a backdated history); moments at the same instant hold the
--- same score
-latest_moments as (
+-- the scoring moments of the lead at or before each entry (none when the entry predates the
+-- lead's creation, a backdated history)
+entry_moments as (
     select
         mql_entries.mql_entry_id,
-        mql_entries.lead_id,
         mql_entries.mql_entered_at,
-        max(moments.moment_at) as moment_at
+        moments.moment_at,
+        moments.profile_score,
+        moments.engagement_points,
+        moments.capped_rule_points
     from mql_entries
     inner join moments
         on
             mql_entries.lead_id = moments.lead_id
             and mql_entries.mql_entered_at >= moments.moment_at
-    group by mql_entries.mql_entry_id, mql_entries.lead_id, mql_entries.mql_entered_at
 ),
 
-latest_states as (
-    select
-        latest_moments.mql_entry_id,
-        latest_moments.mql_entered_at,
-        latest_moments.moment_at,
-        max(moments.profile_score) as profile_score,
-        max(moments.engagement_points) as engagement_points,
-        max(moments.capped_rule_points) as capped_rule_points
-    from latest_moments
-    inner join moments
-        on
-            latest_moments.lead_id = moments.lead_id
-            and latest_moments.moment_at = moments.moment_at
-    group by latest_moments.mql_entry_id, latest_moments.mql_entered_at, latest_moments.moment_at
-),
-
-entry_states as (
-    select
-        mql_entry_id,
-        profile_score,
-        {{ engagement_decayed_to('engagement_points', 'capped_rule_points', 'moment_at', 'mql_entered_at') }}
-            as engagement_points
-    from latest_states
-),
+{{ score_at_ctes('entry_states', 'entry_moments', ['mql_entry_id'], 'mql_entered_at') }},
 
 entry_scores as (
     select
         mql_entry_id,
-        {{ point_in_time_scores('profile_score', 'engagement_points') }}
+        {{ point_in_time_scores('profile_score', 'engagement_points_at') }}
     from entry_states
 ),
 

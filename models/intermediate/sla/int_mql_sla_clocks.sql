@@ -13,7 +13,7 @@ mql_entries as (select * from {{ ref('int_mql_entries') }}),
 
 leads as (select * from {{ ref('stg_leads') }}),
 
-lead_activities as (select * from {{ ref('fct_lead_activities') }}),
+lead_activities as (select * from {{ ref('int_activities_scored') }}),
 
 as_of as (select * from {{ ref('run_as_of') }}),
 

@@ -1,28 +1,11 @@
 -- one row per valid activity (of a valid lead): its points (undecayed, after the per-rule
--- caps), the rules it matched and whether it is a sales touch. Incremental per lead
--- (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
-{{ config(
-    materialized=lead_incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_changed_leads('activity_input_fingerprint') }}",
-) }}
--- depends_on: {{ ref('int_lead_input_fingerprints') }}
+-- caps), the rules it matched and whether it is a sales touch. A view (a table on Spark:
+-- store_view_materialization): the activities are stored once, incrementally, in
+-- int_activities_scored; this is the contract's shape of them (free text scrubbed).
+{{ config(materialized=store_view_materialization()) }}
 with
 
-{%- if is_incremental() %}
-leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
-{%- endif %}
 scored_activities as (select * from {{ ref('int_activities_scored') }}),
-
-activities as (
-    select scored_activities.*
-    from scored_activities
-    {%- if is_incremental() %}
-    inner join leads_to_build
-        on scored_activities.lead_id = leads_to_build.lead_id
-    {%- endif %}
-),
 
 final as (
     select
@@ -51,7 +34,7 @@ final as (
 
         -- incremental bookkeeping
         lead_input_fingerprint
-    from activities
+    from scored_activities
 )
 
 select * from final
