@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import CONTRACT_MODELS, PipelineError
+from lead_funnel.common import CONTRACT_MODELS, PipelineError
 
 # The storage format of the published file. DuckDB 2.0 writes its own format by default, which
 # no 1.x client (the JDBC / ODBC drivers of DBeaver, Metabase, Tableau, Power BI; Superset's
