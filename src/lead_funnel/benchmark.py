@@ -346,7 +346,7 @@ def verdict(ok: bool) -> str:
 
 def report(results: list[ScaleResult]) -> dict[str, Any]:
     """Print the tables and return the JSON summary."""
-    table = Table(title="Lead Funnel Warehouse benchmark (pipeline.py run; times in seconds)")
+    table = Table(title="Lead Funnel Warehouse benchmark (lead-funnel run; times in seconds)")
     for column in (
         "leads",
         "raw rows",
@@ -379,7 +379,7 @@ def report(results: list[ScaleResult]) -> dict[str, Any]:
         )
     console.print(table)
     console.print(
-        "full build / incremental: pipeline.py run wall time (dbt build with data and unit "
+        "full build / incremental: lead-funnel run wall time (dbt build with data and unit "
         "tests, Great Expectations, publish). lower bound: the build's compiled model SQL run "
         "directly in DuckDB (models only). models/lower: dbt's summed model execution time "
         "over the lower bound's."

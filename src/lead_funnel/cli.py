@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if name not in COMMANDS:
         sys.stderr.write(
+            f"usage: {PROG} COMMAND [OPTIONS]\n"
             f"{PROG}: error: unknown command {name!r}; the commands are "
             f"{', '.join(COMMANDS)} (`{PROG} --help`).\n"
         )

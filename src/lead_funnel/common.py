@@ -13,8 +13,11 @@ from typing import Any
 
 import yaml
 
-# The project folder (dbt_project.yml, seeds, models): the package lives in its src/.
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+# The dbt project (dbt_project.yml, seeds, models) the command builds: $LEAD_FUNNEL_PROJECT_DIR
+# (e.g. a copy of the project with other configuration seeds), else the project this package
+# is part of (it lives in the project's src/).
+PROJECT_DIR_ENV = "LEAD_FUNNEL_PROJECT_DIR"
+PROJECT_DIR = Path(os.environ.get(PROJECT_DIR_ENV) or Path(__file__).resolve().parents[2]).resolve()
 DEFAULT_DB = PROJECT_DIR / "warehouse" / "lead_funnel.duckdb"
 
 # Contract models (docs/definitions.md#contract-models): the tables BI tools and analysts read.
