@@ -145,7 +145,7 @@ def iso_timestamp_pattern() -> re.Pattern[str]:
 def parse_as_of(value: Any) -> str:
     """The as_of var as a UTC timestamp text, or PipelineError when it is not one.
 
-    The rules are the dbt macro's (as_of_var_text in macros/parsing.sql): an ISO 8601 date
+    The rules are the dbt macro's (the dbt macro as_of_var_text): an ISO 8601 date
     or timestamp (iso_timestamp_pattern: `T` or space, optional seconds and fraction, an
     optional offset Z, UTC, +02, +0200, +02:00; no time zone names) on a real calendar day;
     naive = UTC. The UTC value is DuckDB's timestamptz cast, the cast staging uses
@@ -360,7 +360,7 @@ def _check_number(
 
 
 def _check_business_hours(value: Any) -> None:
-    """The business_hours schedule (macros/business_hours.sql): an IANA time zone, start and
+    """The business_hours schedule (the dbt macros of business hours): an IANA time zone, start and
     end hours (9, 9.5, "09:30"), weekdays 1-7."""
     import zoneinfo
 
