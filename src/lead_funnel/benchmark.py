@@ -27,6 +27,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -543,11 +544,12 @@ def run_publish_formats(args: argparse.Namespace) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        description=(
+        description=textwrap.fill(
             "Benchmark the pipeline at scale: generate raw data as daily landings, run the full "
             "build, measure the raw-SQL lower bound, then run the incremental build after one "
             "more day's landing. Prints wall times, peak memory, rows per second and ratios; "
-            "writes OUT/results.json."
+            "writes OUT/results.json.",
+            width=88,
         ),
         epilog=(
             "examples:\n"

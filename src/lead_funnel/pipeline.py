@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -621,11 +622,16 @@ On 1, 2, 3 and 75 the previously published file (and Parquet export) is left byt
 """
 
 
+def _wrapped(text: str) -> str:
+    """A help paragraph wrapped for a RawDescriptionHelpFormatter (which keeps line breaks)."""
+    return textwrap.fill(text, width=88)
+
+
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     """The options of `lead-funnel run`."""
     run_parser = UsageParser(
         prog=prog,
-        description=(
+        description=_wrapped(
             "Build the warehouse with dbt (seeds, models, data and unit tests), validate the "
             "marts with Great Expectations, and only then publish a read-only copy to the "
             "published DuckDB file. The working build database lives beside it "
