@@ -1,9 +1,11 @@
-"""Scoring is configuration: replace seeds/scoring_rules.csv (and free_email_domains.csv) with
-a custom rule set, build a copy of the project on hand-built raw files and check the scores of
-a few hand-built leads end to end against values computed by hand from docs/definitions.md#metric-definitions.
+"""Scoring is configuration: replace seeds/config/scoring_rules.csv (and free_email_domains.csv)
+with a custom rule set, build a copy of the project on hand-built raw files and check the
+scores of a few hand-built leads end to end against values computed by hand from
+docs/definitions.md#metric-definitions.
 
 Fixture: fixtures/scoring_custom/ holds the raw files (leads, activities, stage_changes) and,
-under seeds/, the custom rules that replace the project's for this run:
+under seeds/ (copied to the copy's seeds/config/), the custom rules that replace the
+project's for this run:
 
     c_visit      engagement  activity_type contains VISIT         7, capped at 21
     c_demo       engagement  activity_type equals   Demo_Request  100

@@ -2,8 +2,8 @@
 times: every expected share, median, breach count and business-hour duration below is
 computed here from how the data was built, never copied from a build.
 
-The SLA policies are the defaults of seeds/sla_policies.csv (first touch within 24 calendar
-hours, decision within 48). Business hours run on a Europe/Berlin schedule so that the
+The SLA policies are the defaults of seeds/config/sla_policies.csv (first touch within 24
+calendar hours, decision within 48). Business hours run on a Europe/Berlin schedule so that the
 clocks cross the daylight-saving change of 2025-03-30; the expected business hours come from
 an independent per-day reference built on zoneinfo.
 """
