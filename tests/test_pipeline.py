@@ -197,7 +197,7 @@ def test_failure_without_a_previous_publish_says_so(
 
     monkeypatch.setattr(pipeline_script, "build", failing_build)
     db = tmp_path / "new" / "lead_funnel.duckdb"
-    assert pipeline_script.main(["run", "--db", str(db)]) == 1
+    assert pipeline_script.main(["--db", str(db)]) == 1
     output = " ".join(capsys.readouterr().out.split())
     assert f"Nothing was published (no previous file at {db})" in output
     assert "is unchanged" not in output
@@ -231,7 +231,7 @@ def test_build_failure_explains_rejects_only_from_this_build(
         raise pipeline_script.BuildFailed("dbt build failed:\n  test.x: Got 1 result", succeeded)
 
     monkeypatch.setattr(pipeline_script, "build", failing_build)
-    assert pipeline_script.main(["run", "--db", str(db)]) == 1
+    assert pipeline_script.main(["--db", str(db)]) == 1
     output = " ".join(capsys.readouterr().out.split())
     hint = (
         "leads: 2 rows rejected as unparseable_timestamp, e.g. created_at=26-03-2018; "
