@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
+LEAD_FUNNEL := $(VENV)/bin/lead-funnel
 STAMP := $(VENV)/.installed
 
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -25,33 +26,34 @@ TEST_EXTRA :=
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create/update .venv from the pinned requirements
+setup: $(STAMP) ## create/update .venv from the pinned requirements, with the lead-funnel command
 
 run: setup ## build the demo warehouse end to end and print a funnel summary
-	$(PY) scripts/pipeline.py run
+	$(LEAD_FUNNEL) run
 
 test: setup lint test-dbt test-python $(TEST_EXTRA) ## every check: lint, dbt build (data + unit tests), pytest, other engines
 
 test-dbt: setup ## dbt seed + build (models, data tests, unit tests) on the demo seeds
 	LEAD_FUNNEL_DB=$(TEST_DB) $(DBT) build --full-refresh --target-path build/test/target
 
-test-python: setup ## pytest: scripts and end-to-end runs, incl. bad-input files
-	$(PY) -m pytest -q scripts/tests
+test-python: setup ## pytest: the lead_funnel package and end-to-end runs, incl. bad-input files
+	$(PY) -m pytest -q tests
 
 lint: setup ## sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/sqlfluff lint models data_tests analyses macros
-	$(VENV)/bin/ruff check scripts
-	$(VENV)/bin/ruff format --check scripts
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
 
 # The catalog (column types, row counts) is read from the demo warehouse's build database,
 # built first when missing; target/static_index.html opens without a server.
 docs: setup ## build dbt's documentation site into target/ (index.html, static_index.html)
-	@test -f $(LEAD_FUNNEL_DB:.duckdb=.build.duckdb) || $(PY) scripts/pipeline.py run
+	@test -f $(LEAD_FUNNEL_DB:.duckdb=.build.duckdb) || $(LEAD_FUNNEL) run
 	LEAD_FUNNEL_DB=$(LEAD_FUNNEL_DB:.duckdb=.build.duckdb) $(DBT) docs generate --static
 
 lock: ## re-resolve the transitive pins in constraints.txt from requirements*.txt

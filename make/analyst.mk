@@ -11,7 +11,7 @@
 # to dbt, the manifest is parsed into a shadow project (symlinks to the project's files)
 # under METRICS_OUT (build/metrics/) and `mf` runs there, against the working build database
 # beside the published file (dbt's connection opens it for writing; the published copy is
-# read-only). scripts/tests/test_metrics.py (make test) runs `make metrics` on its own build,
+# read-only). tests/test_metrics.py (make test) runs `make metrics` on its own build,
 # checks the answer against the marts and runs `mf validate-configs` against the warehouse.
 
 # This file is included above the Makefile's first target: keep its default goal (help).
@@ -38,7 +38,7 @@ metrics-manifest: setup
 		--target-path $(METRICS_PROJECT)/target --log-path $(METRICS_PROJECT)/logs
 
 metrics: setup ## MetricFlow: MQL -> SQL rate by channel by month (MF_QUERY="--metrics ... --group-by ...")
-	@test -f $(METRICS_DB) || $(PY) scripts/pipeline.py run --db $(METRICS_DB:.build.duckdb=.duckdb)
+	@test -f $(METRICS_DB) || $(LEAD_FUNNEL) run --db $(METRICS_DB:.build.duckdb=.duckdb)
 	@$(MAKE) --no-print-directory metrics-manifest METRICS_DB=$(METRICS_DB)
 	cd $(METRICS_PROJECT) && LEAD_FUNNEL_DB=$(METRICS_DB) $(MF) query $(MF_QUERY) $(MF_ARGS)
 

@@ -3,7 +3,7 @@
 #   make test-bi-clients  publish the demo warehouse, then open it read-only in the clients BI
 #                         tools embed, each in its own pinned environment, and compare every
 #                         contract model's row count and checksum with what the project's
-#                         duckdb reads (scripts/tests/test_bi_clients.py):
+#                         duckdb reads (tests/test_bi_clients.py):
 #                           .venv-client-duckdb14  duckdb 1.4.x (LTS)      requirements-clients-duckdb14.txt
 #                           .venv-client-duckdb15  duckdb 1.5.x            requirements-clients-duckdb15.txt
 #                           .venv-client-superset  SQLAlchemy 1.4 + duckdb-engine + pandas.read_sql
@@ -38,7 +38,7 @@ $(NODE_CLIENT_STAMP): $(NODE_CLIENT)/package.json $(NODE_CLIENT)/package-lock.js
 setup-bi-clients: $(BI_CLIENT_STAMPS) $(NODE_CLIENT_STAMP) ## create/update the pinned BI-client environments
 
 test-bi-clients: setup setup-bi-clients ## open a fresh demo publish in duckdb 1.4/1.5, Superset's stack and node
-	LEAD_FUNNEL_BI_CLIENTS=1 $(PY) -m pytest -q -rs -p no:cacheprovider scripts/tests/test_bi_clients.py
+	LEAD_FUNNEL_BI_CLIENTS=1 $(PY) -m pytest -q -rs -p no:cacheprovider tests/test_bi_clients.py
 
 TEST_EXTRA += test-bi-clients
 

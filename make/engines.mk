@@ -4,7 +4,7 @@
 #                       Postgres: Debian's postgresql, initdb'd into a temp folder, started on
 #                       127.0.0.1:$(LEAD_FUNNEL_PG_PORT) and stopped afterwards
 #   make test-spark     dbt build on a local Spark session (dbt-spark's session method, Java 17)
-#   make test-engines   DuckDB, Spark and Postgres builds, then scripts/tests/test_engines.py
+#   make test-engines   DuckDB, Spark and Postgres builds, then tests/test_engines.py
 #                       compares the contract marts across the three engines
 #   make test           runs the Spark and Postgres builds and the comparison too, against
 #                       the DuckDB build of test-dbt
@@ -68,7 +68,7 @@ test-engines: setup ## DuckDB, Spark and Postgres builds, then compare the contr
 compare-engines: setup-postgres setup-spark
 	$(ENGINE_BUILD) spark $(SPARK_DBT) $(DBT_ARGS)
 	$(PG_SERVER) run -- bash -c '$(ENGINE_BUILD) postgres $(PG_DBT) $(DBT_ARGS) \
-		&& LEAD_FUNNEL_COMPARE_ENGINES=1 $(PG_VENV)/bin/python -m pytest -q -p no:cacheprovider scripts/tests/test_engines.py'
+		&& LEAD_FUNNEL_COMPARE_ENGINES=1 $(PG_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_engines.py'
 	@echo "build times (s): spark $$(cat build/spark/build_seconds), postgres $$(cat build/postgres/build_seconds)"
 
 # `make test`: the DuckDB side of the comparison is the build test-dbt just made (same seeds,

@@ -1,5 +1,5 @@
 """The documentation site (`make docs`) describes every contract model and column, reuses the
-SPEC section 7 definitions from `{% docs %}` blocks, and lists the exposures.
+docs/definitions.md#metric-definitions definitions from `{% docs %}` blocks, and lists the exposures.
 
 Read from the YAML beside the models (what dbt renders) and compared with the columns of the
 published demo warehouse, so a new column without a description fails here.
@@ -11,11 +11,12 @@ import re
 from pathlib import Path
 
 import yaml
+
 from dbt_helpers import PROJECT_DIR, query
 
 MARTS = PROJECT_DIR / "models" / "marts"
 
-# SPEC section 7, one doc block per definition, each used by at least one column or model.
+# docs/definitions.md#metric-definitions, one doc block per definition, each used by at least one column or model.
 DEFINITION_DOCS = (
     "funnel_reached",
     "funnel_step_rate",
@@ -54,7 +55,7 @@ def mart_yaml() -> dict[str, dict]:
 
 
 def test_every_published_mart_column_is_described(published: Path) -> None:
-    from common import CONTRACT_MODELS
+    from lead_funnel.common import CONTRACT_MODELS
 
     described = mart_yaml()
     tables = [

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import CONTRACT_MODELS, PipelineError
+from lead_funnel.common import CONTRACT_MODELS, PipelineError, raw_tables
 
 # The storage format of the published file. DuckDB 2.0 writes its own format by default, which
 # no 1.x client (the JDBC / ODBC drivers of DBeaver, Metabase, Tableau, Power BI; Superset's
@@ -27,12 +27,16 @@ STORAGE_VERSION_ENV = "LEAD_FUNNEL_STORAGE_VERSION"
 # DuckDB 2.0's own format, for readers that all run duckdb 2.x
 NATIVE_STORAGE_VERSION = "latest"
 
-# Demo raw data loaded as seeds: contacts as delivered, never in a masked publish.
-RAW_SEEDS = ("raw_leads", "raw_activities", "raw_stage_changes")
 
 # Parquet exports kept besides the current one (a reader that listed the previous folder
 # just before a swap can still read its files).
 PARQUET_VERSIONS_KEPT = 2
+
+
+def raw_seeds() -> list[str]:
+    """The demo raw data loaded as seeds (seeds/demo/raw_<table>.csv): contacts as delivered,
+    never in a masked publish."""
+    return [f"raw_{table}" for table in raw_tables()]
 
 
 def _quote(text: str | Path) -> str:
@@ -89,10 +93,10 @@ def write_published_copy(
                     """
                     select table_name from information_schema.tables
                     where table_catalog = 'build' and table_schema = 'main'
-                        and table_type = 'BASE TABLE' and table_name not in (?, ?, ?)
+                        and table_type = 'BASE TABLE' and not list_contains(?, table_name)
                     order by table_name
                     """,
-                    list(RAW_SEEDS),
+                    [raw_seeds()],
                 ).fetchall()
             ]
             for table in tables:

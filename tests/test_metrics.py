@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from dbt_helpers import PROJECT_DIR, query
 
 MF = Path(sys.executable).with_name("mf")

@@ -18,15 +18,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from common import CONTRACT_MODELS
-from dbt_helpers import PROJECT_DIR, pipeline, query
 
-SEEDS = PROJECT_DIR / "seeds"
+from dbt_helpers import LEAD_FUNNEL, PROJECT_DIR, pipeline, query
+from lead_funnel.common import CONTRACT_MODELS
+
+DEMO_SEEDS = PROJECT_DIR / "seeds" / "demo"
 PII_KEY = "test-key-0123456789abcdef"
 AS_OF = "2025-12-31"
 
@@ -102,7 +102,7 @@ def write_raw_dir(folder: Path) -> Path:
         ("stage_changes", EXTRA_STAGE_CHANGES),
     ):
         target = folder / f"{table}.csv"
-        shutil.copyfile(SEEDS / f"raw_{table}.csv", target)
+        shutil.copyfile(DEMO_SEEDS / f"raw_{table}.csv", target)
         with target.open(newline="") as handle:
             columns = next(csv.reader(handle))
         with target.open("a", newline="") as handle:
@@ -346,7 +346,7 @@ def test_masked_emails_are_keyed_hashes_stable_for_the_key(masked: Path) -> None
 
 
 def test_masked_publish_keeps_only_the_main_schema(masked: Path) -> None:
-    from common import CONTRACT_MODELS
+    from lead_funnel.common import CONTRACT_MODELS
 
     for model in CONTRACT_MODELS:
         assert query(masked, f"select count(*) from {model}")[0][0] > 0, model
@@ -380,11 +380,10 @@ def test_masking_without_a_key_is_a_usage_error(
 
 
 def pipeline_without_key(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """pipeline.py run --mask-pii with exactly the given environment."""
+    """`lead-funnel run --mask-pii` with exactly the given environment."""
     return subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "pipeline.py"),
+            *LEAD_FUNNEL,
             "run",
             "--db",
             str(tmp_path / "lead_funnel.duckdb"),
@@ -401,7 +400,7 @@ def test_validate_runs_on_a_masked_publish(masked: Path) -> None:
     """The suites read only the main schema (as_of from scored_leads.scored_as_of), so a
     masked publish, which has no staging schema, validates."""
     completed = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "validate.py"), "--db", str(masked)],
+        [*LEAD_FUNNEL, "validate", "--db", str(masked)],
         capture_output=True,
         text=True,
         check=False,

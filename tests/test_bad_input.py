@@ -1,4 +1,4 @@
-"""SPEC section 8 end to end: every kind of bad raw row lands exactly where it should and the
+"""docs/definitions.md#bad-input end to end: every kind of bad raw row lands exactly where it should and the
 build still succeeds. The raw files are hand-written in fixtures/bad_input/ (one row per
 defect, commented in the expectations below)."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from dbt_helpers import query, run_dbt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bad_input"
@@ -195,7 +196,7 @@ def test_unscored_and_backdated_activities_are_kept(built: Path) -> None:
 
 def test_as_of_defaults_to_latest_plausible_raw_timestamp(built: Path) -> None:
     # the 2099 rows do not move "now": it is the latest raw timestamp before the run started
-    (as_of,) = query(built, "select as_of_at from staging.stg_as_of")
+    (as_of,) = query(built, "select as_of_at from staging.run_as_of")
     assert str(as_of[0]) == "2025-02-01 08:00:00"
 
 
@@ -215,7 +216,7 @@ def test_missing_raw_files_fail_with_a_clear_message(tmp_path: Path) -> None:
 @pytest.mark.parametrize("as_of", ["garbage", "2025-02-30", "epoch", "2025-06-30 25:00"])
 def test_unparseable_as_of_fails_with_a_clear_message(tmp_path: Path, as_of: str) -> None:
     completed = run_dbt(
-        ["compile", "--select", "stg_as_of"],
+        ["compile", "--select", "run_as_of"],
         tmp_path / "w.duckdb",
         {"raw_dir": str(FIXTURE), "as_of": as_of},
         check=False,

@@ -24,7 +24,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from common import PipelineError
+from lead_funnel.common import PipelineError
 
 LOCK_SUFFIX = ".lock"
 
@@ -94,7 +94,7 @@ def remove_leftover_partials(
 ) -> list[Path]:
     """Remove the partial copies an interrupted publish left beside the published file, and
     the half-written folders of an interrupted Parquet export (never a finished version)."""
-    from publish import parquet_versions_dir
+    from lead_funnel.publish import parquet_versions_dir
 
     # the names are data: a `[` in --db must not match (and delete) another file's copies
     leftovers = sorted(published.parent.glob(f".{glob.escape(published.name)}.*.partial"))

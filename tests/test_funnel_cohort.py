@@ -12,11 +12,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dbt_helpers import query, run_dbt
 
-# The canonical funnel order (SPEC section 4); outcome stages have none.
-FUNNEL_ORDER = {"lead": 1, "mql": 2, "sal": 3, "sql": 4, "opportunity": 5, "customer": 6}
-# Source-system labels the stage changes are written with (mapped by seeds/stage_mapping.csv).
+from dbt_helpers import query, run_dbt
+from lead_funnel.common import funnel_stages
+
+# The funnel order (docs/definitions.md#stages), from seeds/config/stages.csv; outcome stages
+# have none.
+FUNNEL_ORDER = {stage: order for order, stage in enumerate(funnel_stages(), start=1)}
+# Source-system labels the stage changes are written with (mapped by
+# seeds/config/stage_mapping.csv).
 LABELS = {
     "mql": "Marketing Qualified Lead",
     "sal": "SAL",
@@ -129,7 +133,7 @@ def expected_cohort_row(groups: list[Group]) -> dict[str, object]:
 
 
 def write_raw_files(raw_dir: Path) -> None:
-    """leads.csv, activities.csv and stage_changes.csv in the raw layout (SPEC section 3)."""
+    """leads.csv, activities.csv and stage_changes.csv in the raw layout (docs/definitions.md#raw-data-contract)."""
     leads, activities, changes = [], [], []
     number = 0
     for offer, groups in OFFERS.items():
@@ -281,7 +285,7 @@ def test_re_mqls_count_as_entries_not_as_leads(built: Path) -> None:
 
 
 def test_backdated_stage_change_is_kept_and_warned(tmp_path: Path) -> None:
-    """SPEC section 8: a stage change dated before its lead's created_at stays in the
+    """docs/definitions.md#bad-input: a stage change dated before its lead's created_at stays in the
     history (no implicit lead entry is added before it) and only raises a warning."""
     raw_dir = tmp_path / "raw"
     raw_dir.mkdir()

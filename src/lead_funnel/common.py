@@ -1,4 +1,5 @@
-"""Shared helpers for the project's scripts: paths, the database locations and dbt calls."""
+"""Shared helpers of the lead_funnel package: paths, the database locations, the facts read
+from the dbt project (stages, raw columns, reject reasons) and dbt calls."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from typing import Any
 
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The dbt project (dbt_project.yml, seeds, models) the command builds: $LEAD_FUNNEL_PROJECT_DIR
+# (e.g. a copy of the project with other configuration seeds), else the project this package
+# is part of (it lives in the project's src/).
+PROJECT_DIR_ENV = "LEAD_FUNNEL_PROJECT_DIR"
+PROJECT_DIR = Path(os.environ.get(PROJECT_DIR_ENV) or Path(__file__).resolve().parents[2]).resolve()
 DEFAULT_DB = PROJECT_DIR / "warehouse" / "lead_funnel.duckdb"
 
-# Contract models (SPEC section 6): the tables BI tools and analysts read.
+# Contract models (docs/definitions.md#contract-models): the tables BI tools and analysts read.
 CONTRACT_MODELS = (
     "scored_leads",
     "fct_lead_stage_history",
@@ -41,7 +46,7 @@ CONTRACT_MODELS = (
 
 
 # DuckDB session settings of the dev profile (profiles.yml) that shape performance, for code
-# that runs the project's SQL outside dbt (scripts/benchmark.py's lower bound). Keep in step.
+# that runs the project's SQL outside dbt (the benchmark's lower bound). Keep in step.
 DUCKDB_SETTINGS = {
     "TimeZone": "UTC",
     "memory_limit": os.environ.get("LEAD_FUNNEL_MEMORY_LIMIT", "6GB"),
@@ -117,19 +122,30 @@ def _looks_like_path(text: str) -> bool:
     )
 
 
+def macro_body(name: str) -> str:
+    """The Jinja body of the dbt macro `name`, from whichever file under macros/ defines it
+    (for facts whose one home is a macro: Python reads them instead of copying them)."""
+    marker = re.compile(r"\{%-?\s*macro\s+" + re.escape(name) + r"\s*\(")
+    for path in sorted((PROJECT_DIR / "macros").rglob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        found = marker.search(text)
+        if found:
+            return text[found.end() :].split("endmacro", 1)[0]
+    raise PipelineError(f"the dbt macro {name} was not found under {PROJECT_DIR / 'macros'}")
+
+
 def iso_timestamp_pattern() -> re.Pattern[str]:
-    """The ISO 8601 shape of a timestamp text, read from iso_timestamp_pattern() in
-    macros/parsing.sql: the one definition the as_of var and raw timestamps are held to (the
-    dbt macro as_of_var_text applies it too), so the check before dbt and the models agree."""
-    macro = (PROJECT_DIR / "macros" / "parsing.sql").read_text(encoding="utf-8")
-    body = macro.split("macro iso_timestamp_pattern()", 1)[1].split("endmacro", 1)[0]
+    """The ISO 8601 shape of a timestamp text, read from the dbt macro iso_timestamp_pattern():
+    the one definition the as_of var and raw timestamps are held to (the dbt macro
+    as_of_var_text applies it too), so the check before dbt and the models agree."""
+    body = macro_body("iso_timestamp_pattern").split(")", 1)[1]
     return re.compile("".join(re.findall(r"'([^']*)'", body)))
 
 
 def parse_as_of(value: Any) -> str:
     """The as_of var as a UTC timestamp text, or PipelineError when it is not one.
 
-    The rules are the dbt macro's (as_of_var_text in macros/parsing.sql): an ISO 8601 date
+    The rules are the dbt macro's (the dbt macro as_of_var_text): an ISO 8601 date
     or timestamp (iso_timestamp_pattern: `T` or space, optional seconds and fraction, an
     optional offset Z, UTC, +02, +0200, +02:00; no time zone names) on a real calendar day;
     naive = UTC. The UTC value is DuckDB's timestamptz cast, the cast staging uses
@@ -212,13 +228,29 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TIME_OF_DAY = re.compile(r"^[0-9]{1,2}(:[0-5][0-9]){0,2}$")
 
 
-def funnel_stages() -> list[str]:
-    """The funnel stages in order, read from their one home, seeds/stages.csv."""
+CONFIG_SEEDS_DIR = PROJECT_DIR / "seeds" / "config"
+RAW_SOURCES_YAML = PROJECT_DIR / "models" / "staging" / "_raw__sources.yml"
+
+
+def config_seed(name: str) -> list[dict[str, str]]:
+    """The rows of a configuration seed, seeds/config/NAME.csv, as text."""
     import csv
 
-    with (PROJECT_DIR / "seeds" / "stages.csv").open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["stage_group"] == "funnel"]
+    path = CONFIG_SEEDS_DIR / f"{name}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def funnel_stages() -> list[str]:
+    """The funnel stages in order, read from their one home, seeds/config/stages.csv."""
+    rows = [row for row in config_seed("stages") if row["stage_group"] == "funnel"]
     return [row["stage"] for row in sorted(rows, key=lambda row: int(row["stage_order"]))]
+
+
+def reject_reasons() -> dict[str, dict[str, str]]:
+    """The reasons a raw row is rejected for (seeds/config/reject_reasons.csv), by reason:
+    the column an example value is shown from and what to do."""
+    return {row["reject_reason"]: row for row in config_seed("reject_reasons")}
 
 
 def project_var_defaults() -> dict[str, Any]:
@@ -328,7 +360,7 @@ def _check_number(
 
 
 def _check_business_hours(value: Any) -> None:
-    """The business_hours schedule (macros/business_hours.sql): an IANA time zone, start and
+    """The business_hours schedule (the dbt macros of business hours): an IANA time zone, start and
     end hours (9, 9.5, "09:30"), weekdays 1-7."""
     import zoneinfo
 
@@ -376,19 +408,53 @@ def _check_business_hours(value: Any) -> None:
         )
 
 
-# The raw tables (SPEC section 3) and the files macros/raw_source.sql reads for each from
-# raw_dir: NAME.csv, NAME.csv.gz, NAME.parquet, or a folder NAME/ holding such files at any
-# depth. Keep these globs in step with the macro's raw_file_patterns
-# (scripts/tests/test_pipeline.py compares them).
-RAW_TABLES = ("leads", "activities", "stage_changes")
-RAW_FILE_GLOBS = (
-    "{name}.csv",
-    "{name}.csv.gz",
-    "{name}.parquet",
-    "{name}/**/*.csv",
-    "{name}/**/*.csv.gz",
-    "{name}/**/*.parquet",
-)
+def _raw_source_tables() -> list[dict[str, Any]]:
+    """The raw source's tables as models/staging/_raw__sources.yml describes them."""
+    sources = yaml.safe_load(RAW_SOURCES_YAML.read_text(encoding="utf-8")) or {}
+    for source in sources.get("sources") or []:
+        if source.get("name") == "raw":
+            return list(source.get("tables") or [])
+    raise PipelineError(f"{RAW_SOURCES_YAML} describes no source named raw")
+
+
+def raw_tables() -> tuple[str, ...]:
+    """The raw tables (docs/definitions.md#raw-data-contract), in the order
+    models/staging/_raw__sources.yml lists them."""
+    return tuple(str(table["name"]) for table in _raw_source_tables())
+
+
+def raw_columns(table: str) -> list[str]:
+    """A raw table's columns in contract order, from their one home,
+    models/staging/_raw__sources.yml (docs/definitions.md#raw-data-contract)."""
+    for entry in _raw_source_tables():
+        if entry.get("name") == table:
+            columns = [str(column["name"]) for column in entry.get("columns") or []]
+            if not columns:
+                raise PipelineError(f"{RAW_SOURCES_YAML} lists no columns for raw table {table}")
+            return columns
+    raise PipelineError(f"unknown raw table {table!r}; the raw tables are {raw_tables()}")
+
+
+def raw_key_column(table: str) -> str:
+    """A raw table's key: its first column in contract order (lead_id, activity_id,
+    change_id)."""
+    return raw_columns(table)[0]
+
+
+def raw_timestamp_column(table: str) -> str:
+    """A raw table's required timestamp: its first `*_at` column in contract order
+    (created_at, occurred_at, changed_at)."""
+    return next(column for column in raw_columns(table) if column.endswith("_at"))
+
+
+def raw_file_globs() -> tuple[str, ...]:
+    """The files the dbt macro raw_file_patterns reads for a raw table from raw_dir (NAME.csv,
+    NAME.csv.gz, NAME.parquet, or a folder NAME/ of such files at any depth), as globs with a
+    {name} placeholder: read from the macro, so the check before dbt and dbt agree."""
+    globs = re.findall(r"name ~ '([^']*)'", macro_body("raw_file_patterns"))
+    if not globs:
+        raise PipelineError("the dbt macro raw_file_patterns names no file pattern")
+    return tuple("{name}" + pattern for pattern in globs)
 
 
 def glob_literal(path: str) -> str:
@@ -407,11 +473,11 @@ def missing_raw_tables(raw_dir: Path) -> list[str]:
     base = glob_literal(str(raw_dir).rstrip("/"))[1:-1]
     missing = []
     with duckdb.connect() as connection:
-        for name in RAW_TABLES:
+        for name in raw_tables():
             found = connection.execute(
                 " union all ".join(
                     f"select file from glob('{base}/{pattern.format(name=name)}')"
-                    for pattern in RAW_FILE_GLOBS
+                    for pattern in raw_file_globs()
                 )
             ).fetchall()
             if not found:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from dbt_helpers import PROJECT_DIR, pipeline, query
 
 # DuckDB's storage version numbers, from the main header of a database file: what duckdb
@@ -70,7 +71,7 @@ def test_unknown_storage_version_is_a_usage_error(
 
 
 def test_storage_version_choices_are_the_ones_duckdb_reads() -> None:
-    from publish import storage_version
+    from lead_funnel.publish import storage_version
 
     assert storage_version(None) == "v1.0.0"
     assert storage_version("v1.4.0") == "v1.4.0"
@@ -80,7 +81,7 @@ def test_storage_version_choices_are_the_ones_duckdb_reads() -> None:
 def test_export_parquet_publishes_every_contract_model_atomically(tmp_path: Path) -> None:
     """Two runs into one export: each swaps DIR (a link) to a complete new folder and keeps the
     previous one; then a failed run (a failing dbt test) leaves both publishes untouched."""
-    from common import CONTRACT_MODELS
+    from lead_funnel.common import CONTRACT_MODELS
 
     db = tmp_path / "lead_funnel.duckdb"
     export = tmp_path / "lake" / "lead_funnel"
@@ -120,7 +121,7 @@ def test_export_parquet_publishes_every_contract_model_atomically(tmp_path: Path
             ".venv*", "target*", "build", "warehouse", ".git", "logs", "node_modules"
         ),
     )
-    with (project / "seeds" / "stage_mapping.csv").open("a") as mapping:
+    with (project / "seeds" / "config" / "stage_mapping.csv").open("a") as mapping:
         mapping.write("MQL,sql\n")
     before = tree_digest(export) | {"db": hashlib.sha256(db.read_bytes()).hexdigest()}
     failed = pipeline("run", "--db", str(db), "--export-parquet", str(export), project_dir=project)
@@ -135,8 +136,8 @@ def test_a_failure_while_exporting_leaves_both_publishes_untouched(
     """A failure after the new file is written but before anything is swapped in (here: the
     Parquet export breaks half-way) leaves the published file and the export as they were,
     and no partial file or folder behind."""
-    import publish
-    from common import PipelineError
+    from lead_funnel import publish
+    from lead_funnel.common import PipelineError
 
     build_db = tmp_path / "lead_funnel.build.duckdb"
     shutil.copyfile(published.with_name("lead_funnel.build.duckdb"), build_db)

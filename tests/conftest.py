@@ -1,13 +1,12 @@
-"""Make the scripts importable from the tests (they are run as files by users), and share the
-published demo warehouse between test modules (one build per session)."""
+"""Share the published demo warehouse between test modules (one build per session).
 
-import sys
+The tests import the installed lead_funnel package (`make setup` installs it editable) and
+run the `lead-funnel` command as a user would; dbt_helpers sits beside them (pytest puts
+this folder on the import path, as for any rootdir-less test folder)."""
+
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dbt_helpers import pipeline
 

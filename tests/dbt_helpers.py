@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import duckdb
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
+# The lead-funnel command of the Python running the tests (.venv: make setup installs it).
+LEAD_FUNNEL = (sys.executable, "-m", "lead_funnel")
 
 
 def run_dbt(
@@ -57,18 +61,32 @@ def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
 def pipeline(
     *args: str, project_dir: Path = PROJECT_DIR, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run scripts/pipeline.py like a user would (a subprocess), capturing its output (extra
-    environment variables in env)."""
+    """Run `lead-funnel ARGS...` like a user would (a subprocess), on the project at
+    project_dir (a copy: $LEAD_FUNNEL_PROJECT_DIR), capturing its output (extra environment
+    variables in env)."""
     env = {
         **os.environ,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "COLUMNS": "120",
+        "LEAD_FUNNEL_PROJECT_DIR": str(project_dir),
         **(env or {}),
     }
     return subprocess.run(
-        [sys.executable, str(project_dir / "scripts" / "pipeline.py"), *args],
+        [*LEAD_FUNNEL, *args],
         capture_output=True,
         text=True,
         env=env,
         check=False,
     )
+
+
+def load_module(path: Path) -> ModuleType:
+    """A Python file imported by its path, without the import path: for the BI-client scripts
+    (they run in environments without the lead_funnel package) and, from an environment that
+    has no lead_funnel installed (.venv-postgres), the package's common module."""
+    spec = importlib.util.spec_from_file_location(f"_loaded_{path.stem}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -2,7 +2,7 @@
 
 Each suite is a version-controlled Great Expectations suite (JSON) whose `meta.query` is the
 SQL that produces the frame it checks; the frame is read with duckdb into pandas (the SQL
-datasource path through duckdb-engine is broken upstream, see TOOLCHAIN.md). The queries read
+datasource path through duckdb-engine is broken upstream, see CONTRIBUTING.md). The queries read
 only the main schema, so a --mask-pii publish validates too.
 
 Each expectation is blocking (the default) or a warning (`"meta": {"severity": "warning"}`):
@@ -16,7 +16,7 @@ that identify a row, so a message says which row broke it (`activities: bad_row_
 row's values, `label` and the expectation's kwargs; for a table-level expectation over
 `observed` and the kwargs) and `meta.hint` add one remark after them (over the kwargs).
 
-    python scripts/validate.py [--db PATH] [--suite NAME ...] [--expectations DIR]
+    lead-funnel validate [--db PATH] [--suite NAME ...] [--expectations DIR]
 
 Exit codes: 0 no blocking failure (warnings may be printed), 1 a blocking expectation failed,
 2 the warehouse or a suite could not be read. $LEAD_FUNNEL_EXPECTATIONS_DIR (or
@@ -36,9 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import PROJECT_DIR, PipelineError, build_db_path, published_db_path
+from lead_funnel.common import PROJECT_DIR, PipelineError, build_db_path, published_db_path
 
 SUITES_DIR = PROJECT_DIR / "expectations"
 SUITES_DIR_ENV = "LEAD_FUNNEL_EXPECTATIONS_DIR"
@@ -363,10 +361,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--db",
+        metavar="PATH",
         help="DuckDB file to validate (default: the working build database beside "
         "$LEAD_FUNNEL_DB / warehouse/lead_funnel.duckdb); a published file works too",
     )
-    parser.add_argument("--suite", action="append", help="run only this suite (repeatable)")
+    parser.add_argument(
+        "--suite", action="append", metavar="NAME", help="run only this suite (repeatable)"
+    )
     parser.add_argument(
         "--expectations",
         metavar="DIR",

@@ -1,9 +1,11 @@
-"""Scoring is configuration: replace seeds/scoring_rules.csv (and free_email_domains.csv) with
-a custom rule set, build a copy of the project on hand-built raw files and check the scores of
-a few hand-built leads end to end against values computed by hand from SPEC section 7.
+"""Scoring is configuration: replace seeds/config/scoring_rules.csv (and free_email_domains.csv)
+with a custom rule set, build a copy of the project on hand-built raw files and check the
+scores of a few hand-built leads end to end against values computed by hand from
+docs/definitions.md#metric-definitions.
 
 Fixture: fixtures/scoring_custom/ holds the raw files (leads, activities, stage_changes) and,
-under seeds/, the custom rules that replace the project's for this run:
+under seeds/ (copied to the copy's seeds/config/), the custom rules that replace the
+project's for this run:
 
     c_visit      engagement  activity_type contains VISIT         7, capped at 21
     c_demo       engagement  activity_type equals   Demo_Request  100
@@ -23,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
 from dbt_helpers import PROJECT_DIR, query, run_dbt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scoring_custom"
@@ -48,19 +51,29 @@ SCORING_MODELS = [
     "+mart_mql_threshold_curve",
 ]
 # What a copy of the project does not need: build outputs, the demo raw seeds (raw_dir is set).
-PII_KEY_PLUGIN = "scripts/lead_funnel_pii_key.py"
-SKIP_AT_ROOT = {".venv", ".git", "target", "logs", "build", "warehouse", "scripts", "expectations"}
+SKIP_AT_ROOT = {
+    ".venv",
+    ".git",
+    "target",
+    "logs",
+    "build",
+    "warehouse",
+    "scripts",
+    "src",
+    "tests",
+    "expectations",
+}
 
 
 def decayed(points: float, occurred_at: datetime, at: datetime = AS_OF) -> float:
-    """points * 0.5 ^ (age_days / half_life): the SPEC section 7 decay, by hand."""
+    """points * 0.5 ^ (age_days / half_life): the docs/definitions.md#metric-definitions decay, by hand."""
     age_days = (at - occurred_at).total_seconds() / 86400
     return points * 0.5 ** (age_days / HALF_LIFE_DAYS)
 
 
 def capped(total: float, cap: float) -> float:
     """A rule's decayed sum held to its max_points: a ceiling for positive points, a floor for
-    negative ones (SPEC section 5: max_points caps what one rule can add for one lead)."""
+    negative ones (docs/definitions.md#configuration: max_points caps what one rule can add for one lead)."""
     return min(total, cap) if cap >= 0 else max(total, cap)
 
 
@@ -74,7 +87,7 @@ def copy_ignoring(root: Path) -> Callable[[str, list[str]], set[str]]:
         skipped = {name for name in names if name in {"__pycache__", ".pytest_cache"}}
         if here == root:
             skipped |= SKIP_AT_ROOT & set(names)
-        if here == root / "seeds":
+        if here == root / "seeds" / "demo":
             skipped |= {name for name in names if name.startswith("raw_")}
         return skipped
 
@@ -86,11 +99,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     work = tmp_path_factory.mktemp("scoring_custom")
     project = work / "project"
     shutil.copytree(PROJECT_DIR, project, ignore=copy_ignoring(PROJECT_DIR))
-    # the dev profile loads its dbt-duckdb plugin from <profiles dir>/scripts
-    (project / "scripts").mkdir()
-    shutil.copyfile(PROJECT_DIR / PII_KEY_PLUGIN, project / PII_KEY_PLUGIN)
+    # (the dev profile's dbt-duckdb plugin is lead_funnel.pii_key, installed with the package)
     for seed in ("scoring_rules.csv", "free_email_domains.csv"):
-        shutil.copyfile(FIXTURE / "seeds" / seed, project / "seeds" / seed)
+        shutil.copyfile(FIXTURE / "seeds" / seed, project / "seeds" / "config" / seed)
     db_path = work / "warehouse.duckdb"
     completed = run_dbt(
         [

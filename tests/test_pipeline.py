@@ -1,4 +1,5 @@
-"""pipeline.py run: build, validate, publish atomically; failures never touch the published file."""
+"""`lead-funnel run`: build, validate, publish atomically; failures never touch the published
+file. And the command itself: every subcommand has a --help."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_helpers import PROJECT_DIR, pipeline, query
+
+from dbt_helpers import LEAD_FUNNEL, PROJECT_DIR, pipeline, query
 
 CONTRACT_MODELS = [
     "scored_leads",
@@ -34,7 +36,6 @@ BAD_INPUT = Path(__file__).parent / "fixtures" / "bad_input"
 # changes, all in January 2025: far from an as_of of 2025-06-30
 SMALL_STALE = Path(__file__).parent / "fixtures" / "small_stale"
 FAR_AS_OF = "{as_of: '2025-06-30', engagement_half_life_days: 0}"
-VALIDATE = PROJECT_DIR / "scripts" / "validate.py"
 
 
 def digest(path: Path) -> str:
@@ -55,7 +56,7 @@ def test_help_reads_well() -> None:
     for flag in ("--raw-dir", "--db", "--vars", "--full-refresh", "--mask-pii", "--report"):
         assert flag in completed.stdout
     assert "examples:" in completed.stdout
-    assert "pipeline.py run --raw-dir" in completed.stdout
+    assert "lead-funnel run --raw-dir" in completed.stdout
     exit_codes = completed.stdout.split("exit codes:")[1]
     for code in ("0", "1", "2", "3", "4", "64"):
         assert re.search(rf"^  {code} ", exit_codes, re.MULTILINE), code
@@ -83,8 +84,27 @@ def test_missing_vars_file_is_named(tmp_path: Path) -> None:
 def test_argparse_errors_exit_64(args: tuple[str, ...]) -> None:
     completed = pipeline(*args)
     assert completed.returncode == 64, completed.stderr
-    assert "usage: pipeline.py" in completed.stderr
-    assert "error:" in completed.stderr
+    assert "usage: lead-funnel" in completed.stderr
+    if args:
+        assert "error:" in completed.stderr
+
+
+def test_the_command_lists_its_subcommands() -> None:
+    from lead_funnel.cli import COMMANDS
+
+    completed = pipeline("--help")
+    assert completed.returncode == 0, completed.stderr
+    for name in COMMANDS:
+        assert f"  {name} " in completed.stdout, name
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "validate", "publish", "report", "generate", "benchmark", "compare-builds"]
+)
+def test_every_subcommand_has_a_help(command: str) -> None:
+    completed = pipeline(command, "--help")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert f"usage: lead-funnel {command}" in completed.stdout
 
 
 def test_bad_as_of_is_a_usage_error_before_dbt(tmp_path: Path) -> None:
@@ -111,7 +131,7 @@ def test_bad_as_of_is_a_usage_error_before_dbt(tmp_path: Path) -> None:
     ],
 )
 def test_as_of_accepts_iso_dates_and_timestamps(value: object, utc: str) -> None:
-    from common import parse_as_of
+    from lead_funnel.common import parse_as_of
 
     assert parse_as_of(value) == utc
 
@@ -120,7 +140,7 @@ def test_as_of_accepts_iso_dates_and_timestamps(value: object, utc: str) -> None
     "value", ["garbage", "2025-02-30", "30-06-2025", "20250630", "infinity", "epoch", 20250630]
 )
 def test_as_of_refuses_what_is_no_timestamp(value: object) -> None:
-    from common import PipelineError, parse_as_of
+    from lead_funnel.common import PipelineError, parse_as_of
 
     with pytest.raises(PipelineError, match="is not a date or timestamp"):
         parse_as_of(value)
@@ -146,15 +166,11 @@ def test_raw_dir_missing_a_table_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_raw_dir_layouts_are_the_ones_dbt_reads(tmp_path: Path) -> None:
-    """common.RAW_FILE_GLOBS are macros/raw_source.sql's globs, so the check before dbt and
-    dbt itself agree on which files make a table."""
-    from common import RAW_FILE_GLOBS, RAW_TABLES, missing_raw_tables
+    """common.raw_file_globs() are the dbt macro raw_file_patterns' globs (read from it), so
+    the check before dbt and dbt itself agree on which files make a table."""
+    from lead_funnel.common import missing_raw_tables, raw_file_globs, raw_tables
 
-    macro = (PROJECT_DIR / "macros" / "raw_source.sql").read_text()
-    patterns = macro.split("macro raw_file_patterns", 1)[1].split("endmacro", 1)[0]
-    macro_globs = re.findall(r"name ~ '([^']*)'", patterns)
-    assert macro_globs, "raw_file_patterns not found in macros/raw_source.sql"
-    assert sorted(macro_globs) == sorted(g.removeprefix("{name}") for g in RAW_FILE_GLOBS)
+    assert "{name}.csv" in raw_file_globs() and "{name}/**/*.parquet" in raw_file_globs()
 
     (tmp_path / "leads.csv").write_text("lead_id\n")
     with duckdb.connect() as connection:
@@ -168,20 +184,20 @@ def test_raw_dir_layouts_are_the_ones_dbt_reads(tmp_path: Path) -> None:
     (tmp_path / "stage_changes.csv.zip").write_bytes(b"")  # not read by the macro
     (tmp_path / "activities.parquet").rename(tmp_path / "Activities.parquet")
     assert missing_raw_tables(tmp_path) == ["activities", "stage_changes"]
-    assert RAW_TABLES == ("leads", "activities", "stage_changes")
+    assert raw_tables() == ("leads", "activities", "stage_changes")
 
 
 def test_failure_without_a_previous_publish_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pipeline_script = importlib.import_module("pipeline")
+    pipeline_script = importlib.import_module("lead_funnel.pipeline")
 
     def failing_build(*_: object, **__: object) -> None:
         raise pipeline_script.BuildFailed("dbt build failed:\n  model.lead_funnel.x: boom", [])
 
     monkeypatch.setattr(pipeline_script, "build", failing_build)
     db = tmp_path / "new" / "lead_funnel.duckdb"
-    assert pipeline_script.main(["run", "--db", str(db)]) == 1
+    assert pipeline_script.main(["--db", str(db)]) == 1
     output = " ".join(capsys.readouterr().out.split())
     assert f"Nothing was published (no previous file at {db})" in output
     assert "is unchanged" not in output
@@ -194,7 +210,7 @@ def test_build_failure_explains_rejects_only_from_this_build(
     capsys: pytest.CaptureFixture[str],
     fresh: bool,
 ) -> None:
-    pipeline_script = importlib.import_module("pipeline")
+    pipeline_script = importlib.import_module("lead_funnel.pipeline")
     db = tmp_path / "lead_funnel.duckdb"
     with duckdb.connect(str(db.with_name("lead_funnel.build.duckdb"))) as connection:
         connection.execute(
@@ -215,7 +231,7 @@ def test_build_failure_explains_rejects_only_from_this_build(
         raise pipeline_script.BuildFailed("dbt build failed:\n  test.x: Got 1 result", succeeded)
 
     monkeypatch.setattr(pipeline_script, "build", failing_build)
-    assert pipeline_script.main(["run", "--db", str(db)]) == 1
+    assert pipeline_script.main(["--db", str(db)]) == 1
     output = " ".join(capsys.readouterr().out.split())
     hint = (
         "leads: 2 rows rejected as unparseable_timestamp, e.g. created_at=26-03-2018; "
@@ -229,7 +245,7 @@ def test_build_failure_explains_rejects_only_from_this_build(
 
 
 def test_suites_give_every_expectation_a_known_severity() -> None:
-    from validate import load_suites, severity_of
+    from lead_funnel.validate import load_suites, severity_of
 
     suites = load_suites()
     assert {suite["name"] for suite in suites} == {
@@ -289,7 +305,7 @@ def test_failing_dbt_test_keeps_previous_publish(published_copy: Path, tmp_path:
         ignore=shutil.ignore_patterns(".venv*", "target*", "build", "warehouse", ".git", "logs"),
     )
     # a second mapping for the same label: the seed's unique test fails, nothing publishes
-    with (project / "seeds" / "stage_mapping.csv").open("a") as mapping:
+    with (project / "seeds" / "config" / "stage_mapping.csv").open("a") as mapping:
         mapping.write("MQL,sal\n")
     before = digest(published_copy)
     completed = pipeline("run", "--db", str(published_copy), project_dir=project)
@@ -340,7 +356,7 @@ def test_validate_reports_warnings_on_a_published_file(
 ) -> None:
     _, db = small_stale_run
     completed = subprocess.run(
-        [sys.executable, str(VALIDATE), "--db", str(db)], capture_output=True, text=True
+        [*LEAD_FUNNEL, "validate", "--db", str(db)], capture_output=True, text=True
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "row_reconciliation: 5 expectations, ok, 2 warnings" in completed.stdout
@@ -504,5 +520,5 @@ def test_reader_never_sees_a_partial_build_and_vars_reach_dbt(
     assert completed.returncode == 0, completed.stdout[-5000:]
     assert output.strip().endswith("errors=0"), output[-2000:]
     assert int(output.split("loops=")[1].split()[0]) > 10
-    (as_of,) = query(published_copy, "select as_of_at from staging.stg_as_of")
+    (as_of,) = query(published_copy, "select as_of_at from staging.run_as_of")
     assert str(as_of[0]) == "2025-11-30 12:00:00"

@@ -1,10 +1,10 @@
 """Benchmark the warehouse build at scale against the raw-SQL lower bound.
 
-    python scripts/benchmark.py [--leads 100000 1000000] [--out build/benchmark]
-    python scripts/benchmark.py --publish-formats [--leads 1000000]
+    lead-funnel benchmark [--leads 100000 1000000] [--out build/benchmark]
+    lead-funnel benchmark --publish-formats [--leads 1000000]
 
 For each scale: generate synthetic raw data (~20 activities per lead) as daily landing
-folders, hold the last day's landing back, run the full pipeline build (`pipeline.py run
+folders, hold the last day's landing back, run the full pipeline build (`lead-funnel run
 --full-refresh`: dbt build with data and unit tests, Great Expectations, publish), measure
 the lower bound (DuckDB executing the same compiled model SQL of that build directly, model
 after model, without dbt), then put the held-back day in place and run the incremental
@@ -27,23 +27,27 @@ import platform
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import CONTRACT_MODELS, DUCKDB_SETTINGS, PROJECT_DIR, RAW_TABLES
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-SCRIPTS = PROJECT_DIR / "scripts"
-# Targets of issue 8 (a benchmark, not a test: reported, never enforced).
+from lead_funnel.common import CONTRACT_MODELS, DUCKDB_SETTINGS, PROJECT_DIR, raw_tables
+
+# The build's targets (a benchmark, not a test: reported, never enforced).
 TARGET_FULL_SECONDS_AT_1M = 120.0
 TARGET_INCREMENTAL_SHARE = 0.15
 TARGET_LOWER_BOUND_RATIO = 2.0
 TARGET_PEAK_MEMORY_GB = 8.0
 TARGET_SCALING_RATIO = 12.0
+
+# The lead-funnel command of this Python (children run it as a user would).
+LEAD_FUNNEL = (sys.executable, "-m", "lead_funnel")
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -116,8 +120,8 @@ def generate(leads: int, seed: int, activities_per_lead: float, raw_dir: Path) -
         return 0.0
     shutil.rmtree(raw_dir, ignore_errors=True)
     command = [
-        sys.executable,
-        str(SCRIPTS / "generate_data.py"),
+        *LEAD_FUNNEL,
+        "generate",
         "--leads",
         str(leads),
         "--seed",
@@ -133,14 +137,14 @@ def generate(leads: int, seed: int, activities_per_lead: float, raw_dir: Path) -
     ]
     measured = timed(command)
     if measured.returncode != 0:
-        raise SystemExit(f"generate_data.py failed:\n{measured.output_tail}")
+        raise SystemExit(f"lead-funnel generate failed:\n{measured.output_tail}")
     marker.write_text(json.dumps(wanted))
     return measured.seconds
 
 
 def last_landing(raw_dir: Path) -> list[Path]:
     """The files of the last landing day (the latest file name of each table's folder)."""
-    files = [path for table in RAW_TABLES for path in (raw_dir / table).glob("*.parquet")]
+    files = [path for table in raw_tables() for path in (raw_dir / table).glob("*.parquet")]
     if not files:
         raise SystemExit(f"no landing files under {raw_dir}")
     last_day = max(path.stem.rsplit("_", 1)[-1] for path in files)
@@ -160,10 +164,9 @@ def count_rows(files: list[Path]) -> int:
 
 
 def pipeline(raw_dir: Path, db: Path, work: Path, full_refresh: bool) -> Measured:
-    """pipeline.py run as a user runs it, with its own dbt target and log folders."""
+    """`lead-funnel run` as a user runs it, with its own dbt target and log folders."""
     command = [
-        sys.executable,
-        str(SCRIPTS / "pipeline.py"),
+        *LEAD_FUNNEL,
         "run",
         "--raw-dir",
         str(raw_dir),
@@ -236,8 +239,6 @@ def contract_models_equal(left: Path, right: Path) -> bool:
     """Every contract model holds the same rows in both databases (EXCEPT ALL both ways)."""
     import duckdb
 
-    sys.path.insert(0, str(SCRIPTS))
-
     with duckdb.connect() as connection:
         connection.execute(f"attach '{left}' as left_db (read_only)")
         connection.execute(f"attach '{right}' as right_db (read_only)")
@@ -274,14 +275,14 @@ def run_scale(leads: int, args: argparse.Namespace, progress: Progress, task: An
         target = held_dir / f"{path.parent.name}__{path.name}"
         shutil.move(path, target)
         held.append((target, path))
-    all_initial = [path for table in RAW_TABLES for path in (raw_dir / table).glob("*.parquet")]
+    all_initial = [path for table in raw_tables() for path in (raw_dir / table).glob("*.parquet")]
     raw_rows_initial = count_rows(all_initial)
 
     shutil.rmtree(work, ignore_errors=True)
     db = work / "lead_funnel.duckdb"
     build_db = work / "lead_funnel.build.duckdb"
 
-    step("full build (pipeline.py run --full-refresh)")
+    step("full build (lead-funnel run --full-refresh)")
     full = pipeline(raw_dir, db, work / "full", full_refresh=True)
     if full.returncode != 0:
         raise SystemExit(f"full build failed at {leads} leads:\n{full.output_tail}")
@@ -290,8 +291,8 @@ def run_scale(leads: int, args: argparse.Namespace, progress: Progress, task: An
     step("lower bound (compiled SQL straight into DuckDB)")
     lower_db = work / "lower_bound" / build_db.name
     lower_command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
+        *LEAD_FUNNEL,
+        "benchmark",
         "--lower-bound",
         str(work / "full" / "target"),
         str(build_db),
@@ -346,7 +347,7 @@ def verdict(ok: bool) -> str:
 
 def report(results: list[ScaleResult]) -> dict[str, Any]:
     """Print the tables and return the JSON summary."""
-    table = Table(title="Lead Funnel Warehouse benchmark (pipeline.py run; times in seconds)")
+    table = Table(title="Lead Funnel Warehouse benchmark (lead-funnel run; times in seconds)")
     for column in (
         "leads",
         "raw rows",
@@ -379,7 +380,7 @@ def report(results: list[ScaleResult]) -> dict[str, Any]:
         )
     console.print(table)
     console.print(
-        "full build / incremental: pipeline.py run wall time (dbt build with data and unit "
+        "full build / incremental: lead-funnel run wall time (dbt build with data and unit "
         "tests, Great Expectations, publish). lower bound: the build's compiled model SQL run "
         "directly in DuckDB (models only). models/lower: dbt's summed model execution time "
         "over the lower bound's."
@@ -470,7 +471,7 @@ def publish_formats(
 ) -> list[dict[str, Any]]:
     """Publish one build database in each storage format (and as a plain file copy, the
     publish before formats were chosen): seconds, bytes, and the size relative to 2.0's."""
-    from publish import write_published_copy
+    from lead_funnel.publish import write_published_copy
 
     measured: list[dict[str, Any]] = []
     started = time.monotonic()
@@ -543,18 +544,18 @@ def run_publish_formats(args: argparse.Namespace) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="benchmark.py",
-        description=(
+        description=textwrap.fill(
             "Benchmark the pipeline at scale: generate raw data as daily landings, run the full "
             "build, measure the raw-SQL lower bound, then run the incremental build after one "
             "more day's landing. Prints wall times, peak memory, rows per second and ratios; "
-            "writes OUT/results.json."
+            "writes OUT/results.json.",
+            width=88,
         ),
         epilog=(
             "examples:\n"
-            "  benchmark.py --leads 10000                 # a quick look\n"
-            "  benchmark.py --leads 100000 1000000        # the issue 8 benchmark (~30 min)\n"
-            "  benchmark.py --leads 5000 --verify         # also check incremental = full refresh"
+            "  lead-funnel benchmark --leads 10000            # a quick look\n"
+            "  lead-funnel benchmark --leads 100000 1000000   # the full benchmark\n"
+            "  lead-funnel benchmark --leads 5000 --verify    # also: incremental = full refresh"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

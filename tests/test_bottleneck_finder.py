@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from dbt_helpers import run_dbt
 
 AS_OF = "2025-12-31 00:00:00"

@@ -1,20 +1,19 @@
-"""Build, validate and publish the Lead Funnel Warehouse.
+"""Build, validate and publish the Lead Funnel Warehouse (`lead-funnel run`).
 
-    python scripts/pipeline.py run [--raw-dir DIR] [--db PATH] [--vars YAML] [--full-refresh]
-                                   [--mask-pii] [--storage-version VERSION]
-                                   [--export-parquet DIR] [--report HTML]
+    lead-funnel run [--raw-dir DIR] [--db PATH] [--vars YAML] [--full-refresh] [--mask-pii]
+                    [--storage-version VERSION] [--export-parquet DIR] [--report HTML]
 
 Steps: dbt build (seeds, models, data tests, unit tests) into the working build database,
 Great Expectations validation of the marts, then an atomic publish of a read-only copy to
 the published file that BI tools read, in a storage format duckdb 1.x clients open, and
-optionally a Parquet export (scripts/publish.py). A failure at any step exits non-zero and
+optionally a Parquet export (lead_funnel.publish). A failure at any step exits non-zero and
 leaves the previously published file untouched. Arguments, --vars (incl. as_of), --raw-dir,
 --db, --storage-version, --export-parquet and the --mask-pii key are checked before dbt
 starts (exit 64). A Great Expectations warning is printed and published
 anyway; only a blocking expectation stops the publish (suites: expectations/, or
 $LEAD_FUNNEL_EXPECTATIONS_DIR). When a build or validation fails, or a table has a large
 share of rejected rows, the top reasons from dq_rejected_rows are printed with an example.
-One run at a time per build database (scripts/run_lock.py): a second run exits 75 naming the
+One run at a time per build database (lead_funnel.run_lock): a second run exits 75 naming the
 first one's pid; a killed run's lock and partial publish copy are cleaned up, and a build
 database DuckDB cannot open is rebuilt from the raw data.
 """
@@ -22,35 +21,16 @@ database DuckDB cannot open is rebuilt from the raw data.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import (
-    RAW_FILE_GLOBS,
-    RAW_TABLES,
-    PipelineError,
-    build_db_path,
-    check_vars,
-    count_build_nodes,
-    missing_raw_tables,
-    parse_vars,
-    published_db_path,
-    run_dbt,
-)
-from publish import (
-    DEFAULT_STORAGE_VERSION,
-    STORAGE_VERSION_ENV,
-    check_export_location,
-    publish,
-    storage_version,
-)
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -62,7 +42,31 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from run_lock import RunBusy, check_build_db, remove_leftover_partials, run_lock
+
+from lead_funnel.common import (
+    PipelineError,
+    build_db_path,
+    check_vars,
+    count_build_nodes,
+    funnel_stages,
+    missing_raw_tables,
+    parse_vars,
+    published_db_path,
+    raw_file_globs,
+    raw_key_column,
+    raw_tables,
+    raw_timestamp_column,
+    reject_reasons,
+    run_dbt,
+)
+from lead_funnel.publish import (
+    DEFAULT_STORAGE_VERSION,
+    STORAGE_VERSION_ENV,
+    check_export_location,
+    publish,
+    storage_version,
+)
+from lead_funnel.run_lock import RunBusy, check_build_db, remove_leftover_partials, run_lock
 
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 
@@ -102,13 +106,13 @@ def _missing_tables_message(option: str, directory: Path, missing: list[str]) ->
     """Which raw tables the raw directory lacks, what dbt reads, and look-alikes found."""
     lines = [
         f"{option} {directory} has no {' and no '.join(missing)}: each of "
-        f"{', '.join(RAW_TABLES)} must be there as NAME.csv, NAME.csv.gz, NAME.parquet or a "
+        f"{', '.join(raw_tables())} must be there as NAME.csv, NAME.csv.gz, NAME.parquet or a "
         "folder NAME/ of .csv/.csv.gz/.parquet files."
     ]
     for name in missing:
-        # the names read at the top of the folder (RAW_FILE_GLOBS), and a landing folder
+        # the names read at the top of the folder (raw_file_globs), and a landing folder
         readable_names = {
-            pattern.format(name=name) for pattern in RAW_FILE_GLOBS if "/" not in pattern
+            pattern.format(name=name) for pattern in raw_file_globs() if "/" not in pattern
         } | {name}
         for entry in sorted(directory.iterdir()):
             lowered = entry.name.lower()
@@ -193,7 +197,7 @@ def validate(build_db: Path) -> list[Any]:
     """Great Expectations suites on the freshly built marts: prints the warnings
     (validate.Finding) and returns them, or raises PipelineError on a blocking failure (after
     the warnings of the same validation)."""
-    from validate import validate as run_suites
+    from lead_funnel.validate import validate as run_suites
 
     with console.status("[bold]Great Expectations[/] validating the marts"):
         results = run_suites(build_db)
@@ -222,9 +226,6 @@ def print_warnings(warnings: list[Any]) -> None:
 # the suite); its rows name the tables to explain from dq_rejected_rows.
 BAD_ROW_SHARE = ("row_reconciliation", "bad_row_share")
 
-# What each raw table's key and required timestamp are called (SPEC section 3).
-RAW_KEYS = {"leads": "lead_id", "activities": "activity_id", "stage_changes": "change_id"}
-RAW_TIMESTAMPS = {"leads": "created_at", "activities": "occurred_at", "stage_changes": "changed_at"}
 HINTS_PER_TABLE = 2
 
 
@@ -266,49 +267,34 @@ def rejected_rows_hint(build_db: Path, tables: Iterable[str] | None = None) -> l
             ).fetchall()
     except duckdb.Error:
         return []
+    known = reject_reasons()
     lines = []
     for table, reason, rejected, example, rank in rows:
         if (wanted is not None and table not in wanted) or rank > HINTS_PER_TABLE:
             continue
-        column = _reason_column(table, reason)
+        column, advice = _reason_column_and_advice(table, known.get(reason))
         value = _raw_value(example or "", column) if column else None
         shown = f", e.g. {column}={value}" if value is not None else ""
-        advice = _reason_advice(table, reason)
         noun = "row" if rejected == 1 else "rows"
         lines.append(f"{table}: {rejected:,} {noun} rejected as {reason}{shown}; {advice}")
     return lines
 
 
-def _reason_column(table: str, reason: str) -> str | None:
-    key, timestamp = RAW_KEYS.get(table), RAW_TIMESTAMPS.get(table)
-    return {
-        "missing_key": key,
-        "duplicate_key": key,
-        "unknown_lead": "lead_id",
-        "missing_timestamp": timestamp,
-        "unparseable_timestamp": timestamp,
-        "future_timestamp": timestamp,
-        "unmapped_stage": "stage",
-    }.get(reason)
-
-
-def _reason_advice(table: str, reason: str) -> str:
-    key, timestamp = RAW_KEYS.get(table, "the key"), RAW_TIMESTAMPS.get(table, "the timestamp")
-    return {
-        "missing_key": f"every row needs its {key}",
-        "duplicate_key": f"rows share a {key} but differ; the latest was kept",
-        "unknown_lead": "its lead_id is no valid lead (absent from leads, or rejected there)",
-        "missing_timestamp": f"{timestamp} is required",
-        "unparseable_timestamp": "timestamps must be ISO 8601 (2025-01-31, "
-        "2025-01-31 09:00:00 or 2025-01-31T09:00:00+01:00)",
-        "future_timestamp": "dated after as_of; set the as_of var if that is wrong",
-        "unmapped_stage": "map the label to a stage in seeds/stage_mapping.csv",
-        "too_many_fields": "the record has more fields than the header (an unquoted comma?); "
-        "its file and line are in raw_values",
-        "invalid_encoding": "the record holds a byte that is not UTF-8; save the file as UTF-8",
-        "oversized_record": "the record is longer than 64 MB",
-        "preamble_line": "a line above the header (a title) was skipped",
-    }.get(reason, "see dq_rejected_rows")
+def _reason_column_and_advice(table: str, reason: dict[str, str] | None) -> tuple[str | None, str]:
+    """The raw column an example is shown from and the advice, for one table, from the
+    reason's row of seeds/config/reject_reasons.csv (<key>, <timestamp>, {key} and
+    {timestamp} name the table's key and required timestamp)."""
+    if reason is None:
+        return None, "see dq_rejected_rows"
+    try:
+        names = {"key": raw_key_column(table), "timestamp": raw_timestamp_column(table)}
+    except (PipelineError, StopIteration):  # a table the raw source does not describe
+        names = {"key": "the key", "timestamp": "the timestamp"}
+    example = (reason.get("example_column") or "").strip()
+    if example.startswith("<") and example.endswith(">"):
+        column = names.get(example[1:-1])
+        example = column if column and " " not in column else ""
+    return example or None, (reason.get("hint") or "see dq_rejected_rows").format(**names)
 
 
 def _raw_value(raw_values: str, column: str) -> str | None:
@@ -354,13 +340,11 @@ def print_summary(published: Path) -> None:
     """A short funnel and SLA summary from the published file."""
     import duckdb
 
+    stages = funnel_stages()
+    # mart_funnel_cohort counts each stage in a column named for it in the plural
+    sums = ", ".join(f"sum({_plural(stage)})" for stage in stages)
     with duckdb.connect(str(published), read_only=True) as connection:
-        funnel = connection.execute(
-            """
-            select sum(leads), sum(mqls), sum(sals), sum(sqls), sum(opportunities), sum(customers)
-            from mart_funnel_cohort
-            """
-        ).fetchone()
+        funnel = connection.execute(f"select {sums} from mart_funnel_cohort").fetchone()
         sla = connection.execute(
             """
             select
@@ -373,7 +357,7 @@ def print_summary(published: Path) -> None:
             from mart_sla_mql_response
             """
         ).fetchone()
-        # scored_as_of is as_of (a masked publish has no staging schema holding stg_as_of)
+        # scored_as_of is as_of (a masked publish has no staging schema holding run_as_of)
         as_of = connection.execute("select max(scored_as_of) from scored_leads").fetchone()[0]
 
     as_of_text = f"{as_of:%Y-%m-%d %H:%M} UTC" if as_of else "n/a"
@@ -382,7 +366,6 @@ def print_summary(published: Path) -> None:
     table.add_column("leads reached", justify="right")
     table.add_column("from previous", justify="right")
     table.add_column("from lead", justify="right")
-    stages = ["lead", "mql", "sal", "sql", "opportunity", "customer"]
     counts = [int(value or 0) for value in funnel]
     for index, (stage, count) in enumerate(zip(stages, counts, strict=True)):
         previous = counts[index - 1] if index else None
@@ -398,6 +381,11 @@ def print_summary(published: Path) -> None:
         f"SLA: {clocks:,} MQL clocks · first touch within 1 h: {_share(within_hour)} · "
         f"decided within SLA: {_share(decided_within)} · open breaches: {breaches:,}"
     )
+
+
+def _plural(stage: str) -> str:
+    """opportunity -> opportunities, mql -> mqls."""
+    return f"{stage[:-1]}ies" if stage.endswith("y") else f"{stage}s"
 
 
 def _percent(numerator: int, denominator: int | None) -> str:
@@ -482,18 +470,21 @@ def _locked_run(
         return fail(error, EXIT_BUILD_FAILED, None)
     source = variables.get("raw_dir") or "the demo seeds"
     console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
+    marker = built_marker(build_db)
+    marker.unlink(missing_ok=True)  # a build that does not finish leaves nothing to republish
     try:
         build(build_db, variables, full_refresh)
     except BuildFailed as error:
         # explain the rejects only from a dq_rejected_rows this build wrote (not a stale one)
         fresh = any(node.endswith(".dq_rejected_rows") for node in error.succeeded)
-        return fail(error, EXIT_BUILD_FAILED, None if not fresh else RAW_TABLES)
+        return fail(error, EXIT_BUILD_FAILED, None if not fresh else raw_tables())
     except PipelineError as error:
         return fail(error, EXIT_BUILD_FAILED, None)
+    marker.write_text(json.dumps({"mask_pii": is_masking(variables)}), encoding="utf-8")
     try:
         warnings = validate(build_db)
     except PipelineError as error:
-        return fail(error, EXIT_VALIDATION_FAILED, RAW_TABLES)
+        return fail(error, EXIT_VALIDATION_FAILED, raw_tables())
     except duckdb.Error as error:  # e.g. another process opened the build database meanwhile
         reason = str(error).splitlines()[0]
         return fail(
@@ -527,13 +518,77 @@ def _locked_run(
         console.print(f"[green]Parquet[/] {escape(str(export))} (one file per contract model)")
     if args.report:
         try:
-            from report import write_report
+            from lead_funnel.report import write_report
 
             written = write_report(published, Path(args.report))
         except Exception as error:  # any failure: the publish stands, the report is named
             console.print(f"[red]error:[/] the report was not written: {escape(str(error))}")
             return EXIT_REPORT_FAILED
         console.print(f"[green]Report[/] {escape(str(written))}")
+    return 0
+
+
+def built_marker(build_db: Path) -> Path:
+    """Beside the build database, written when a dbt build finished: whether it was masked
+    (what `lead-funnel publish` publishes again, and how)."""
+    return build_db.with_name(f"{build_db.name}.built.json")
+
+
+def republish(args: argparse.Namespace) -> int:
+    """`lead-funnel publish`: validate the last finished build and publish it again."""
+    import duckdb
+
+    try:
+        published = published_db_path(args.db)
+        check_db_location(published)
+        build_db = build_db_path(published)
+        version = storage_version(args.storage_version)
+        export = (
+            Path(os.path.abspath(Path(args.export_parquet).expanduser()))
+            if args.export_parquet
+            else None
+        )
+        if export is not None:
+            check_export_location(export)
+    except PipelineError as error:
+        console.print(f"[red]error:[/] {escape(str(error))}")
+        return EXIT_USAGE
+
+    def say(message: str) -> None:
+        console.print(f"[yellow]note:[/] {escape(message)}")
+
+    def fail(message: str, exit_code: int) -> int:
+        console.print(f"[red]error:[/] {escape(message)}")
+        console.print(escape(nothing_published(published)))
+        return exit_code
+
+    try:
+        with run_lock(build_db, say):
+            marker = built_marker(build_db)
+            if not build_db.exists() or not marker.exists():
+                return fail(
+                    f"no finished build at {build_db} to publish: run `lead-funnel run` "
+                    "(with the same --db) first.",
+                    EXIT_PUBLISH_FAILED,
+                )
+            masked = bool(json.loads(marker.read_text(encoding="utf-8")).get("mask_pii"))
+            remove_leftover_partials(published, say, export)
+            try:
+                validate(build_db)
+                publish(build_db, published, masked, version, export)
+            except PipelineError as error:
+                return fail(str(error), EXIT_PUBLISH_FAILED)
+            except duckdb.Error as error:
+                return fail(f"could not publish from {build_db}: {error}", EXIT_PUBLISH_FAILED)
+    except RunBusy as error:
+        return fail(str(error), EXIT_BUSY)
+    print_summary(published)
+    console.print(
+        f"[green]Published[/] {escape(str(published))} again (read-only"
+        f"{' with PII masked' if masked else ''}, DuckDB storage {escape(version)})"
+    )
+    if export is not None:
+        console.print(f"[green]Parquet[/] {escape(str(export))} (one file per contract model)")
     return 0
 
 
@@ -548,11 +603,11 @@ class UsageParser(argparse.ArgumentParser):
 
 RUN_EPILOG = """\
 examples:
-  pipeline.py run                                  the demo seeds -> warehouse/lead_funnel.duckdb
-  pipeline.py run --raw-dir /data/crm_export --db /srv/bi/lead_funnel.duckdb
-  pipeline.py run --raw-dir DIR --vars "{as_of: '2025-06-30', engagement_half_life_days: 0}"
-  pipeline.py run --export-parquet /srv/lake/lead_funnel     also every contract model as Parquet
-  LEAD_FUNNEL_PII_KEY=... pipeline.py run --mask-pii --db /srv/bi/shared.duckdb
+  lead-funnel run                                  the demo seeds -> warehouse/lead_funnel.duckdb
+  lead-funnel run --raw-dir /data/crm_export --db /srv/bi/lead_funnel.duckdb
+  lead-funnel run --raw-dir DIR --vars "{as_of: '2025-06-30', engagement_half_life_days: 0}"
+  lead-funnel run --export-parquet /srv/lake/lead_funnel     also every contract model as Parquet
+  LEAD_FUNNEL_PII_KEY=... lead-funnel run --mask-pii --db /srv/bi/shared.duckdb
 
 exit codes:
   0   published (Great Expectations warnings, if any, are printed in yellow)
@@ -567,16 +622,16 @@ On 1, 2, 3 and 75 the previously published file (and Parquet export) is left byt
 """
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = UsageParser(
-        prog="pipeline.py",
-        description="Build, validate and publish the Lead Funnel Warehouse.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    run_parser = commands.add_parser(
-        "run",
-        help="dbt build + Great Expectations, then publish atomically for BI readers",
-        description=(
+def _wrapped(text: str) -> str:
+    """A help paragraph wrapped for a RawDescriptionHelpFormatter (which keeps line breaks)."""
+    return textwrap.fill(text, width=88)
+
+
+def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The options of `lead-funnel run`."""
+    run_parser = UsageParser(
+        prog=prog,
+        description=_wrapped(
             "Build the warehouse with dbt (seeds, models, data and unit tests), validate the "
             "marts with Great Expectations, and only then publish a read-only copy to the "
             "published DuckDB file. The working build database lives beside it "
@@ -588,15 +643,18 @@ def make_parser() -> argparse.ArgumentParser:
     )
     run_parser.add_argument(
         "--raw-dir",
+        metavar="DIR",
         help="read raw leads/activities/stage_changes files (.csv, .parquet or folders of "
         "daily landings) from DIR instead of the demo seeds",
     )
     run_parser.add_argument(
         "--db",
+        metavar="PATH",
         help="published DuckDB file (default: $LEAD_FUNNEL_DB, else warehouse/lead_funnel.duckdb)",
     )
     run_parser.add_argument(
         "--vars",
+        metavar="YAML",
         help="dbt vars as a YAML mapping or a YAML file, e.g. "
         "\"{as_of: '2025-06-30', engagement_half_life_days: 0}\"",
     )
@@ -611,31 +669,63 @@ def make_parser() -> argparse.ArgumentParser:
         "text and dq raw values (dbt var mask_pii; the published file then holds only the "
         "main schema's models and configuration seeds)",
     )
+    add_publish_arguments(run_parser)
     run_parser.add_argument(
+        "--report",
+        metavar="HTML",
+        help="after publishing, write the funnel and SLA report (as `lead-funnel report`) to HTML",
+    )
+    return run_parser
+
+
+def add_publish_arguments(parser: argparse.ArgumentParser) -> None:
+    """--storage-version and --export-parquet (lead-funnel run and lead-funnel publish)."""
+    parser.add_argument(
         "--storage-version",
         metavar="VERSION",
         help="DuckDB storage format of the published file: the oldest duckdb release that must "
         f"open it (default: ${STORAGE_VERSION_ENV}, else {DEFAULT_STORAGE_VERSION}, which duckdb "
         "1.0 and later and the BI drivers built on them read; latest = DuckDB 2.0's own format)",
     )
-    run_parser.add_argument(
+    parser.add_argument(
         "--export-parquet",
         metavar="DIR",
         help="also publish every contract model as DIR/<model>.parquet (DIR is a link swapped "
         "atomically to the new export's folder; the previous export is kept beside it)",
     )
-    run_parser.add_argument(
-        "--report",
-        metavar="HTML",
-        help="after publishing, write the funnel and SLA report (scripts/report.py) to HTML",
+
+
+def make_publish_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The options of `lead-funnel publish`."""
+    parser = UsageParser(
+        prog=prog,
+        description=(
+            "Publish the last finished build again, without building: validate the working "
+            "build database (NAME.build.duckdb beside the published file) with Great "
+            "Expectations, then publish it atomically, e.g. in another storage format or "
+            "to a Parquet export. A build made with --mask-pii is published masked."
+        ),
+        epilog="exit codes: 0 published; 3 nothing to publish, validation or publishing "
+        "failed; 64 usage; 75 a run is building the same database. On failure the "
+        "previously published file is left byte-identical.",
     )
-    run_parser.set_defaults(handler=run)
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="published DuckDB file (default: $LEAD_FUNNEL_DB, else warehouse/lead_funnel.duckdb)",
+    )
+    add_publish_arguments(parser)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
-    return args.handler(args)
+def publish_main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """`lead-funnel publish`: publish the last finished build again."""
+    return republish(make_publish_parser(prog).parse_args(argv))
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """`lead-funnel run`: build, validate, publish."""
+    return run(make_parser(prog).parse_args(argv))
 
 
 if __name__ == "__main__":

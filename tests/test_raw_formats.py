@@ -1,4 +1,4 @@
-"""raw_dir layouts of SPEC section 3: NAME.csv, NAME.csv.gz, NAME.parquet, a folder NAME/ of
+"""raw_dir layouts of docs/definitions.md#raw-data-contract: NAME.csv, NAME.csv.gz, NAME.parquet, a folder NAME/ of
 daily files (with different column sets), and files that lack an optional column all load to
 the same valid and rejected rows."""
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from dbt_helpers import query, run_dbt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bad_input"

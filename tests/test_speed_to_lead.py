@@ -14,7 +14,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from dbt_helpers import query, run_dbt
+from lead_funnel.common import raw_columns
 
 AS_OF = datetime(2025, 6, 30, 12, 0)  # a Monday
 CREATED = datetime(2025, 3, 3, 8, 0)
@@ -24,10 +26,6 @@ MODELS = [
     "mart_sla_open_breaches",
     "mart_stage_time_in_stage",
 ]
-LEAD_COLUMNS = ["lead_id", "created_at", "email", "first_name", "last_name", "job_title"]
-LEAD_COLUMNS += ["company_name", "lead_source", "acquisition_offer", "owner_id"]
-ACTIVITY_COLUMNS = ["activity_id", "lead_id", "activity_type", "occurred_at", "owner_id"]
-CHANGE_COLUMNS = ["change_id", "lead_id", "stage", "changed_at", "owner_id"]
 
 # (activity_id, lead_id, type, occurred_at): inquiries, sales touches and one webinar
 ACTIVITIES = [
@@ -97,9 +95,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {"change_id": change_id, "lead_id": lead_id, "stage": stage, "changed_at": str(at)}
         for change_id, lead_id, stage, at in CHANGES
     ]
-    write_csv(raw_dir / "leads.csv", leads, LEAD_COLUMNS)
-    write_csv(raw_dir / "activities.csv", activities, ACTIVITY_COLUMNS)
-    write_csv(raw_dir / "stage_changes.csv", changes, CHANGE_COLUMNS)
+    write_csv(raw_dir / "leads.csv", leads, raw_columns("leads"))
+    write_csv(raw_dir / "activities.csv", activities, raw_columns("activities"))
+    write_csv(raw_dir / "stage_changes.csv", changes, raw_columns("stage_changes"))
     db_path = work / "warehouse.duckdb"
     dbt_vars = {"raw_dir": str(raw_dir), "as_of": AS_OF.isoformat(sep=" ")}
     ancestors = " ".join(f"+{model}" for model in MODELS)

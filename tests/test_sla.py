@@ -1,9 +1,9 @@
-"""SLA marts end to end (SPEC sections 6 and 7) on hand-built raw data with known response
+"""SLA marts end to end (docs/definitions.md#contract-models and #metric-definitions) on hand-built raw data with known response
 times: every expected share, median, breach count and business-hour duration below is
 computed here from how the data was built, never copied from a build.
 
-The SLA policies are the defaults of seeds/sla_policies.csv (first touch within 24 calendar
-hours, decision within 48). Business hours run on a Europe/Berlin schedule so that the
+The SLA policies are the defaults of seeds/config/sla_policies.csv (first touch within 24
+calendar hours, decision within 48). Business hours run on a Europe/Berlin schedule so that the
 clocks cross the daylight-saving change of 2025-03-30; the expected business hours come from
 an independent per-day reference built on zoneinfo.
 """
@@ -20,7 +20,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from dbt_helpers import query, run_dbt
+from lead_funnel.common import raw_columns
 
 AS_OF = datetime(2025, 6, 30, 12, 0)
 FIRST_TOUCH_TARGET_HOURS = 24.0
@@ -32,41 +34,6 @@ SCHEDULE = {
     "weekdays": [1, 2, 3, 4, 5],
 }
 SLA_MODELS = ["mart_sla_mql_response", "mart_sla_compliance", "mart_sla_open_breaches"]
-LEAD_COLUMNS = [
-    "lead_id",
-    "created_at",
-    "email",
-    "first_name",
-    "last_name",
-    "job_title",
-    "phone",
-    "company_name",
-    "company_size",
-    "industry",
-    "country",
-    "lead_source",
-    "acquisition_offer",
-    "owner_id",
-]
-ACTIVITY_COLUMNS = [
-    "activity_id",
-    "lead_id",
-    "activity_type",
-    "occurred_at",
-    "owner_id",
-    "campaign",
-    "detail",
-    "duration_seconds",
-]
-STAGE_CHANGE_COLUMNS = [
-    "change_id",
-    "lead_id",
-    "stage",
-    "changed_at",
-    "owner_id",
-    "reason",
-    "amount",
-]
 ACCEPTING = {"SAL", "SQL", "Opportunity", "Customer"}
 REJECTING = {"Rejected", "Recycled", "Disqualified"}
 
@@ -134,7 +101,7 @@ def business_hours(start: datetime, end: datetime) -> float:
 
 @dataclass
 class Expected:
-    """One clock as SPEC section 7 defines it, derived from the raw events built below."""
+    """One clock as docs/definitions.md#metric-definitions defines it, derived from the raw events built below."""
 
     lead_id: str
     mql_at: datetime
@@ -253,7 +220,7 @@ def change(
 
 
 def expected_clocks() -> list[Expected]:
-    """The clocks by SPEC section 7's definitions, from the raw events (not CLOCKS' minutes)."""
+    """The clocks by the definitions of docs/definitions.md#metric-definitions, from the raw events (not CLOCKS' minutes)."""
     owners, activities, changes = raw_events()
     touches = defaultdict(list)
     for row in activities:
@@ -307,9 +274,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         }
         for lead_id, owner in owners.items()
     ]
-    write_csv(raw_dir / "leads.csv", leads, LEAD_COLUMNS)
-    write_csv(raw_dir / "activities.csv", activities, ACTIVITY_COLUMNS)
-    write_csv(raw_dir / "stage_changes.csv", changes, STAGE_CHANGE_COLUMNS)
+    write_csv(raw_dir / "leads.csv", leads, raw_columns("leads"))
+    write_csv(raw_dir / "activities.csv", activities, raw_columns("activities"))
+    write_csv(raw_dir / "stage_changes.csv", changes, raw_columns("stage_changes"))
     db_path = work / "warehouse.duckdb"
     dbt_vars = {
         "raw_dir": str(raw_dir),

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
-from common import CONTRACT_MODELS
-from dbt_helpers import PROJECT_DIR, query, run_dbt
+
+from dbt_helpers import LEAD_FUNNEL, query, run_dbt
+from lead_funnel.common import CONTRACT_MODELS
 
 LATE_LEAD = "L7777777"
 
@@ -21,8 +21,8 @@ def generate(out: Path) -> None:
     """300 leads with defects, the last three days as separate landing files."""
     subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "generate_data.py"),
+            *LEAD_FUNNEL,
+            "generate",
             *("--leads", "300", "--seed", "5", "--defects", "--landing-days", "3"),
             *("--out", str(out)),
         ],

@@ -14,19 +14,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from dbt_helpers import PROJECT_DIR, pipeline
 
-sys.path.insert(0, str(PROJECT_DIR / "scripts" / "clients"))
-
-import canonical
-import read_models
-from common import CONTRACT_MODELS
+from dbt_helpers import PROJECT_DIR, load_module, pipeline
+from lead_funnel.common import CONTRACT_MODELS
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("LEAD_FUNNEL_BI_CLIENTS") != "1",
@@ -34,6 +29,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 CLIENTS = PROJECT_DIR / "scripts" / "clients"
+# standalone scripts (they run in the clients' environments), imported by their path
+canonical = load_module(CLIENTS / "canonical.py")
+read_models = load_module(CLIENTS / "read_models.py")
 NODE_CLIENT = CLIENTS / "node"
 # client -> (its environment's python, how read_models.py reads)
 PYTHON_CLIENTS = {
@@ -105,7 +103,7 @@ def test_client_reads_every_contract_model_as_duckdb_does(
 
 def test_a_file_in_duckdb_2_format_fails_the_check(demo: Path, plan: Path) -> None:
     """The check does fail on a file a 1.x client cannot open (DuckDB 2.0's own format)."""
-    from publish import NATIVE_STORAGE_VERSION, write_published_copy
+    from lead_funnel.publish import NATIVE_STORAGE_VERSION, write_published_copy
 
     native = demo.with_name("native.duckdb")
     write_published_copy(demo.with_name("lead_funnel.build.duckdb"), native, NATIVE_STORAGE_VERSION)

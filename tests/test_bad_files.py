@@ -1,5 +1,5 @@
 """Nothing lost, nothing misread: malformed files, hostile paths, bad options and concurrent
-runs, end to end through scripts/pipeline.py (README: Bad input).
+runs, end to end through `lead-funnel run` (README: Bad input).
 
 The base data is generated once (`generate_data.py --leads 200 --seed 5`); each case copies
 and damages it. Cases that can share a pipeline run do (one raw folder holding every
@@ -15,14 +15,14 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from dbt_helpers import PROJECT_DIR, pipeline, query, run_dbt
+
+from dbt_helpers import LEAD_FUNNEL, pipeline, query, run_dbt
 
 ACTIVITY_HEADER = [
     "activity_id",
@@ -64,8 +64,8 @@ def base_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("base") / "raw"
     subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "generate_data.py"),
+            *LEAD_FUNNEL,
+            "generate",
             "--leads",
             "200",
             "--seed",
@@ -435,13 +435,13 @@ def test_case_12_a_vars_file_that_is_not_utf8_exits_64(tmp_path: Path) -> None:
 def test_case_13_the_models_refuse_a_time_zone_name_as_the_pre_check_does(
     tmp_path: Path,
 ) -> None:
-    from common import PipelineError, parse_as_of
+    from lead_funnel.common import PipelineError, parse_as_of
 
     value = "2025-06-30 10:00:00 America/New_York"
     with pytest.raises(PipelineError):
         parse_as_of(value)
     completed = run_dbt(
-        ["compile", "--select", "stg_as_of"], tmp_path / "w.duckdb", {"as_of": value}, check=False
+        ["compile", "--select", "run_as_of"], tmp_path / "w.duckdb", {"as_of": value}, check=False
     )
     assert completed.returncode != 0
     assert "The as_of var must be an ISO 8601 date or timestamp" in completed.stdout
@@ -459,10 +459,9 @@ def test_case_14_dbt_without_the_pipeline_refuses_text_for_a_number_var(tmp_path
 
 
 def test_the_number_vars_of_the_pipeline_and_of_dbt_are_the_same() -> None:
-    from common import NUMBER_VARS
+    from lead_funnel.common import NUMBER_VARS, macro_body
 
-    macro = (PROJECT_DIR / "macros" / "parsing.sql").read_text()
-    body = macro.split("macro number_vars()", 1)[1].split("endmacro", 1)[0]
+    body = macro_body("number_vars").split(")", 1)[1]
     assert set(re.findall(r"'([a-z_]+)'", body)) == set(NUMBER_VARS)
 
 
@@ -476,8 +475,7 @@ def test_case_15_a_second_run_on_the_same_database_exits_at_once(
     lock = db.with_name("lead_funnel.build.duckdb.lock")
     first = subprocess.Popen(
         [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "pipeline.py"),
+            *LEAD_FUNNEL,
             "run",
             "--raw-dir",
             str(base_data),
