@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,38 @@ def run_dbt(
     if check and completed.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{completed.stdout[-6000:]}")
     return completed
+
+
+# What a copy of the dbt project for a test does not need: build outputs, the Python package
+# and its tests (installed in the venv), and the demo raw seeds (the test sets raw_dir).
+COPY_SKIPS_AT_ROOT = {
+    ".venv",
+    ".git",
+    "target",
+    "logs",
+    "build",
+    "warehouse",
+    "scripts",
+    "src",
+    "tests",
+    "expectations",
+}
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the dbt project at destination, to edit or to build on raw_dir files."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        here = Path(directory)
+        skipped = {name for name in names if name in {"__pycache__", ".pytest_cache"}}
+        if here == PROJECT_DIR:
+            skipped |= COPY_SKIPS_AT_ROOT & set(names)
+        if here == PROJECT_DIR / "seeds" / "demo":
+            skipped |= {name for name in names if name.startswith("raw_")}
+        return skipped
+
+    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
+    return destination
 
 
 def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:

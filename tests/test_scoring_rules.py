@@ -20,13 +20,12 @@ project's for this run:
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import PROJECT_DIR, query, run_dbt
+from dbt_helpers import copy_project, query, run_dbt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scoring_custom"
 AS_OF = datetime(2025, 3, 1)
@@ -50,19 +49,6 @@ SCORING_MODELS = [
     "+mart_score_calibration",
     "+mart_mql_threshold_curve",
 ]
-# What a copy of the project does not need: build outputs, the demo raw seeds (raw_dir is set).
-SKIP_AT_ROOT = {
-    ".venv",
-    ".git",
-    "target",
-    "logs",
-    "build",
-    "warehouse",
-    "scripts",
-    "src",
-    "tests",
-    "expectations",
-}
 
 
 def decayed(points: float, occurred_at: datetime, at: datetime = AS_OF) -> float:
@@ -81,25 +67,11 @@ def day(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def copy_ignoring(root: Path) -> Callable[[str, list[str]], set[str]]:
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        here = Path(directory)
-        skipped = {name for name in names if name in {"__pycache__", ".pytest_cache"}}
-        if here == root:
-            skipped |= SKIP_AT_ROOT & set(names)
-        if here == root / "seeds" / "demo":
-            skipped |= {name for name in names if name.startswith("raw_")}
-        return skipped
-
-    return ignore
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     work = tmp_path_factory.mktemp("scoring_custom")
     project = work / "project"
-    shutil.copytree(PROJECT_DIR, project, ignore=copy_ignoring(PROJECT_DIR))
-    # (the dev profile's dbt-duckdb plugin is lead_funnel.pii_key, installed with the package)
+    copy_project(project)
     for seed in ("scoring_rules.csv", "free_email_domains.csv"):
         shutil.copyfile(FIXTURE / "seeds" / seed, project / "seeds" / "config" / seed)
     db_path = work / "warehouse.duckdb"

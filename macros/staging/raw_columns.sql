@@ -1,15 +1,16 @@
 {#- The columns of each raw table, in contract order (docs/definitions.md#raw-data-contract).
-    One list, used by the readers, the staging models and the data-quality models. -#}
+    This YAML block is their one home: the readers, the staging models and the data-quality
+    models call raw_columns(); the Python package reads the same block
+    (lead_funnel.common.raw_columns). -#}
 {% macro raw_columns(name) -%}
-    {%- set columns = {
-        'leads': ['lead_id', 'created_at', 'email', 'first_name', 'last_name', 'job_title',
-                  'phone', 'company_name', 'company_size', 'industry', 'country',
-                  'lead_source', 'acquisition_offer', 'owner_id'],
-        'activities': ['activity_id', 'lead_id', 'activity_type', 'occurred_at', 'owner_id',
-                       'campaign', 'detail', 'duration_seconds'],
-        'stage_changes': ['change_id', 'lead_id', 'stage', 'changed_at', 'owner_id', 'reason',
-                          'amount'],
-    } -%}
+    {%- set raw_contract_yaml -%}
+leads: [lead_id, created_at, email, first_name, last_name, job_title, phone, company_name,
+        company_size, industry, country, lead_source, acquisition_offer, owner_id]
+activities: [activity_id, lead_id, activity_type, occurred_at, owner_id, campaign, detail,
+             duration_seconds]
+stage_changes: [change_id, lead_id, stage, changed_at, owner_id, reason, amount]
+    {%- endset -%}
+    {%- set columns = fromyaml(raw_contract_yaml) -%}
     {%- if name not in columns -%}
         {{ exceptions.raise_compiler_error("Unknown raw table '" ~ name ~ "'") }}
     {%- endif -%}

@@ -229,7 +229,6 @@ _TIME_OF_DAY = re.compile(r"^[0-9]{1,2}(:[0-5][0-9]){0,2}$")
 
 
 CONFIG_SEEDS_DIR = PROJECT_DIR / "seeds" / "config"
-RAW_SOURCES_YAML = PROJECT_DIR / "models" / "staging" / "_raw__sources.yml"
 
 
 def config_seed(name: str) -> list[dict[str, str]]:
@@ -408,31 +407,28 @@ def _check_business_hours(value: Any) -> None:
         )
 
 
-def _raw_source_tables() -> list[dict[str, Any]]:
-    """The raw source's tables as models/staging/_raw__sources.yml describes them."""
-    sources = yaml.safe_load(RAW_SOURCES_YAML.read_text(encoding="utf-8")) or {}
-    for source in sources.get("sources") or []:
-        if source.get("name") == "raw":
-            return list(source.get("tables") or [])
-    raise PipelineError(f"{RAW_SOURCES_YAML} describes no source named raw")
+def _raw_contract() -> dict[str, list[str]]:
+    """The raw tables and their columns in contract order, from their one home: the YAML block
+    of the dbt macro raw_columns (docs/definitions.md#raw-data-contract)."""
+    body = macro_body("raw_columns")
+    found = re.search(r"\{%-?\s*set raw_contract_yaml\s*-?%\}(.*?)\{%-?\s*endset", body, re.S)
+    if not found:
+        raise PipelineError("the dbt macro raw_columns holds no raw_contract_yaml block")
+    contract = yaml.safe_load(found.group(1)) or {}
+    return {str(table): [str(column) for column in columns] for table, columns in contract.items()}
 
 
 def raw_tables() -> tuple[str, ...]:
-    """The raw tables (docs/definitions.md#raw-data-contract), in the order
-    models/staging/_raw__sources.yml lists them."""
-    return tuple(str(table["name"]) for table in _raw_source_tables())
+    """The raw tables (docs/definitions.md#raw-data-contract), in contract order."""
+    return tuple(_raw_contract())
 
 
 def raw_columns(table: str) -> list[str]:
-    """A raw table's columns in contract order, from their one home,
-    models/staging/_raw__sources.yml (docs/definitions.md#raw-data-contract)."""
-    for entry in _raw_source_tables():
-        if entry.get("name") == table:
-            columns = [str(column["name"]) for column in entry.get("columns") or []]
-            if not columns:
-                raise PipelineError(f"{RAW_SOURCES_YAML} lists no columns for raw table {table}")
-            return columns
-    raise PipelineError(f"unknown raw table {table!r}; the raw tables are {raw_tables()}")
+    """A raw table's columns in contract order (docs/definitions.md#raw-data-contract)."""
+    contract = _raw_contract()
+    if table not in contract:
+        raise PipelineError(f"unknown raw table {table!r}; the raw tables are {tuple(contract)}")
+    return contract[table]
 
 
 def raw_key_column(table: str) -> str:

@@ -11,12 +11,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from lead_funnel import common
+
 from .config import (
     DEFAULT_END,
     DEFAULT_START,
     GRACE_DAYS,
     MAX_LEADS,
-    PROJECT_DIR,
     TABLE_COLUMNS,
     Config,
     UsageError,
@@ -30,7 +31,7 @@ DEMO = {
     "leads": 2000,
     "seed": 42,
     "activities_per_lead": 10.0,
-    "out": PROJECT_DIR / "seeds" / "demo",
+    "out": common.PROJECT_DIR / "seeds" / "demo",
 }
 
 

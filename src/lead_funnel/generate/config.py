@@ -3,48 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-# src/lead_funnel/generate/config.py -> the project directory
-PROJECT_DIR = Path(__file__).resolve().parents[3]
-RAW_SOURCES_YML = PROJECT_DIR / "models" / "staging" / "_raw__sources.yml"
-RAW_COLUMNS_MACRO = PROJECT_DIR / "macros" / "raw_columns.sql"
-
-
-def _raw_columns_from_project(table: str) -> tuple[str, ...]:
-    """The raw table's columns in contract order, from the `raw` source's column list in
-    models/staging/_raw__sources.yml (docs/definitions.md#raw-data-contract).
-
-    Transitional: while that file lists no columns yet, they are read from the list in
-    macros/raw_columns.sql instead. Both readers go once lead_funnel.common.raw_columns
-    (which this module then uses) has landed."""
-    sources = yaml.safe_load(RAW_SOURCES_YML.read_text(encoding="utf-8"))
-    for source in sources.get("sources", []):
-        if source.get("name") != "raw":
-            continue
-        for entry in source.get("tables", []):
-            if entry.get("name") == table and entry.get("columns"):
-                return tuple(column["name"] for column in entry["columns"])
-    macro = RAW_COLUMNS_MACRO.read_text(encoding="utf-8")
-    found = re.search(rf"'{re.escape(table)}':\s*\[([^\]]*)\]", macro)
-    if not found:
-        raise LookupError(f"no columns of raw table {table!r} in {RAW_SOURCES_YML}")
-    return tuple(re.findall(r"'([a-z_]+)'", found.group(1)))
-
-
-try:  # the package's one reader of the raw contract, where it exists
-    from lead_funnel.common import raw_columns as _raw_columns  # type: ignore[attr-defined]
-except ImportError:
-    _raw_columns = _raw_columns_from_project
+from lead_funnel import common
 
 
 def raw_columns(table: str) -> tuple[str, ...]:
-    """The columns of raw table `table` (leads, activities, stage_changes), in contract order."""
-    return tuple(_raw_columns(table))
+    """The columns of raw table `table` (leads, activities, stage_changes), in contract order,
+    from their one home (lead_funnel.common.raw_columns)."""
+    return tuple(common.raw_columns(table))
 
 
 LEAD_COLUMNS = raw_columns("leads")

@@ -9,40 +9,23 @@ and edited between incremental runs (a comment in a model, a comment inside a ma
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_helpers import PROJECT_DIR, query, run_dbt
+
+from dbt_helpers import copy_project, query, run_dbt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scoring_custom"
 DBT_VARS = {"raw_dir": str(FIXTURE), "as_of": "2025-03-01 00:00:00"}
 # the lead-partitioned models and everything they are built from
 MODELS = ["+int_lead_score_moments", "+int_lead_stage_entries"]
-PII_KEY_PLUGIN = "scripts/lead_funnel_pii_key.py"
-SKIP_AT_ROOT = {".venv", ".git", "target", "logs", "build", "warehouse", "scripts", "expectations"}
 FINGERPRINTS = (
     "select lead_id, activity_input_fingerprint, stage_input_fingerprint, "
     "score_input_fingerprint from intermediate.int_lead_input_fingerprints"
 )
 
 Fingerprints = dict[str, tuple[object, object, object]]
-
-
-def copy_ignoring(root: Path) -> Callable[[str, list[str]], set[str]]:
-    """Skip build outputs and the demo raw seeds (raw_dir is set)."""
-
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        here = Path(directory)
-        skipped = {name for name in names if name in {"__pycache__", ".pytest_cache"}}
-        if here == root:
-            skipped |= SKIP_AT_ROOT & set(names)
-        if here == root / "seeds":
-            skipped |= {name for name in names if name.startswith("raw_")}
-        return skipped
-
-    return ignore
 
 
 def fingerprints(db_path: Path) -> Fingerprints:
@@ -91,10 +74,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A copy of the project, built once (seeds and the lead-partitioned models)."""
     work = tmp_path_factory.mktemp("logic_version")
     copy = work / "project"
-    shutil.copytree(PROJECT_DIR, copy, ignore=copy_ignoring(PROJECT_DIR))
-    # the dev profile loads its dbt-duckdb plugin from <profiles dir>/scripts
-    (copy / "scripts").mkdir()
-    shutil.copyfile(PROJECT_DIR / PII_KEY_PLUGIN, copy / PII_KEY_PLUGIN)
+    copy_project(copy)
     db_path = work / "warehouse.duckdb"
     run_dbt(["seed"], db_path, DBT_VARS, project_dir=copy)
     run_dbt(["run", "--select", *MODELS], db_path, DBT_VARS, project_dir=copy)
