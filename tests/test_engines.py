@@ -53,7 +53,7 @@ SHARED_MODELS = (
 
 Row = tuple[Any, ...]
 
-# Incremental bookkeeping hashed with each engine's own hash function (macros/incremental.sql):
+# Incremental bookkeeping hashed with each engine's own hash function (macros/materializations/incremental.sql):
 # engine-specific by design, never read by a mart, so left out of the comparison.
 ENGINE_SPECIFIC_COLUMNS = {"lead_input_fingerprint"}
 
@@ -104,7 +104,7 @@ class Table:
 
 def schema_of(layer: str, target_schema: str) -> str:
     """Staging and intermediate models have schemas named for their layer on every engine
-    (macros/generate_schema_name.sql); marts are in the target's schema."""
+    (macros/run/generate_schema_name.sql); marts are in the target's schema."""
     return layer if layer in ("staging", "intermediate") else target_schema
 
 

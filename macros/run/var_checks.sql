@@ -31,7 +31,7 @@
 {%- endmacro %}
 
 {#- The vars whose value models paste into SQL as a number. The pipeline checks every var
-    before dbt starts (scripts/common.py check_vars, whose NUMBER_VARS must name these);
+    before dbt starts (src/lead_funnel/common.py check_vars, whose NUMBER_VARS must name these);
     this on-run-start hook holds the number vars when dbt runs without it, so a text such as
     '0 or true' never reaches SQL. -#}
 {% macro number_vars() -%}

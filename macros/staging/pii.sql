@@ -14,7 +14,7 @@
 
 {#- The secret key of pii_hash, read by the engine at run time (never rendered into SQL, so it
     is in no compiled file, log or manifest): a DuckDB session variable set from
-    $LEAD_FUNNEL_PII_KEY by scripts/lead_funnel_pii_key.py (a dbt-duckdb plugin, profiles.yml),
+    $LEAD_FUNNEL_PII_KEY by src/lead_funnel/pii_key.py (a dbt-duckdb plugin, profiles.yml),
     the Postgres setting lead_funnel.pii_key (PGOPTIONS="-c lead_funnel.pii_key=..."), the
     Spark conf lead_funnel.pii_key (profiles.yml). A build without it fails on the first
     masked value. -#}

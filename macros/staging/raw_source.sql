@@ -287,7 +287,7 @@
 {%- endmacro %}
 
 {#- The files raw_dir holds for one raw table, as glob patterns relative to raw_dir (the
-    names scripts/pipeline.py checks for up front must agree): NAME.csv, NAME.csv.gz,
+    names src/lead_funnel/pipeline.py checks for up front must agree): NAME.csv, NAME.csv.gz,
     NAME.parquet, and any *.csv, *.csv.gz or *.parquet file under a folder NAME/ (daily
     landings, at any depth). Matching is case-sensitive. -#}
 {% macro raw_file_patterns(name) -%}

@@ -456,7 +456,7 @@ def raw_file_globs() -> tuple[str, ...]:
 def glob_literal(path: str) -> str:
     """A path as a DuckDB string literal naming exactly that path: DuckDB globs every path
     it reads, so [ * ? are bracketed, and a quote is doubled (as raw_path_literal in
-    macros/raw_source.sql)."""
+    macros/staging/raw_source.sql)."""
     escaped = path.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]")
     return "'" + escaped.replace("'", "''") + "'"
 

@@ -1,6 +1,6 @@
 """A dbt-duckdb plugin (profiles.yml, target dev): hands $LEAD_FUNNEL_PII_KEY to DuckDB.
 
-The key of --mask-pii's keyed hash (macros/pii.sql, pii_hash) is set as the session variable
+The key of --mask-pii's keyed hash (macros/staging/pii.sql, pii_hash) is set as the session variable
 lead_funnel_pii_key on every connection and cursor dbt uses, as a bound parameter, so it never
 appears in SQL text: not in target/compiled or target/run, not in dbt's logs, not in the
 manifest. Without the variable set, a masked build fails on its first masked value.
