@@ -46,9 +46,9 @@ DEFINITION_DOCS = (
 
 
 def mart_yaml() -> dict[str, dict]:
-    """model name -> its YAML entry, from models/marts/*.yml."""
+    """model name -> its YAML entry, from models/marts/**/*.yml (one folder per domain)."""
     models = {}
-    for path in sorted(MARTS.glob("*.yml")):
+    for path in sorted(MARTS.rglob("*.yml")):
         for model in yaml.safe_load(path.read_text()).get("models", []):
             models[model["name"]] = model
     return models
@@ -85,18 +85,18 @@ def test_every_published_mart_column_is_described(published: Path) -> None:
         ):
             if not columns.get(column):
                 undocumented.append(f"{table}.{column}")
-    assert undocumented == [], f"describe these in models/marts/*.yml: {undocumented}"
+    assert undocumented == [], f"describe these in models/marts/**/*.yml: {undocumented}"
 
 
 def test_section_7_definitions_are_doc_blocks_reused_in_the_yaml() -> None:
     blocks = {
         name
-        for path in MARTS.glob("_*__docs.md")
+        for path in MARTS.rglob("_*__docs.md")
         for name in re.findall(r"{%\s*docs\s+(\w+)\s*%}", path.read_text())
     }
     used = {
         name
-        for path in MARTS.glob("*.yml")
+        for path in MARTS.rglob("*.yml")
         for name in re.findall(r"doc\(['\"](\w+)['\"]\)", path.read_text())
     }
     missing = [name for name in DEFINITION_DOCS if name not in blocks]
