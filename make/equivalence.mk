@@ -15,7 +15,7 @@
 # diffed: the exit code is 1, naming the model and printing its first differing rows, on any
 # difference. The generated raw files are made once into build/equivalence/raw-cache and
 # shared by both sides. Six pipeline builds: not part of `make test`.
-# More: .venv/bin/python -m lead_funnel.equivalence --help (with PYTHONPATH=src).
+# More: .venv/bin/lead-funnel compare-builds --help.
 
 BEFORE ?= $(shell git describe --tags --abbrev=0 HEAD^ 2>/dev/null || echo HEAD~1)
 EQUIVALENCE_OUT ?= $(CURDIR)/build/equivalence

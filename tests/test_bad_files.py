@@ -1,7 +1,7 @@
 """Nothing lost, nothing misread: malformed files, hostile paths, bad options and concurrent
 runs, end to end through `lead-funnel run` (README: Bad input).
 
-The base data is generated once (`generate_data.py --leads 200 --seed 5`); each case copies
+The base data is generated once (`lead-funnel generate --leads 200 --seed 5`); each case copies
 and damages it. Cases that can share a pipeline run do (one raw folder holding every
 readable defect), and each keeps its own assertions. The case numbers follow the list of
 reproductions in README "Bad input".

@@ -27,8 +27,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 DEMO_SEEDS = PROJECT / "seeds" / "demo"
 STAGE_MAPPING = PROJECT / "seeds" / "config" / "stage_mapping.csv"
 COMMAND = [sys.executable, "-m", "lead_funnel.generate"]
-# The expected hashes were recorded from the old single-file generator (the scripts layout's generate_data.py)
-# before it was split into this package: the package must write the very same bytes.
+# The expected hashes were recorded from the old single-file generator (generate_data.py of
+# the scripts layout) before it was split into this package: the package must write the very
+# same bytes.
 REFERENCE = PROJECT / "tests" / "fixtures" / "generate_data_reference.sha256"
 REFERENCE_CASES = {
     "demo": ["--demo"],
