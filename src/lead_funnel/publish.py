@@ -76,9 +76,13 @@ def write_published_copy(
     """Write the build database to a new file `target` in the given storage format.
 
     Everything is copied (schemas, tables, views), or with main_tables_only (a --mask-pii
-    publish) only the main schema's tables without the raw seeds: the staging and intermediate
+    publish) only the main schema's models without the raw seeds: the staging and intermediate
     schemas and the raw_* seeds hold the contacts as delivered, and a copied-then-dropped table
-    could leave their bytes in the file, so it is written table by table instead."""
+    could leave their bytes in the file, so it is written table by table instead.
+
+    Either way every contract model is a table in the published file: a contract model that
+    the build keeps as a view over its intermediate store (the two facts) is written out as a
+    table, so BI clients read rows, never a view they would have to bind themselves."""
     import duckdb
 
     with duckdb.connect() as connection:
@@ -86,25 +90,29 @@ def write_published_copy(
         connection.execute(
             f"attach '{_quote(target)}' as published (storage_version '{_quote(version)}')"
         )
+        main_relations = connection.execute(
+            """
+            select table_name, table_type = 'VIEW' from information_schema.tables
+            where table_catalog = 'build' and table_schema = 'main'
+                and not list_contains(?, table_name)
+            order by table_name
+            """,
+            [raw_seeds()],
+        ).fetchall()
+        contract_views = [
+            name for name, is_view in main_relations if is_view and name in CONTRACT_MODELS
+        ]
         if main_tables_only:
-            tables = [
-                row[0]
-                for row in connection.execute(
-                    """
-                    select table_name from information_schema.tables
-                    where table_catalog = 'build' and table_schema = 'main'
-                        and table_type = 'BASE TABLE' and not list_contains(?, table_name)
-                    order by table_name
-                    """,
-                    [raw_seeds()],
-                ).fetchall()
-            ]
-            for table in tables:
-                connection.execute(
-                    f'create table published.main."{table}" as select * from build.main."{table}"'
-                )
+            written = [name for name, is_view in main_relations if not is_view]
         else:
             connection.execute("copy from database build to published")
+            for name in contract_views:
+                connection.execute(f'drop view published.main."{name}"')
+            written = []
+        for name in [*written, *contract_views]:
+            connection.execute(
+                f'create table published.main."{name}" as select * from build.main."{name}"'
+            )
         connection.execute("checkpoint published")
         connection.execute("detach published")
         connection.execute("detach build")
