@@ -23,5 +23,5 @@ EQUIVALENCE_OUT ?= $(CURDIR)/build/equivalence
 .PHONY: check-equivalence
 
 check-equivalence: setup ## contract models identical before and after a change (BEFORE=rev)
-	PYTHONPATH=$(CURDIR)/src $(PY) -m lead_funnel.equivalence check --before $(BEFORE) \
+	$(LEAD_FUNNEL) compare-builds check --before $(BEFORE) \
 		--out $(EQUIVALENCE_OUT) --project-dir $(CURDIR)

@@ -709,7 +709,7 @@ def contract_source_exists(tree: Path) -> bool:
 # Command line
 # --------------------------------------------------------------------------------------------
 
-PROG = "python -m lead_funnel.equivalence"
+PROG = "lead-funnel compare-builds"
 
 EPILOG = f"""\
 scenarios built by `build` (fixed inputs, so two builds of one revision agree):
@@ -719,7 +719,7 @@ scenarios built by `build` (fixed inputs, so two builds of one revision agree):
               the history is built, then the next day is added and built
               incrementally; as_of is the midnight after each landing day
 
-examples (PYTHONPATH=src):
+examples:
   {PROG} snapshot --db warehouse/lead_funnel.duckdb --out /tmp/snap
   {PROG} diff /tmp/before /tmp/after
   {PROG} build --rev HEAD~3 --out build/equivalence/before
