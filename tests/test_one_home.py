@@ -1,0 +1,46 @@
+"""Facts with one home stay in one home: where a copy cannot be avoided, it must agree.
+
+The raw contract's columns live in the raw_columns macro (read by dbt and by
+lead_funnel.common.raw_columns). dbt cannot load a seed as text without naming each column,
+so the demo raw seeds' column types in dbt_project.yml name them again: these tests hold that
+copy, and the demo files' headers, to the one home."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+import yaml
+
+from lead_funnel import common
+
+
+def demo_seed_column_types() -> dict[str, dict[str, str]]:
+    project = yaml.safe_load((common.PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return project["seeds"]["lead_funnel"]["demo"]
+
+
+@pytest.mark.parametrize("table", common.raw_tables())
+def test_demo_seed_types_name_the_raw_columns_in_order(table: str) -> None:
+    column_types = demo_seed_column_types()[f"raw_{table}"]["+column_types"]
+    assert list(column_types) == common.raw_columns(table)
+
+
+@pytest.mark.parametrize("table", common.raw_tables())
+def test_demo_files_have_the_raw_columns_in_order(table: str) -> None:
+    path = common.PROJECT_DIR / "seeds" / "demo" / f"raw_{table}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        assert next(csv.reader(handle)) == common.raw_columns(table)
+
+
+def test_every_raw_table_has_a_demo_seed_and_nothing_else_does() -> None:
+    assert set(demo_seed_column_types()) == {f"raw_{table}" for table in common.raw_tables()}
+
+
+def test_funnel_stages_come_from_the_stages_seed_in_order() -> None:
+    rows = common.config_seed("stages")
+    funnel = sorted(
+        (int(row["stage_order"]), row["stage"]) for row in rows if row["stage_group"] == "funnel"
+    )
+    assert common.funnel_stages() == [stage for _, stage in funnel]
+    assert common.funnel_stages()[0] == "lead"
