@@ -4,17 +4,12 @@
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
-
-from lead_funnel import equivalence  # noqa: E402
+from lead_funnel import equivalence
 
 ROWS = [
     (1, "alpha", 0.1 + 0.2, "2026-01-01 10:00:00"),
@@ -105,7 +100,7 @@ def test_one_changed_value_is_reported(
 
     assert equivalence.main(["diff", str(before), str(after)]) == 1
     out = capsys.readouterr().out
-    assert "DIFFERENT: 1 model(s) differ: scored_leads" in out
+    assert "DIFFERENT: 1 model snapshot(s) differ: scored_leads" in out
     assert "1 row(s) only in A" in out and "score=2.5" in out
     assert "1 row(s) only in B" in out and "score=2.75" in out
     assert "mart_funnel_cohort" in out  # in the table, as the same
@@ -158,3 +153,25 @@ def test_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "no database at" in capsys.readouterr().err
     assert equivalence.main(["diff", str(tmp_path), str(tmp_path)]) == 2
     assert "holds no snapshot" in capsys.readouterr().err
+
+
+def test_an_ignored_column_is_left_out_and_said_so(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = take(tmp_path / "a", "before", ROWS, project)
+    renamed = [(1, "ALPHA", *ROWS[0][2:]), *ROWS[1:]]
+    after = take(tmp_path / "b", "after", renamed, project)
+    assert equivalence.main(["diff", str(before), str(after)]) == 1
+    capsys.readouterr()
+    code = equivalence.main(
+        ["diff", str(before), str(after), "--ignore-column", "scored_leads.name"]
+    )
+    assert code == 0
+    assert "not compared (--ignore-column): scored_leads.name" in capsys.readouterr().out
+    # ignoring one column never hides a difference in another
+    rescored = [(1, "alpha", 9.0, ROWS[0][3]), *ROWS[1:]]
+    other = take(tmp_path / "c", "other", rescored, project)
+    code = equivalence.main(
+        ["diff", str(before), str(other), "--ignore-column", "scored_leads.name"]
+    )
+    assert code == 1

@@ -345,7 +345,16 @@ def differing_rows(
     return lines
 
 
-def diff_snapshots(dir_a: Path, dir_b: Path, scenario: str, limit: int) -> list[ModelDiff]:
+def diff_snapshots(
+    dir_a: Path,
+    dir_b: Path,
+    scenario: str,
+    limit: int,
+    ignored: frozenset[str] = frozenset(),
+) -> list[ModelDiff]:
+    """Compare two snapshots model by model. `ignored` names columns ("model.column") left
+    out of the content comparison (they must still exist on both sides, with the same type):
+    for a column whose values change by design, such as a fingerprint that hashes the code."""
     manifest_a, manifest_b = load_manifest(dir_a), load_manifest(dir_b)
     digits = (manifest_a.get("float_digits"), manifest_b.get("float_digits"))
     if digits[0] != digits[1]:
@@ -388,13 +397,21 @@ def diff_snapshots(dir_a: Path, dir_b: Path, scenario: str, limit: int) -> list[
         if a["rows"] != b["rows"]:
             problems.append("row count")
         samples: list[str] = []
-        if a["sha256"] != b["sha256"] or a["compared_columns"] != b["compared_columns"]:
+        skipped = {c.split(".", 1)[1] for c in ignored if c.split(".", 1)[0] == model}
+        shared = [
+            (n, k)
+            for n, k in columns_a
+            if n in types_b
+            and n in a["compared_columns"]
+            and n in b["compared_columns"]
+            and n not in skipped
+        ]
+        if skipped:
+            samples = differing_rows(dir_a, dir_b, model, shared, float_digits, limit)
+            if samples:
+                problems.append("content (without " + ", ".join(sorted(skipped)) + ")")
+        elif a["sha256"] != b["sha256"] or a["compared_columns"] != b["compared_columns"]:
             problems.append("content")
-            shared = [
-                (n, k)
-                for n, k in columns_a
-                if n in types_b and n in a["compared_columns"] and n in b["compared_columns"]
-            ]
             samples = differing_rows(dir_a, dir_b, model, shared, float_digits, limit)
         results.append(ModelDiff(scenario, model, a["rows"], b["rows"], problems, samples))
     return results
@@ -423,8 +440,12 @@ def print_table(results: Sequence[ModelDiff]) -> None:
             print("  ".join("-" * width for width in widths))
 
 
-def diff(dir_a: Path, dir_b: Path, limit: int = 5) -> int:
-    """Compare two snapshots (or two build folders, scenario by scenario); 0 same, 1 not."""
+def diff(dir_a: Path, dir_b: Path, limit: int = 5, ignored: frozenset[str] = frozenset()) -> int:
+    """Compare two snapshots (or two build folders, scenario by scenario); 0 same, 1 not.
+    Columns in `ignored` ("model.column") are left out of the content comparison, and said so."""
+    for column in sorted(ignored):
+        if "." not in column:
+            raise EquivalenceError(f"--ignore-column {column!r}: name it as MODEL.COLUMN")
     a_dirs, b_dirs = snapshot_dirs(dir_a), snapshot_dirs(dir_b)
     results: list[ModelDiff] = []
     missing: list[str] = []
@@ -433,7 +454,7 @@ def diff(dir_a: Path, dir_b: Path, limit: int = 5) -> int:
             missing.append(f"scenario {scenario} only in {'A' if scenario in a_dirs else 'B'}")
             continue
         say(f"diffing {scenario or 'snapshot'}: {a_dirs[scenario]} vs {b_dirs[scenario]}")
-        results.extend(diff_snapshots(a_dirs[scenario], b_dirs[scenario], scenario, limit))
+        results.extend(diff_snapshots(a_dirs[scenario], b_dirs[scenario], scenario, limit, ignored))
     print(f"A = {dir_a}\nB = {dir_b}\n")
     print_table(results)
     differing = [r for r in results if not r.same]
@@ -445,10 +466,16 @@ def diff(dir_a: Path, dir_b: Path, limit: int = 5) -> int:
         print(f"\n{line}")
     if differing or missing:
         names = sorted({r.model for r in differing})
-        print(f"\nDIFFERENT: {len(differing)} model(s) differ: {', '.join(names)}" if names else "")
+        print(
+            f"\nDIFFERENT: {len(differing)} model snapshot(s) differ: {', '.join(names)}"
+            if names
+            else ""
+        )
         if missing:
             print("DIFFERENT: scenarios missing on one side")
         return EXIT_DIFFERENT
+    if ignored:
+        print(f"\nnot compared (--ignore-column): {', '.join(sorted(ignored))}")
     print(f"\nIDENTICAL: {len(results)} model(s), every row the same")
     return EXIT_OK
 
@@ -744,6 +771,18 @@ class UsageExitParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def add_ignore_column(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--ignore-column",
+        action="append",
+        default=[],
+        metavar="MODEL.COLUMN",
+        help="leave a column out of the content comparison (repeatable), for values that "
+        "change by design, e.g. fct_lead_activities.lead_input_fingerprint when the code "
+        "the fingerprints hash has changed; the output names every column left out",
+    )
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = UsageExitParser(
         prog=PROG,
@@ -801,6 +840,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_argument("dir_a", type=Path, metavar="DIR_A")
     sub.add_argument("dir_b", type=Path, metavar="DIR_B")
     sub.add_argument("--limit", type=int, default=5, help="differing rows shown per side")
+    add_ignore_column(sub)
 
     def add_build_options(sub: argparse.ArgumentParser, beside: str) -> None:
         add_project_dir(sub)
@@ -862,6 +902,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="where OUT/before and OUT/after go (default build/equivalence)",
     )
     sub.add_argument("--limit", type=int, default=5, help="differing rows shown per side")
+    add_ignore_column(sub)
     add_build_options(sub, "the before snapshots")
     return parser
 
@@ -879,7 +920,7 @@ def main(argv: list[str] | None = None) -> int:
             snapshot(args.db.resolve(), args.out, models, args.float_digits)
             return EXIT_OK
         if args.command == "diff":
-            return diff(args.dir_a, args.dir_b, args.limit)
+            return diff(args.dir_a, args.dir_b, args.limit, frozenset(args.ignore_column))
         project_dir = args.project_dir.resolve()
         if args.command == "build":
             out = args.out.resolve()
@@ -899,7 +940,7 @@ def main(argv: list[str] | None = None) -> int:
         after_dir = out / "after"
         after = args.after or str(project_dir)
         build(project_dir, after, after_dir, cache, args.work_dir, args.keep_work)
-        return diff(before_dir, after_dir, args.limit)
+        return diff(before_dir, after_dir, args.limit, frozenset(args.ignore_column))
     except EquivalenceError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
