@@ -324,6 +324,23 @@ def small_stale_run(
     return completed, db
 
 
+def test_a_raw_dir_warehouse_carries_no_demo_rows(
+    small_stale_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    """With raw_dir the demo raw seeds are switched off: neither the build nor the published
+    file holds a raw_* demo table, and the leads are only the raw_dir's."""
+    completed, db = small_stale_run
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    for database in (db, db.with_suffix(".build.duckdb")):
+        demo_tables = query(
+            database,
+            "select table_schema, table_name from information_schema.tables "
+            "where table_name like 'raw\\_%' escape '\\'",
+        )
+        assert demo_tables == [], database
+    assert query(db, "select count(*) from scored_leads") == [(3,)]
+
+
 def test_small_stale_data_with_bad_rows_publishes_with_warnings(
     small_stale_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
