@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import LEAD_FUNNEL, PROJECT_DIR, pipeline, query
+from dbt_helpers import LEAD_FUNNEL, PROJECT_DIR, pipeline, query, run_dbt
 from lead_funnel.common import CONTRACT_MODELS
 
 DEMO_SEEDS = PROJECT_DIR / "seeds" / "demo"
@@ -407,3 +407,17 @@ def test_validate_runs_on_a_masked_publish(masked: Path) -> None:
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "query failed" not in completed.stdout
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes"])  # text, not YAML booleans
+def test_dbt_refuses_a_mask_flag_that_is_not_a_boolean(tmp_path: Path, value: str) -> None:
+    """dbt run directly (no lead-funnel check before it): a mask_pii that only looks true
+    stops the build instead of being read as false, which would publish contacts."""
+    completed = run_dbt(
+        ["compile", "--select", "scored_leads"],
+        tmp_path / "w.duckdb",
+        {"mask_pii": value},
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "mask_pii var must be true or false" in completed.stdout

@@ -1,4 +1,4 @@
-{#- PII-safe publishing (var mask_pii, `pipeline.py run --mask-pii`). With it:
+{#- PII-safe publishing (var mask_pii, `lead-funnel run --mask-pii`). With it:
     - scored_leads.email is a keyed hash (pii_hash), its names and phone are null;
     - every published free-text column (activity campaign and detail, stage-change reason,
       the raw values of the dq models) has email addresses and phone numbers replaced with
@@ -9,7 +9,12 @@
 
 {#- True when this build publishes for audiences that must not see contacts. -#}
 {% macro mask_pii_enabled() -%}
-    {{ return((var('mask_pii', false) | string | lower) in ['true', '1']) }}
+    {%- set mask_pii = var('mask_pii', false) -%}
+    {%- if mask_pii is not sameas true and mask_pii is not sameas false -%}
+        {{ exceptions.raise_compiler_error(
+            "The mask_pii var must be true or false (a YAML boolean), got '" ~ mask_pii ~ "'") }}
+    {%- endif -%}
+    {{ return(mask_pii) }}
 {%- endmacro %}
 
 {#- The secret key of pii_hash, read by the engine at run time (never rendered into SQL, so it

@@ -315,8 +315,10 @@ def print_rejected_rows_hint(build_db: Path, tables: Iterable[str] | None = None
 
 
 def is_masking(variables: dict[str, Any]) -> bool:
-    """Whether the dbt vars ask for PII-safe publishing (var mask_pii)."""
-    return str(variables.get("mask_pii", False)).lower() in {"true", "1"}  # as mask_pii_enabled()
+    """Whether the dbt vars ask for PII-safe publishing: mask_pii is a YAML boolean (checked
+    by common.check_vars here and by the dbt macro mask_pii_enabled, which rejects anything
+    else, so the two cannot read one value differently)."""
+    return variables.get("mask_pii", False) is True
 
 
 PII_KEY_ENV = "LEAD_FUNNEL_PII_KEY"
