@@ -22,6 +22,8 @@ TEST_DB := $(CURDIR)/build/test/lead_funnel.duckdb
 # A file there adds a check to `make test` with `TEST_EXTRA += target`.
 TEST_EXTRA :=
 -include $(sort $(wildcard make/*.mk))
+# `make` alone lists the targets, whatever the included files define first.
+.DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'

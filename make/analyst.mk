@@ -14,8 +14,6 @@
 # read-only). tests/test_metrics.py (make test) runs `make metrics` on its own build,
 # checks the answer against the marts and runs `mf validate-configs` against the warehouse.
 
-# This file is included above the Makefile's first target: keep its default goal (help).
-ANALYST_PREVIOUS_GOAL := $(.DEFAULT_GOAL)
 
 METRICS_OUT ?= $(CURDIR)/build/metrics
 METRICS_PROJECT := $(METRICS_OUT)/project
@@ -42,4 +40,3 @@ metrics: setup ## MetricFlow: MQL -> SQL rate by channel by month (MF_QUERY="--m
 	@$(MAKE) --no-print-directory metrics-manifest METRICS_DB=$(METRICS_DB)
 	cd $(METRICS_PROJECT) && LEAD_FUNNEL_DB=$(METRICS_DB) $(MF) query $(MF_QUERY) $(MF_ARGS)
 
-.DEFAULT_GOAL := $(ANALYST_PREVIOUS_GOAL)

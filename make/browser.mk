@@ -7,8 +7,6 @@
 #
 # `make test` runs it before pytest (a prerequisite of test-python).
 
-# This file is included above the Makefile's first target: keep its default goal (help).
-BROWSER_PREVIOUS_GOAL := $(.DEFAULT_GOAL)
 
 .PHONY: setup-browser
 
@@ -25,4 +23,3 @@ setup-browser: ## install Debian's chromium for the report's browser test (as ro
 
 test-python: setup-browser
 
-.DEFAULT_GOAL := $(BROWSER_PREVIOUS_GOAL)

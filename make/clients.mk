@@ -12,8 +12,6 @@
 #                                                  package-lock.json; skipped with a message without node
 #   make setup-bi-clients create/update those environments only
 
-# This file is included above the Makefile's first target: keep its default goal (help).
-CLIENTS_PREVIOUS_GOAL := $(.DEFAULT_GOAL)
 
 BI_CLIENTS := duckdb14 duckdb15 superset
 BI_CLIENT_STAMPS := $(foreach client,$(BI_CLIENTS),.venv-client-$(client)/.installed)
@@ -42,4 +40,3 @@ test-bi-clients: setup setup-bi-clients ## open a fresh demo publish in duckdb 1
 
 TEST_EXTRA += test-bi-clients
 
-.DEFAULT_GOAL := $(CLIENTS_PREVIOUS_GOAL)

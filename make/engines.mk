@@ -15,8 +15,6 @@
 # `postgres` and `spark` outputs in profiles.yml. Extra dbt arguments: DBT_ARGS, e.g.
 # `make test-spark DBT_ARGS="--select +dq_rejected_rows"`.
 
-# This file is included above the Makefile's first target: keep its default goal (help).
-ENGINES_PREVIOUS_GOAL := $(.DEFAULT_GOAL)
 
 PG_VENV := .venv-postgres
 PG_STAMP := $(PG_VENV)/.installed
@@ -78,4 +76,3 @@ test-engines-after-dbt: test-dbt
 
 TEST_EXTRA += test-engines-after-dbt
 
-.DEFAULT_GOAL := $(ENGINES_PREVIOUS_GOAL)
