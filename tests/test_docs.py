@@ -88,7 +88,7 @@ def test_every_published_mart_column_is_described(published: Path) -> None:
     assert undocumented == [], f"describe these in models/marts/**/*.yml: {undocumented}"
 
 
-def test_section_7_definitions_are_doc_blocks_reused_in_the_yaml() -> None:
+def test_metric_definitions_are_doc_blocks_reused_in_the_yaml() -> None:
     blocks = {
         name
         for path in MARTS.rglob("_*__docs.md")
