@@ -2,6 +2,19 @@
 -- mart_channel_performance count every valid lead once and every stage reached as often as
 -- int_lead_stages_reached does; mart_mql_monthly counts every MQL entry and
 -- mart_funnel_period every stage entry
+{#- the counts compared, and per mart: its import CTE and, for each count it holds, the
+    column summed to it -#}
+{%- set counts = ['leads', 'mqls', 'sqls', 'opportunities', 'customers', 'mql_entries', 'stage_entries'] %}
+{%- set lead_counts = {
+    'leads': 'leads', 'mqls': 'mqls', 'sqls': 'sqls',
+    'opportunities': 'opportunities', 'customers': 'customers',
+} %}
+{%- set marts = [
+    ('mart_funnel_cohort', 'cohort', lead_counts),
+    ('mart_channel_performance', 'channel', lead_counts),
+    ('mart_mql_monthly', 'mql_monthly', {'mql_entries': 'mqls'}),
+    ('mart_funnel_period', 'period', {'stage_entries': 'entries'}),
+] %}
 with
 
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
@@ -31,50 +44,32 @@ expected as (
 ),
 
 found as (
+    {%- for model_name, relation, sums in marts %}
+    {%- set columns = ["'" ~ model_name ~ "' as model_name"] %}
+    {%- for count in counts %}
+    {%- do columns.append(
+        ('sum(' ~ sums[count] ~ ')' if count in sums else 'cast(null as ' ~ dbt.type_bigint() ~ ')')
+        ~ ' as ' ~ count) %}
+    {%- endfor %}
     select
-        'mart_funnel_cohort' as model_name,
-        sum(leads) as leads,
-        sum(mqls) as mqls,
-        sum(sqls) as sqls,
-        sum(opportunities) as opportunities,
-        sum(customers) as customers,
-        cast(null as {{ dbt.type_bigint() }}) as mql_entries,
-        cast(null as {{ dbt.type_bigint() }}) as stage_entries
-    from cohort
+        {{ columns | join(',\n        ') }}
+    from {{ relation }}
+    {%- if not loop.last %}
     union all
-    select
-        'mart_channel_performance' as model_name,
-        sum(leads) as leads,
-        sum(mqls) as mqls,
-        sum(sqls) as sqls,
-        sum(opportunities) as opportunities,
-        sum(customers) as customers,
-        cast(null as {{ dbt.type_bigint() }}) as mql_entries,
-        cast(null as {{ dbt.type_bigint() }}) as stage_entries
-    from channel
-    union all
-    select
-        'mart_mql_monthly' as model_name,
-        cast(null as {{ dbt.type_bigint() }}) as leads,
-        cast(null as {{ dbt.type_bigint() }}) as mqls,
-        cast(null as {{ dbt.type_bigint() }}) as sqls,
-        cast(null as {{ dbt.type_bigint() }}) as opportunities,
-        cast(null as {{ dbt.type_bigint() }}) as customers,
-        sum(mqls) as mql_entries,
-        cast(null as {{ dbt.type_bigint() }}) as stage_entries
-    from mql_monthly
-    union all
-    select
-        'mart_funnel_period' as model_name,
-        cast(null as {{ dbt.type_bigint() }}) as leads,
-        cast(null as {{ dbt.type_bigint() }}) as mqls,
-        cast(null as {{ dbt.type_bigint() }}) as sqls,
-        cast(null as {{ dbt.type_bigint() }}) as opportunities,
-        cast(null as {{ dbt.type_bigint() }}) as customers,
-        cast(null as {{ dbt.type_bigint() }}) as mql_entries,
-        sum(entries) as stage_entries
-    from period
+    {%- endif %}
+    {%- endfor %}
 ),
+
+{#- a mart is wrong where one of the counts it holds differs from the expected one -#}
+{%- set wrong_counts = [] %}
+{%- for model_name, relation, sums in marts %}
+{%- set differences = [] %}
+{%- for count in sums %}
+{%- do differences.append('coalesce(found.' ~ count ~ ', 0) != expected.' ~ count) %}
+{%- endfor %}
+{%- do wrong_counts.append(
+    "(found.model_name = '" ~ model_name ~ "' and (" ~ differences | join(' or ') ~ '))') %}
+{%- endfor %}
 
 final as (
     select
@@ -84,15 +79,7 @@ final as (
         expected.stage_entries as expected_stage_entries
     from found
     cross join expected
-    where (found.model_name in ('mart_funnel_cohort', 'mart_channel_performance') and (
-        coalesce(found.leads, 0) != expected.leads
-        or coalesce(found.mqls, 0) != expected.mqls
-        or coalesce(found.sqls, 0) != expected.sqls
-        or coalesce(found.opportunities, 0) != expected.opportunities
-        or coalesce(found.customers, 0) != expected.customers
-    ))
-    or (found.model_name = 'mart_mql_monthly' and coalesce(found.mql_entries, 0) != expected.mql_entries)
-    or (found.model_name = 'mart_funnel_period' and coalesce(found.stage_entries, 0) != expected.stage_entries)
+    where {{ wrong_counts | join('\n        or ') }}
 )
 
 select * from final

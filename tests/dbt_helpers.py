@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -89,6 +91,16 @@ def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
     """Rows of a query against the built database (read-only)."""
     with duckdb.connect(str(db_path), read_only=True) as connection:
         return connection.execute(sql).fetchall()
+
+
+def write_csv(path: Path, rows: Iterable[dict[str, str]], columns: list[str] | None = None) -> None:
+    """Write rows as a raw CSV file with a header: `columns` (a value a row lacks is written
+    empty), or the first row's keys."""
+    records = list(rows)
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns or list(records[0]), restval="")
+        writer.writeheader()
+        writer.writerows(records)
 
 
 def pipeline(

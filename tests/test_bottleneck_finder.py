@@ -16,7 +16,6 @@ steps further down have no SQLs: no company rate above 0 to fall below.
 
 from __future__ import annotations
 
-import csv
 import math
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import run_dbt
+from dbt_helpers import run_dbt, write_csv
 
 AS_OF = "2025-12-31 00:00:00"
 COHORT_START = datetime(2025, 3, 1, 9, 0, 0)
@@ -70,10 +69,7 @@ def write_raw_files(raw_dir: Path) -> None:
     activities = [{"activity_id": "A1", "lead_id": "L0001", "activity_type": "site_visit",
                    "occurred_at": COHORT_START.isoformat(sep=" ")}]  # fmt: skip
     for name, rows in [("leads", leads), ("activities", activities), ("stage_changes", changes)]:
-        with (raw_dir / f"{name}.csv").open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        write_csv(raw_dir / f"{name}.csv", rows)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ rates are worked out below from the paths, not from the models."""
 
 from __future__ import annotations
 
-import csv
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_helpers import query, run_dbt
+from dbt_helpers import query, run_dbt, write_csv
 from lead_funnel.common import funnel_stages
 
 # The funnel order (docs/definitions.md#stages), from seeds/config/stages.csv; outcome stages
@@ -178,10 +177,7 @@ def write_raw_files(raw_dir: Path) -> None:
                         }
                     )
     for name, rows in [("leads", leads), ("activities", activities), ("stage_changes", changes)]:
-        with (raw_dir / f"{name}.csv").open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        write_csv(raw_dir / f"{name}.csv", rows)
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,8 @@ an independent per-day reference built on zoneinfo.
 
 from __future__ import annotations
 
-import csv
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dbt_helpers import query, run_dbt
+from dbt_helpers import query, run_dbt, write_csv
 from lead_funnel.common import raw_columns
 
 AS_OF = datetime(2025, 6, 30, 12, 0)
@@ -243,13 +241,6 @@ def expected_clocks() -> list[Expected]:
             Expected(lead_id, mql_at, owners[lead_id] or first_rep, touch[0], decision[0])
         )
     return clocks
-
-
-def write_csv(path: Path, rows: Iterable[dict[str, str]], columns: list[str]) -> None:
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,12 @@ contact_form and free_trial_signup, a decision target of 48 hours, abandoned aft
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import query, run_dbt
+from dbt_helpers import query, run_dbt, write_csv
 from lead_funnel.common import raw_columns
 
 AS_OF = datetime(2025, 6, 30, 12, 0)  # a Monday
@@ -52,13 +50,6 @@ CHANGES = [
     ("S3", "L5", "MQL", datetime(2025, 4, 1, 12, 0)),
     ("S4", "L6", "MQL", datetime(2025, 6, 20, 12, 0)),
 ]
-
-
-def write_csv(path: Path, rows: Iterable[dict[str, str]], columns: list[str]) -> None:
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")

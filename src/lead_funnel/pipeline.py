@@ -128,6 +128,17 @@ def _missing_tables_message(option: str, directory: Path, missing: list[str]) ->
     return " ".join(lines)
 
 
+def export_location(export_parquet: str | None) -> Path | None:
+    """Where --export-parquet publishes (None without it), checked early (a usage error) by
+    check_export_location: absolute, not resolved, since DIR is a link to the current
+    export's folder."""
+    if not export_parquet:
+        return None
+    export = Path(os.path.abspath(Path(export_parquet).expanduser()))
+    check_export_location(export)
+    return export
+
+
 def check_db_location(published: Path) -> None:
     """Fail early (a usage error) when the published file cannot be written where asked."""
     if published.is_dir():
@@ -413,14 +424,7 @@ def run(args: argparse.Namespace) -> int:
         build_db = build_db_path(published)
         variables = dbt_vars(args.raw_dir, args.vars, args.mask_pii)
         version = storage_version(args.storage_version)
-        # absolute, not resolved: DIR is a link to the current export's folder
-        export = (
-            Path(os.path.abspath(Path(args.export_parquet).expanduser()))
-            if args.export_parquet
-            else None
-        )
-        if export is not None:
-            check_export_location(export)
+        export = export_location(args.export_parquet)
         if is_masking(variables):
             check_pii_key()
     except PipelineError as error:
@@ -545,13 +549,7 @@ def republish(args: argparse.Namespace) -> int:
         check_db_location(published)
         build_db = build_db_path(published)
         version = storage_version(args.storage_version)
-        export = (
-            Path(os.path.abspath(Path(args.export_parquet).expanduser()))
-            if args.export_parquet
-            else None
-        )
-        if export is not None:
-            check_export_location(export)
+        export = export_location(args.export_parquet)
     except PipelineError as error:
         console.print(f"[red]error:[/] {escape(str(error))}")
         return EXIT_USAGE
