@@ -184,6 +184,21 @@
     {{ 'inner' if is_incremental() else 'left' }} join
 {%- endmacro %}
 
+{#- The rows of `relation` (a CTE with a lead_id) that belong to the leads a lead-partitioned
+    model builds in this run: joined to the model's `leads_to_build` CTE with
+    leads_to_build_join(); with `with_fingerprint`, each row also carries its lead's
+    lead_input_fingerprint. -#}
+{% macro rows_of_leads_to_build(relation, with_fingerprint=false) -%}
+    select
+        {{ relation }}.*
+        {%- if with_fingerprint %},
+        leads_to_build.lead_input_fingerprint
+        {%- endif %}
+    from {{ relation }}
+    {{ leads_to_build_join() }} leads_to_build
+        on {{ relation }}.lead_id = leads_to_build.lead_id
+{%- endmacro %}
+
 {#- A 64-bit hash of some expressions (null-safe, order-sensitive), for fingerprints. -#}
 {% macro row_hash(expressions) -%}
     {{ return(adapter.dispatch('row_hash', 'lead_funnel')(expressions)) }}

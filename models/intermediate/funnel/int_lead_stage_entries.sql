@@ -14,21 +14,9 @@ valid_leads as (select * from {{ ref('stg_leads') }}),
 lead_stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
 stages as (select * from {{ ref('stages') }}),
 
-leads as (
-    select
-        valid_leads.*,
-        leads_to_build.lead_input_fingerprint
-    from valid_leads
-    {{ leads_to_build_join() }} leads_to_build
-        on valid_leads.lead_id = leads_to_build.lead_id
-),
+leads as ({{ rows_of_leads_to_build('valid_leads', with_fingerprint=true) }}),
 
-stage_changes as (
-    select lead_stage_changes.*
-    from lead_stage_changes
-    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
-        on lead_stage_changes.lead_id = leads_to_build.lead_id
-),
+stage_changes as ({{ rows_of_leads_to_build('lead_stage_changes') }}),
 
 -- the instant a lead's history starts, and whether a `lead` entry is among its changes then
 history_starts as (

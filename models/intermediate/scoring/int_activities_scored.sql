@@ -14,21 +14,9 @@ lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where
 leads as (select * from {{ ref('stg_leads') }}),
 lead_rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
 
-activities as (
-    select
-        lead_activities.*,
-        leads_to_build.lead_input_fingerprint
-    from lead_activities
-    {{ leads_to_build_join() }} leads_to_build
-        on lead_activities.lead_id = leads_to_build.lead_id
-),
+activities as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}),
 
-rule_matches as (
-    select lead_rule_matches.*
-    from lead_rule_matches
-    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
-        on lead_rule_matches.lead_id = leads_to_build.lead_id
-),
+rule_matches as ({{ rows_of_leads_to_build('lead_rule_matches') }}),
 
 activity_points as (
     select

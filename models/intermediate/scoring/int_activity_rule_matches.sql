@@ -10,14 +10,7 @@ leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
 lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 rules as (select * from {{ ref('int_scoring_rules_parsed') }} where category = 'engagement'),
 
-activities as (
-    select
-        lead_activities.*,
-        leads_to_build.lead_input_fingerprint
-    from lead_activities
-    {{ leads_to_build_join() }} leads_to_build
-        on lead_activities.lead_id = leads_to_build.lead_id
-),
+activities as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}),
 
 -- the rules are matched once per distinct activity type, then joined to the activities
 activity_types as (

@@ -38,28 +38,11 @@ profile_scores as (select * from {{ ref('int_leads_profile_scored') }}),
 scored_activities as (select * from {{ ref('int_activities_scored') }}),
 activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
 
-leads as (
-    select
-        profile_scores.*,
-        leads_to_build.lead_input_fingerprint
-    from profile_scores
-    {{ leads_to_build_join() }} leads_to_build
-        on profile_scores.lead_id = leads_to_build.lead_id
-),
+leads as ({{ rows_of_leads_to_build('profile_scores', with_fingerprint=true) }}),
 
-activities as (
-    select scored_activities.*
-    from scored_activities
-    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
-        on scored_activities.lead_id = leads_to_build.lead_id
-),
+activities as ({{ rows_of_leads_to_build('scored_activities') }}),
 
-rule_matches as (
-    select activity_rule_matches.*
-    from activity_rule_matches
-    {{ leads_to_build_join() }} leads_to_build  -- noqa: ST11
-        on activity_rule_matches.lead_id = leads_to_build.lead_id
-),
+rule_matches as ({{ rows_of_leads_to_build('activity_rule_matches') }}),
 
 -- capped rules: per lead, rule and instant, the points the rule's activities add, kept only
 -- where the rule's total for the lead passes its cap (otherwise its decayed sum never can)
