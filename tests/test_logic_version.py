@@ -101,7 +101,7 @@ def test_a_model_change_rebuilds_every_lead_of_the_models_it_feeds(
 
     # a comment in a model the activity and score models are built from
     edit(
-        copy / "models" / "intermediate" / "int_activities_scored.sql",
+        copy / "models" / "intermediate" / "scoring" / "int_activities_scored.sql",
         "-- one row per valid activity",
         "-- (edited)\n-- one row per valid activity",
     )
@@ -127,7 +127,7 @@ def test_a_macro_change_rebuilds_every_lead_of_the_models_that_use_it(
 
     # a comment inside capped_points, which int_activity_rule_matches calls
     edit(
-        copy / "macros" / "scoring.sql",
+        copy / "macros" / "scoring" / "scoring.sql",
         "{% macro capped_points(points, max_points, points_before) -%}\n",
         "{% macro capped_points(points, max_points, points_before) -%}\n    {#- (edited) -#}\n",
     )
@@ -145,7 +145,7 @@ def test_a_change_outside_their_logic_rebuilds_nothing(project: tuple[Path, Path
 
     # a mart is built from the lead-partitioned models, not the other way round
     edit(
-        copy / "models" / "marts" / "mart_call_list.sql",
+        copy / "models" / "marts" / "sla" / "mart_call_list.sql",
         "\nwith\n",
         "\n-- (edited)\nwith\n",
     )
