@@ -57,10 +57,3 @@ def test_every_model_has_its_own_properties_file_beside_it(manifest: dict[str, A
         if Path(patch) != expected:
             misplaced.append(f"{node['name']}: {patch or 'no properties file'}")
     assert misplaced == []
-
-
-def test_the_checks_can_fail() -> None:
-    staging = {"resource_type": "model", "original_file_path": "models/staging/stg_x.sql"}
-    mart = {"resource_type": "model", "original_file_path": "models/marts/funnel/mart_x.sql"}
-    assert LAYER_ORDER[layer(mart)] > LAYER_ORDER[layer(staging)]
-    assert layer({"resource_type": "seed"}) == "seed"
