@@ -8,12 +8,14 @@
     the files are read as null, so a file without an optional column still loads.
     Two more columns say why a record could not be read (`malformed_reason`, null for a record
     that was read) and show it with its file and line (`malformed_record`); only raw_dir
-    files have such records (a warehouse table or a seed always has its columns). -#}
-{% macro raw_source(name, columns) -%}
-    {{ return(adapter.dispatch('raw_source', 'lead_funnel')(name, columns)) }}
+    files have such records (a warehouse table or a seed always has its columns). One more,
+    `landing_file`, names the raw_dir file a row came from (null elsewhere). With `files`
+    (raw_dir only: paths from landing_plan) only those files are read. -#}
+{% macro raw_source(name, columns, files=none) -%}
+    {{ return(adapter.dispatch('raw_source', 'lead_funnel')(name, columns, files)) }}
 {%- endmacro %}
 
-{% macro default__raw_source(name, columns) -%}
+{% macro default__raw_source(name, columns, files=none) -%}
     {%- if var('raw_dir', none) -%}
         {{ exceptions.raise_compiler_error(
             "The raw_dir var reads files and is supported on DuckDB only. On "
@@ -25,7 +27,8 @@
         cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
     {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as malformed_reason,
-        cast(null as {{ dbt.type_string() }}) as malformed_record
+        cast(null as {{ dbt.type_string() }}) as malformed_record,
+        cast(null as {{ dbt.type_string() }}) as landing_file
     {%- if var('raw_schema', none) %}
     from {{ source('raw', name) }}
     {%- else %}
@@ -33,17 +36,20 @@
     {%- endif %}
 {%- endmacro %}
 
-{% macro duckdb__raw_source(name, columns) -%}
+{% macro duckdb__raw_source(name, columns, files=none) -%}
     {%- set raw_dir = var('raw_dir', none) -%}
     {%- if not raw_dir -%}
         {{ default__raw_source(name, columns) }}
     {%- elif not execute -%}
         {#- Parsing: the files are only looked up when the model runs. -#}
         select {% for column in columns %}cast(null as varchar) as {{ column }}, {% endfor -%}
-        cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record
+        cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record,
+        cast(null as varchar) as landing_file
     {%- else -%}
-        {%- set files = raw_files(name) -%}
-        {%- if files | length == 0 -%}
+        {%- set all_files = raw_files(name) -%}
+        {#- the files chosen may be none of raw_dir's (nothing new landed), not so raw_dir -#}
+        {%- set files = all_files if files is none else files -%}
+        {%- if all_files | length == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "No raw '" ~ name ~ "' data in raw_dir '" ~ raw_dir ~ "': expected "
                 ~ name ~ ".csv, " ~ name ~ ".csv.gz, " ~ name ~ ".parquet or a folder " ~ name
@@ -59,7 +65,7 @@
         {%- endfor -%}
         {%- if selects | length == 0 -%}
             {%- set nulls = [] -%}
-            {%- for column in columns + ['malformed_reason', 'malformed_record'] -%}
+            {%- for column in columns + ['malformed_reason', 'malformed_record', 'landing_file'] -%}
                 {%- do nulls.append("cast(null as varchar) as " ~ column) -%}
             {%- endfor -%}
             {%- do selects.append("select " ~ nulls | join(", ") ~ " where false") -%}
@@ -112,8 +118,8 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return("select " ~ select_list | join(", ")
-        ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record"
-        ~ " from read_parquet(" ~ path ~ ")") }}
+        ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record, "
+        ~ landing_file_list([file]) ~ " as landing_file from read_parquet(" ~ path ~ ")") }}
 {%- endmacro %}
 
 {#- The longest CSV record read (64 MB): a record longer than this is rejected on its own as
@@ -268,7 +274,8 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set selects = ["select " ~ select_list | join(", ")
-        ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record"
+        ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record, "
+        ~ landing_file_list([file]) ~ " as landing_file"
         ~ " from read_csv(" ~ path ~ ", " ~ as_records ~ ", ignore_errors = true)"] -%}
     {%- if malformed -%}
         {%- set rows = [] -%}
@@ -280,7 +287,7 @@
             {%- do rows.append("('" ~ reason ~ "', '" ~ ('file=' ~ file ~ ' | line=' ~ line_number ~ ' | record=' ~ shown) | replace("'", "''") ~ "')") -%}
         {%- endfor -%}
         {%- do selects.append("select " ~ (["cast(null as varchar)"] * columns | length) | join(", ")
-            ~ ", malformed_reason, malformed_record from (values " ~ rows | join(", ")
+            ~ ", malformed_reason, malformed_record, " ~ landing_file_list([file]) ~ " as landing_file from (values " ~ rows | join(", ")
             ~ ") as malformed (malformed_reason, malformed_record)") -%}
     {%- endif -%}
     {{ return(selects) }}

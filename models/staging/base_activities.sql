@@ -1,7 +1,13 @@
 -- one row per distinct raw activity row (exact duplicate deliveries collapsed), typed
+{{ config(
+    materialized=landing_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ landing_base_pre_hook('activities') }}",
+) }}
+{%- set landing_files = (landing_plan('activities').load | map(attribute='path') | list) if is_incremental() else none %}
 with
 
-deliveries as ({{ distinct_deliveries('activities') }}),
+deliveries as ({{ distinct_deliveries('activities', landing_files) }}),
 
 typed as (
     select
@@ -28,7 +34,9 @@ typed as (
         malformed_reason,
         delivery_count,
         raw_values,
-        raw_values_masked
+        raw_values_masked,
+        landing_file,
+        raw_row_hash
     from deliveries
 ),
 
@@ -60,7 +68,10 @@ final as (
         end as duration_seconds_issue,
         delivery_count,
         raw_values,
-        raw_values_masked
+        raw_values_masked,
+        landing_file,
+        raw_row_hash,
+        '{{ invocation_id }}' as loaded_by_run_id
     from typed
 )
 

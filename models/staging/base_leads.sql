@@ -1,8 +1,14 @@
 -- one row per distinct raw lead row (exact duplicate deliveries collapsed), typed
+{{ config(
+    materialized=landing_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ landing_base_pre_hook('leads') }}",
+) }}
+{%- set landing_files = (landing_plan('leads').load | map(attribute='path') | list) if is_incremental() else none %}
 {%- set email_shape = '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$' %}
 with
 
-deliveries as ({{ distinct_deliveries('leads') }}),
+deliveries as ({{ distinct_deliveries('leads', landing_files) }}),
 
 typed as (
     select
@@ -38,7 +44,9 @@ typed as (
         malformed_reason,
         delivery_count,
         raw_values,
-        raw_values_masked
+        raw_values_masked,
+        landing_file,
+        raw_row_hash
     from deliveries
 ),
 
@@ -80,7 +88,10 @@ final as (
         end as company_size_issue,
         delivery_count,
         raw_values,
-        raw_values_masked
+        raw_values_masked,
+        landing_file,
+        raw_row_hash,
+        '{{ invocation_id }}' as loaded_by_run_id
     from typed
 )
 

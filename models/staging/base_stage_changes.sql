@@ -1,8 +1,14 @@
 -- one row per distinct raw stage-change row (exact duplicate deliveries collapsed), typed,
 -- with the source label mapped to a canonical stage through seeds/config/stage_mapping.csv
+{{ config(
+    materialized=landing_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ landing_base_pre_hook('stage_changes') }}",
+) }}
+{%- set landing_files = (landing_plan('stage_changes').load | map(attribute='path') | list) if is_incremental() else none %}
 with
 
-deliveries as ({{ distinct_deliveries('stage_changes') }}),
+deliveries as ({{ distinct_deliveries('stage_changes', landing_files) }}),
 
 stage_mapping as (
     select
@@ -36,7 +42,9 @@ typed as (
         malformed_reason,
         delivery_count,
         raw_values,
-        raw_values_masked
+        raw_values_masked,
+        landing_file,
+        raw_row_hash
     from deliveries
 ),
 
@@ -68,7 +76,10 @@ final as (
         end as amount_issue,
         typed.delivery_count,
         typed.raw_values,
-        typed.raw_values_masked
+        typed.raw_values_masked,
+        typed.landing_file,
+        typed.raw_row_hash,
+        '{{ invocation_id }}' as loaded_by_run_id
     from typed
     left join stage_mapping
         on lower(typed.stage_label) = stage_mapping.source_label

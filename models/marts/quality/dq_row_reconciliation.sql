@@ -13,20 +13,20 @@ rejected_rows as (select * from {{ ref('dq_rejected_rows') }}),
 deliveries as (
     select
         'leads' as source_table,
-        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
-        cast(sum(delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
+        cast(sum(total_delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
+        cast(sum(total_delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
     from leads
     union all
     select
         'activities' as source_table,
-        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
-        cast(sum(delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
+        cast(sum(total_delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
+        cast(sum(total_delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
     from activities
     union all
     select
         'stage_changes' as source_table,
-        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
-        cast(sum(delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
+        cast(sum(total_delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
+        cast(sum(total_delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
     from stage_changes
 ),
 
