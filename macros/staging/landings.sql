@@ -20,11 +20,12 @@
     {{ return('incremental' if landings_enabled() else 'table') }}
 {%- endmacro %}
 
-{#- The ledger relation as it stands before this run writes it (none when there is none). It
-    sits in the schema of the staging models that call this (not a ref: the staging models
-    read the ledger's previous state, they are not built from it). -#}
+{#- The ledger relation as it stands before this run writes it (none when there is none), in
+    the staging layer's schema (dbt_project.yml). Not a ref: the models that call this read
+    the ledger's previous state, they are not built from it. -#}
 {% macro landing_ledger_relation() -%}
-    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier='stg_landing_ledger')) }}
+    {%- set schema = generate_schema_name('staging', none) | trim -%}
+    {{ return(adapter.get_relation(database=this.database, schema=schema, identifier='stg_landing_ledger')) }}
 {%- endmacro %}
 
 {#- What this run does with the landing files of one raw table, decided by comparing raw_dir
@@ -108,4 +109,25 @@
             ~ "Run once with --full-refresh (lead-funnel run --full-refresh) to rebuild it.") }}
     {%- endif -%}
     {{ return("delete from " ~ this ~ " where landing_file in (" ~ landing_file_list(plan.load) ~ ")") }}
+{%- endmacro %}
+
+{#- True when this run read again a landing file an earlier run had read (a re-delivery with
+    changed content): rows may then have left a lead without being triaged again. Read from
+    the ledger this run wrote, so the caller refs stg_landing_ledger (runs after it). -#}
+{% macro landing_files_redelivered() -%}
+    {%- if not (execute and landings_enabled()) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set found = run_query("select count(*) from " ~ ref('stg_landing_ledger')
+        ~ " where loaded_by_run_id = '" ~ invocation_id ~ "' and is_redelivery") -%}
+    {{ return(found.rows[0][0] > 0) }}
+{%- endmacro %}
+
+{#- Before an incremental run of int_lead_data_fingerprints that fingerprints every lead
+    again (a re-delivered file): the stored rows go first. -#}
+{% macro lead_data_fingerprints_pre_hook() -%}
+    {%- if execute and is_incremental() and landing_files_redelivered() -%}
+        {{ return('delete from ' ~ this) }}
+    {%- endif -%}
+    {{ return('') }}
 {%- endmacro %}

@@ -25,7 +25,8 @@ with
         '{{ table }}' as source_table,
         landing_file,
         cast(file_size as {{ dbt.type_bigint() }}) as file_size,
-        cast(file_modified_at as {{ dbt.type_timestamp() }}) as file_modified_at
+        cast(file_modified_at as {{ dbt.type_timestamp() }}) as file_modified_at,
+        landing_file in ({{ landing_file_list(plan.changed) }}) as is_redelivery
     from (values
         {%- for file in plan.load %}
         ('{{ file.path | replace("'", "''") }}', {{ file.size }}, '{{ file.modified_at }}'){{ "," if not loop.last }}
@@ -36,7 +37,8 @@ with
         '{{ table }}' as source_table,
         cast(null as {{ dbt.type_string() }}) as landing_file,
         cast(null as {{ dbt.type_bigint() }}) as file_size,
-        cast(null as {{ dbt.type_timestamp() }}) as file_modified_at
+        cast(null as {{ dbt.type_timestamp() }}) as file_modified_at,
+        false as is_redelivery
     where false
     {%- endif %}
 ),
@@ -63,6 +65,8 @@ loaded as (
         coalesce({{ table }}_rows.raw_rows, 0) as raw_rows,
         coalesce({{ table }}_rows.distinct_rows, 0) as distinct_rows,
         {{ loaded_at }} as loaded_at,
+        '{{ invocation_id }}' as loaded_by_run_id,
+        {{ table }}_loaded.is_redelivery,
         true as is_present,
         cast(null as {{ dbt.type_timestamp() }}) as missing_since
     from {{ table }}_loaded
@@ -83,6 +87,8 @@ missing as (
         raw_rows,
         distinct_rows,
         loaded_at,
+        loaded_by_run_id,
+        is_redelivery,
         false as is_present,
         {{ loaded_at }} as missing_since
     from {{ this }}

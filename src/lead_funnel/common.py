@@ -41,6 +41,7 @@ CONTRACT_MODELS = (
     "mart_mql_handoff",
     "dq_rejected_rows",
     "dq_row_reconciliation",
+    "dq_landing_reconciliation",
     "dq_field_issues",
 )
 

@@ -13,39 +13,13 @@
 {%- set scoring_vars = [scoring_half_life_days(), var('calibration_horizon_days', 30), var('mql_threshold', 100)] %}
 with
 
-leads as (select * from {{ ref('stg_leads') }}),
-activities as (select * from {{ ref('stg_activities') }}),
-stage_changes as (select * from {{ ref('stg_stage_changes') }}),
+data_fingerprints as (
+    select * from {{ ref('int_lead_data_fingerprints') }}
+    where lead_fingerprint is not null
+),
 scoring_rules as (select * from {{ ref('int_scoring_rules_parsed') }}),
 stages as (select * from {{ ref('stages') }}),
 free_email_domains as (select * from {{ ref('free_email_domains') }}),
-
-lead_rows as (
-    select
-        lead_id,
-        {{ row_hash(['lead_id', 'owner_id', 'email', 'email_domain', 'first_name', 'last_name',
-                     'job_title', 'phone', 'company_name', 'company_size', 'industry', 'country',
-                     'lead_source', 'acquisition_offer', 'created_at']) }} as lead_fingerprint
-    from leads
-),
-
-lead_activities as (
-    select
-        lead_id,
-        {{ fingerprint_sum(row_hash(['activity_id', 'owner_id', 'activity_type', 'campaign', 'detail',
-                                     'duration_seconds', 'occurred_at'])) }} as activities_fingerprint
-    from activities
-    group by lead_id
-),
-
-lead_stage_changes as (
-    select
-        lead_id,
-        {{ fingerprint_sum(row_hash(['change_id', 'owner_id', 'stage', 'stage_label', 'reason',
-                                     'amount', 'changed_at'])) }} as stage_changes_fingerprint
-    from stage_changes
-    group by lead_id
-),
 
 -- configuration: a change re-fingerprints every lead, so every lead is rebuilt
 activity_config as (
@@ -82,22 +56,18 @@ stage_config as (
 
 final as (
     select
-        lead_rows.lead_id,
+        data_fingerprints.lead_id,
         case
-            when lead_activities.lead_id is not null
-                then {{ row_hash(['lead_rows.lead_fingerprint', 'lead_activities.activities_fingerprint',
+            when data_fingerprints.activities_fingerprint is not null
+                then {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.activities_fingerprint',
                                   'activity_config.config_fingerprint']) }}
         end as activity_input_fingerprint,
-        {{ row_hash(['lead_rows.lead_fingerprint', 'lead_stage_changes.stage_changes_fingerprint',
+        {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.stage_changes_fingerprint',
                      'stage_config.config_fingerprint']) }} as stage_input_fingerprint,
-        {{ row_hash(['lead_rows.lead_fingerprint', 'lead_activities.activities_fingerprint',
+        {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.activities_fingerprint',
                      'activity_config.config_fingerprint', 'score_config.config_fingerprint']) }}
             as score_input_fingerprint
-    from lead_rows
-    left join lead_activities
-        on lead_rows.lead_id = lead_activities.lead_id
-    left join lead_stage_changes
-        on lead_rows.lead_id = lead_stage_changes.lead_id
+    from data_fingerprints
     cross join activity_config
     cross join stage_config
     cross join score_config

@@ -1,0 +1,75 @@
+"""The landing ledger (models/staging/stg_landing_ledger.sql) as the run reports it: which
+landing files of raw_dir this run read, and which ones the ledger holds that are gone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+LEDGER = "staging.stg_landing_ledger"
+
+
+@dataclass(frozen=True)
+class MissingLanding:
+    """A file the ledger read once that is no longer in raw_dir (its rows are kept)."""
+
+    source_table: str
+    landing_file: str
+    raw_rows: int
+    missing_since: str
+
+
+@dataclass(frozen=True)
+class LandingSummary:
+    """What the ledger says after a build: files read by this run, files missing."""
+
+    files_read: int
+    rows_read: int
+    files_known: int
+    missing: list[MissingLanding]
+
+
+def landing_summary(build_db: Path) -> LandingSummary | None:
+    """The ledger's state in the build database; None when it has no ledger rows (no raw_dir)."""
+    import duckdb
+
+    with duckdb.connect(str(build_db), read_only=True) as connection:
+        exists = connection.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'staging' and table_name = 'stg_landing_ledger'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return None
+        known, read, rows = connection.execute(
+            f"select count(*), count(*) filter (where loaded_at = (select max(loaded_at) from "
+            f"{LEDGER})), coalesce(sum(raw_rows) filter (where loaded_at = (select max(loaded_at) "
+            f"from {LEDGER})), 0) from {LEDGER}"
+        ).fetchone()
+        if not known:
+            return None
+        missing = [
+            MissingLanding(table, path, int(raw_rows or 0), str(since))
+            for table, path, raw_rows, since in connection.execute(
+                f"select source_table, landing_file, raw_rows, missing_since from {LEDGER} "
+                "where not is_present order by source_table, landing_file"
+            ).fetchall()
+        ]
+    return LandingSummary(int(read), int(rows), int(known), missing)
+
+
+def missing_message(missing: list[MissingLanding], shown: int = 5) -> str:
+    """What to tell the operator about landing files gone from raw_dir."""
+    rows = sum(file.raw_rows for file in missing)
+    noun = "file" if len(missing) == 1 else "files"
+    listed = "\n  ".join(
+        f"{file.source_table}: {file.landing_file} ({file.raw_rows:,} rows, missing since "
+        f"{file.missing_since})"
+        for file in missing[:shown]
+    )
+    more = f"\n  ... and {len(missing) - shown} more" if len(missing) > shown else ""
+    return (
+        f"{len(missing)} landing {noun} read by earlier runs {'is' if len(missing) == 1 else 'are'} "
+        f"no longer in raw_dir; {'its' if len(missing) == 1 else 'their'} {rows:,} rows are kept "
+        f"(staging.stg_landing_ledger lists them):\n  {listed}{more}\n"
+        "Put the files back, or run with --full-refresh to rebuild from the files that are there."
+    )

@@ -1,0 +1,135 @@
+"""Staging by landing: the ledger reads each landing file once, a re-delivered file replaces
+its rows, a file that disappears keeps its rows (and is reported), and after every sequence
+of landings (late rows, conflicting duplicates across landings, exact copies, as_of moving
+back and forth, a changed var) every contract model equals a --full-refresh build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dbt_helpers import query, run_dbt
+from lead_funnel.landings import landing_summary, missing_message
+from test_incremental import assert_contract_models_equal, generate, land
+
+LEDGER = "select landing_file, loaded_by_run_id, is_redelivery, is_present from staging.stg_landing_ledger"
+
+
+def ledger(db: Path) -> dict[str, tuple]:
+    """landing file name -> (run that read it, is_redelivery, is_present)."""
+    return {Path(path).name: rest for path, *rest in query(db, LEDGER)}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("generated")
+    generate(out)
+    return out
+
+
+def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
+    generated: Path, tmp_path: Path
+) -> None:
+    raw = tmp_path / "raw"
+    work = tmp_path / "dbt"
+    work.mkdir()
+    db = work / "incremental.duckdb"
+    base_vars = {"raw_dir": str(raw)}
+
+    def run_both(step: str, extra: dict | None = None) -> Path:
+        variables = {**base_vars, **(extra or {})}
+        full_db = work / f"full_{step}.duckdb"
+        run_dbt(["seed"], full_db, variables)
+        run_dbt(["run", "--full-refresh"], full_db, variables)
+        run_dbt(["run"], db, variables)
+        assert_contract_models_equal(db, full_db)
+        return full_db
+
+    land(generated, raw, 0)
+    run_dbt(["seed"], db, base_vars)
+    run_dbt(["run", "--full-refresh"], db, base_vars)
+    first = ledger(db)
+    history_runs = {run for run, _, _ in first.values()}
+    assert len(history_runs) == 1 and first, "a full build reads every file, in one run"
+
+    # a new day: only its files are read; the history keeps the run that read it
+    land(generated, raw, 1)
+    run_both("day_1")
+    second = ledger(db)
+    new_files = set(second) - set(first)
+    assert new_files, "the day's files are in the ledger"
+    assert {second[name][0] for name in first} == history_runs, "the history is not read again"
+    assert len({second[name][0] for name in new_files}) == 1
+    assert not any(second[name][0] in history_runs for name in new_files)
+
+    # conflicting duplicates across landings: a newer version of a history activity (same
+    # key, later timestamp), an exact copy of another history row, and a late row
+    history = next((raw / "activities").glob("*.csv"))
+    header, kept, conflicting, *_ = history.read_text().splitlines()
+    fields = conflicting.split(",")
+    fields[3] = "2026-01-12 23:00:00"
+    (raw / "activities" / "activities_2026-01-13_late.csv").write_text(
+        "\n".join(
+            [
+                header,
+                kept,
+                ",".join(fields),
+                "A90000001,L0000003,webinar_attended,2024-03-01 10:00:00,,,Late webinar,1800",
+            ]
+        )
+        + "\n"
+    )
+    run_both("conflicts")
+    late = "activities_2026-01-13_late.csv"
+    landing_rows = dict(
+        (Path(path).name if path else None, rest)
+        for path, *rest in query(
+            db,
+            "select landing_file, raw_rows, valid_rows, rejected_rows, duplicate_rows, "
+            "is_balanced from dq_landing_reconciliation where source_table = 'activities'",
+        )
+    )
+    assert landing_rows[late][0] == 3
+    assert landing_rows[late][3] >= 1, "the exact copy of a history row is a duplicate"
+    assert all(row[-1] for row in landing_rows.values())
+
+    # a re-delivered file with changed content: one row dropped, one changed
+    day_file = sorted((raw / "activities").glob("activities_2026-01-13.csv"))[0]
+    lines = day_file.read_text().splitlines()
+    changed = lines[2].split(",")
+    changed[6] = "changed detail"
+    day_file.write_text("\n".join([lines[0], lines[1], ",".join(changed), *lines[4:]]) + "\n")
+    stat = day_file.stat()
+    os.utime(day_file, (stat.st_atime, stat.st_mtime + 5))
+    run_both("redelivery")
+    assert ledger(db)[day_file.name][1] is True, "the ledger marks the re-delivery"
+    assert query(db, "select count(*) from fct_lead_activities where detail = 'changed detail'")
+
+    # as_of moving back (rows after it become future_timestamp), then forward again
+    run_both("as_of_back", {"as_of": "2026-01-10"})
+    run_both("as_of_forward", {"as_of": "2026-01-14"})
+
+    # a changed scoring var rebuilds what depends on it
+    run_both("threshold", {"as_of": "2026-01-14", "mql_threshold": 80})
+
+    # a file that disappears keeps its rows, and the run says so
+    stage_file = sorted((raw / "stage_changes").glob("*.csv"))[-1]
+    kept_rows = query(db, "select count(*) from fct_lead_stage_history")
+    stage_file.unlink()
+    variables = {**base_vars, "as_of": "2026-01-14", "mql_threshold": 80}
+    run_dbt(["run"], db, variables)
+    assert query(db, "select count(*) from fct_lead_stage_history") == kept_rows
+    assert ledger(db)[stage_file.name][2] is False
+    summary = landing_summary(db)
+    assert summary is not None and [m.landing_file for m in summary.missing] == [str(stage_file)]
+    message = missing_message(summary.missing)
+    assert stage_file.name in message and "--full-refresh" in message
+
+    # the dbt tests hold on the database built landing by landing
+    run_dbt(
+        ["test", "--select", "stg_landing_ledger dq_landing_reconciliation dq_row_reconciliation"],
+        db,
+        variables,
+    )
