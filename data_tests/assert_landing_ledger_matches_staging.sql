@@ -10,7 +10,7 @@ staged as (
     select
         '{{ table }}' as source_table,
         landing_file,
-        sum(delivery_count) as raw_rows
+        count(*) as raw_rows
     from {{ ref('base_' ~ table) }}
     where landing_file is not null
     group by landing_file

@@ -17,39 +17,46 @@ stage_changes: [change_id, lead_id, stage, changed_at, owner_id, reason, amount]
     {{ return(columns[name]) }}
 {%- endmacro %}
 
-{#- Rows delivered more than once with identical values in one landing are one row: this
-    collapses them, keeping every raw column as text, counting the copies
-    (`delivery_count`) and adding the row's text (for a record that could not be read, its
-    file, line and text: malformed_record), raw_values_masked (the text rendered from masked
-    values for the dq models; null without mask_pii, and a record that could not be read
-    shows no text then), the landing file (null outside raw_dir) and `raw_row_hash`, which
-    tells identical rows apart from different ones across landings (an MD5 over every raw
-    value, each prefixed with its length, so no two different rows share the text it
-    hashes). With `files` (raw_dir) only those landing files are read. -#}
-{% macro distinct_deliveries(name, files=none) -%}
+{#- The raw rows of one table as delivered, one row per record (an identical copy is a row
+    too: triage_rows counts it as a duplicate delivery), every raw column as text, with the
+    row's text (for a record that could not be read, its file, line and text:
+    malformed_record), raw_values_masked (the text rendered from masked values for the dq
+    models; null without mask_pii, and a record that could not be read shows no text then),
+    the landing file (null outside raw_dir) and `raw_row_hash` (raw_row_hash below). With
+    `files` (raw_dir) only those landing files are read. -#}
+{% macro landed_rows(name, files=none) -%}
     {%- set columns = raw_columns(name) -%}
-    {%- set hashed = [] -%}
-    {%- for column in columns + ['malformed_reason', 'malformed_record'] -%}
-        {%- do hashed.append("coalesce(" ~ dbt.concat([dbt.cast(dbt.length(column), dbt.type_string()), "':'", column]) ~ ", '-')") -%}
-        {%- if not loop.last %}{% do hashed.append("','") %}{% endif -%}
-    {%- endfor -%}
     select
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
         malformed_reason,
         landing_file,
-        count(*) as delivery_count,
-        {{ dbt.hash(dbt.concat(hashed)) }} as raw_row_hash,
+        {{ raw_row_hash(columns + ['malformed_reason', 'malformed_record']) }} as raw_row_hash,
         coalesce(malformed_record, {{ raw_row_text(columns) }}) as raw_values,
         {{ 'coalesce(malformed_record, ' ~ raw_row_text(columns, masked=true) ~ ')' if mask_pii_enabled()
            else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as raw_values_masked
     from ({{ raw_source(name, columns, files) }}) as raw_rows
-    group by
-        {%- for column in columns %}
-        {{ column }},
-        {%- endfor %}
-        malformed_reason,
-        malformed_record,
-        landing_file
+{%- endmacro %}
+
+{#- A hash of every raw value of a row that tells identical rows (copies of one delivery)
+    from different ones: rows with the same key and the same hash are copies. An MD5 over the
+    values, each prefixed with its length, so no two different rows share the text hashed;
+    on DuckDB its own 64-bit hash of the values (a null hashes apart from any text), which
+    is several times cheaper (it is compared only among the rows sharing a key). -#}
+{% macro raw_row_hash(columns) -%}
+    {{ return(adapter.dispatch('raw_row_hash', 'lead_funnel')(columns)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_hash(columns) -%}
+    {%- set hashed = [] -%}
+    {%- for column in columns -%}
+        {%- do hashed.append("coalesce(" ~ dbt.concat([dbt.cast(dbt.length(column), dbt.type_string()), "':'", column]) ~ ", '-')") -%}
+        {%- if not loop.last %}{% do hashed.append("','") %}{% endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(hashed)) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row_hash(columns) -%}
+    hash({{ columns | join(', ') }})
 {%- endmacro %}

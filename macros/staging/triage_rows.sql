@@ -79,7 +79,7 @@ shared_keys as (
 copies as (
     select
         base.*,
-        sum(base.delivery_count) over (partition by base.raw_row_hash) as total_delivery_count,
+        count(*) over (partition by base.raw_row_hash) as total_delivery_count,
         row_number() over (
             partition by base.raw_row_hash
             order by base.landing_file
@@ -94,7 +94,7 @@ copies as (
 single_copies as (
     select
         base.*,
-        base.delivery_count as total_delivery_count,
+        1 as total_delivery_count,
         1 as copy_number
     from base
     left join shared_keys

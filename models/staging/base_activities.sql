@@ -1,4 +1,5 @@
--- one row per distinct raw activity row (exact duplicate deliveries collapsed), typed
+-- one row per raw activity record as delivered (landing by landing with raw_dir), typed;
+-- identical copies are counted as duplicate deliveries in stg_*_triaged
 {{ config(
     materialized=landing_materialization(),
     incremental_strategy='append',
@@ -7,7 +8,7 @@
 {%- set landing_files = (landing_plan('activities').load | map(attribute='path') | list) if is_incremental() else none %}
 with
 
-deliveries as ({{ distinct_deliveries('activities', landing_files) }}),
+deliveries as ({{ landed_rows('activities', landing_files) }}),
 
 typed as (
     select
@@ -32,7 +33,6 @@ typed as (
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
-        delivery_count,
         raw_values,
         raw_values_masked,
         landing_file,
@@ -66,7 +66,6 @@ final as (
             when has_duration_seconds and duration_seconds_number is null then 'unparseable_number'
             when duration_seconds_number < 0 then 'negative_number'
         end as duration_seconds_issue,
-        delivery_count,
         raw_values,
         raw_values_masked,
         landing_file,

@@ -1,4 +1,5 @@
--- one row per distinct raw lead row (exact duplicate deliveries collapsed), typed
+-- one row per raw lead record as delivered (landing by landing with raw_dir), typed;
+-- identical copies are counted as duplicate deliveries in stg_*_triaged
 {{ config(
     materialized=landing_materialization(),
     incremental_strategy='append',
@@ -8,7 +9,7 @@
 {%- set email_shape = '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$' %}
 with
 
-deliveries as ({{ distinct_deliveries('leads', landing_files) }}),
+deliveries as ({{ landed_rows('leads', landing_files) }}),
 
 typed as (
     select
@@ -42,7 +43,6 @@ typed as (
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
-        delivery_count,
         raw_values,
         raw_values_masked,
         landing_file,
@@ -86,7 +86,6 @@ final as (
             when has_company_size and company_size_number is null then 'unparseable_number'
             when company_size_number < 0 then 'negative_number'
         end as company_size_issue,
-        delivery_count,
         raw_values,
         raw_values_masked,
         landing_file,

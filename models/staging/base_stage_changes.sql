@@ -1,4 +1,5 @@
--- one row per distinct raw stage-change row (exact duplicate deliveries collapsed), typed,
+-- one row per raw stage-change record as delivered (landing by landing with raw_dir), typed
+-- (identical copies are counted as duplicate deliveries in stg_stage_changes_triaged),
 -- with the source label mapped to a canonical stage through seeds/config/stage_mapping.csv
 {{ config(
     materialized=landing_materialization(),
@@ -8,7 +9,7 @@
 {%- set landing_files = (landing_plan('stage_changes').load | map(attribute='path') | list) if is_incremental() else none %}
 with
 
-deliveries as ({{ distinct_deliveries('stage_changes', landing_files) }}),
+deliveries as ({{ landed_rows('stage_changes', landing_files) }}),
 
 stage_mapping as (
     select
@@ -40,7 +41,6 @@ typed as (
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
-        delivery_count,
         raw_values,
         raw_values_masked,
         landing_file,
@@ -74,7 +74,6 @@ final as (
         case
             when typed.has_amount and typed.amount_number is null then 'unparseable_number'
         end as amount_issue,
-        typed.delivery_count,
         typed.raw_values,
         typed.raw_values_masked,
         typed.landing_file,

@@ -46,8 +46,7 @@ with
 {{ table }}_rows as (
     select
         landing_file,
-        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
-        count(*) as distinct_rows
+        count(*) as raw_rows
     from {{ ref('base_' ~ table) }}
     where loaded_by_run_id = '{{ invocation_id }}'
     group by landing_file
@@ -63,7 +62,6 @@ loaded as (
         {{ table }}_loaded.file_size,
         {{ table }}_loaded.file_modified_at,
         coalesce({{ table }}_rows.raw_rows, 0) as raw_rows,
-        coalesce({{ table }}_rows.distinct_rows, 0) as distinct_rows,
         {{ loaded_at }} as loaded_at,
         '{{ invocation_id }}' as loaded_by_run_id,
         {{ table }}_loaded.is_redelivery,
@@ -85,7 +83,6 @@ missing as (
         file_size,
         file_modified_at,
         raw_rows,
-        distinct_rows,
         loaded_at,
         loaded_by_run_id,
         is_redelivery,

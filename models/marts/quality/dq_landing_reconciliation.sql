@@ -9,8 +9,7 @@ with
 {{ table }}_delivered as (
     select
         landing_file,
-        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
-        count(*) as distinct_rows
+        count(*) as raw_rows
     from {{ ref('base_' ~ table) }}
     group by landing_file
 ),
@@ -51,7 +50,6 @@ landings as (
         '{{ table }}' as source_table,
         delivered.landing_file,
         delivered.raw_rows,
-        delivered.distinct_rows,
         coalesce(first_delivered.first_delivered_rows, 0) as first_delivered_rows,
         coalesce(first_delivered.usable_rows, 0)
         {%- if table != 'leads' %} - coalesce(unknown_lead.unknown_lead_rows, 0){% endif %} as valid_rows,
@@ -77,10 +75,9 @@ final as (
         rejected_rows,
         -- copies within the landing, and rows an earlier landing delivered first
         raw_rows - first_delivered_rows as duplicate_rows,
-        distinct_rows - first_delivered_rows as repeated_rows,
         (
             raw_rows = valid_rows + rejected_rows + (raw_rows - first_delivered_rows)
-            and first_delivered_rows <= distinct_rows
+            and first_delivered_rows <= raw_rows
             and valid_rows >= 0
         ) as is_balanced
     from landings
