@@ -65,9 +65,9 @@ base as (
 base as (select * from base_rows),
 {%- endif %}
 
--- identical rows from several landings (same raw_row_hash): the first landing's stands for
--- them all and carries every copy in total_delivery_count; only rows whose key (or lack of one)
--- more than one row shares can be such copies
+-- keys more than one row carries: only their rows can be copies of one delivery or
+-- conflicting duplicates, so only they are compared and ranked (ordering every row would
+-- sort the whole table for the few that share a key); rows without a key are among them
 shared_keys as (
     select {{ key_column }}
     from base
@@ -76,90 +76,78 @@ shared_keys as (
     having count(*) > 1
 ),
 
+flagged as (
+    select
+        base.*,
+        (shared_keys.{{ key_column }} is not null or base.{{ key_column }} is null) as shares_key
+    from base
+    left join shared_keys
+        on base.{{ key_column }} = shared_keys.{{ key_column }}
+),
+
+-- a row alone with its key: one delivery, decided on its own
+alone as (
+    select
+        flagged.*,
+        1 as total_delivery_count,
+        1 as copy_number,
+        coalesce(
+            flagged.row_reject_reason,
+            case when flagged.{{ timestamp_column }} > as_of.as_of_at then 'future_timestamp' end
+        ) as single_row_reason,
+        1 as key_rank
+    from flagged
+    cross join as_of
+    where not flagged.shares_key
+),
+
+-- identical rows (same raw_row_hash) are one row: the first landing's (by file name) stands
+-- for them all and carries every copy in total_delivery_count
 copies as (
     select
-        base.*,
-        count(*) over (partition by base.raw_row_hash) as total_delivery_count,
+        flagged.*,
+        count(*) over (partition by flagged.{{ key_column }}, flagged.raw_row_hash) as total_delivery_count,
         row_number() over (
-            partition by base.raw_row_hash
-            order by base.landing_file
+            partition by flagged.{{ key_column }}, flagged.raw_row_hash
+            order by flagged.landing_file
         ) as copy_number
-    from base
-    left join shared_keys
-        on base.{{ key_column }} = shared_keys.{{ key_column }}
-    where (shared_keys.{{ key_column }} is not null or base.{{ key_column }} is null)
-        and base.raw_row_hash is not null
-),
-
-single_copies as (
-    select
-        base.*,
-        1 as total_delivery_count,
-        1 as copy_number
-    from base
-    left join shared_keys
-        on base.{{ key_column }} = shared_keys.{{ key_column }}
-    where not ((shared_keys.{{ key_column }} is not null or base.{{ key_column }} is null)
-        and base.raw_row_hash is not null)
-),
-
-distinct_rows as (
-    select * from copies where copy_number = 1
-    union all
-    select * from single_copies
+    from flagged
+    where flagged.shares_key
 ),
 
 checked as (
     select
-        distinct_rows.*,
+        copies.*,
         coalesce(
-            distinct_rows.row_reject_reason,
-            case when distinct_rows.{{ timestamp_column }} > as_of.as_of_at then 'future_timestamp' end
+            copies.row_reject_reason,
+            case when copies.{{ timestamp_column }} > as_of.as_of_at then 'future_timestamp' end
         ) as single_row_reason
-    from distinct_rows
+    from copies
     cross join as_of
+    where copies.copy_number = 1
 ),
 
--- keys that more than one usable row claims: only their rows are ranked (ordering every row
--- by its row text would sort the whole table for the few conflicting duplicates)
-contested_keys as (
-    select {{ key_column }}
-    from checked
-    where single_row_reason is null
-    group by {{ key_column }}
-    having count(*) > 1
-),
-
-contested as (
+-- of the usable rows sharing a key, the first is kept; a row unusable on its own ranks 1
+sharing as (
     select
         checked.*,
-        row_number() over (
-            partition by checked.{{ key_column }}
-            order by
-                checked.{{ timestamp_column }} desc nulls last,
-                {{ raw_row_order_text('checked.raw_values') }} desc
-        ) as key_rank
+        case
+            when checked.single_row_reason is null
+                then row_number() over (
+                    partition by checked.{{ key_column }}, checked.single_row_reason
+                    order by
+                        checked.{{ timestamp_column }} desc nulls last,
+                        {{ raw_row_order_text('checked.raw_values') }} desc
+                )
+            else 1
+        end as key_rank
     from checked
-    inner join contested_keys
-        on checked.{{ key_column }} = contested_keys.{{ key_column }}
-    where checked.single_row_reason is null
-),
-
-uncontested as (
-    select
-        checked.*,
-        1 as key_rank
-    from checked
-    left join contested_keys
-        on checked.{{ key_column }} = contested_keys.{{ key_column }}
-    where contested_keys.{{ key_column }} is null
-        or checked.single_row_reason is not null
 ),
 
 ranked as (
-    select * from contested
+    select * from alone
     union all
-    select * from uncontested
+    select * from sharing
 ),
 
 final as (
