@@ -6,7 +6,10 @@
     - of the remaining rows sharing a key, one is kept (the latest timestamp, then the
       greatest row text, null read as '': raw_row_order_text) and the others are rejected
       as duplicate_key.
-    Returns every input row with `reject_reason` (null = valid).
+    Returns every input row with `reject_reason` (null = valid). The raw row text
+    (raw_values, raw_values_masked) is kept for the rows the data-quality models show: the
+    rejected ones, and with lead_key=true (activities, stage changes) the usable rows whose
+    lead is not a valid lead (rejected as unknown_lead downstream).
 
     Built landing by landing (raw_dir; macros/staging/landings.sql), an incremental run
     triages again only the keys whose fate can have changed, all their rows from every
@@ -17,8 +20,9 @@
       future row that as_of has caught up with, or one that a moved-back as_of makes future);
     - rows without a key (rejected as missing_key; few), which are always triaged again.
     So a new landing's keys are compared with the stored keys, never all rows with all rows. -#}
-{% macro triage_rows(base_model, key_column, timestamp_column) -%}
+{% macro triage_rows(base_model, key_column, timestamp_column, lead_key=false) -%}
 {%- set name = base_model[5:] -%}
+{%- set shown = 'decided.reject_reason is not null' ~ (' or known_leads.lead_id is null' if lead_key else '') -%}
 {{ config(
     materialized=landing_materialization(),
     incremental_strategy='delete+insert',
@@ -150,7 +154,7 @@ ranked as (
     select * from sharing
 ),
 
-final as (
+decided as (
     select
         ranked.*,
         coalesce(
@@ -159,6 +163,26 @@ final as (
         ) as reject_reason,
         '{{ invocation_id }}' as written_by_run_id
     from ranked
+),
+
+{% if lead_key -%}
+-- a usable row whose lead is not a valid lead (now) is shown as unknown_lead
+known_leads as (select lead_id from {{ ref('stg_leads') }}),
+{%- endif %}
+
+-- the raw row text is kept where the data-quality models show it: rejected rows (and rows
+-- whose lead is unknown); the other rows' text stays in the base model only
+final as (
+    select
+        {{ star_replacing('decided', {
+            'raw_values': 'case when ' ~ shown ~ ' then decided.raw_values end',
+            'raw_values_masked': 'case when ' ~ shown ~ ' then decided.raw_values_masked end',
+        }) }}
+    from decided
+    {%- if lead_key %}
+    left join known_leads
+        on decided.lead_id = known_leads.lead_id
+    {%- endif %}
 )
 
 select * from final

@@ -10,6 +10,50 @@ stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
 activities_lead_checked as (select * from {{ ref('int_activities_lead_checked') }}),
 stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_checked') }}),
 
+{% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+-- usable rows whose lead is not a valid lead. Staging keeps their raw text when their lead
+-- was unknown as they were triaged; a lead that stopped being valid since (a re-delivered
+-- lead row, an earlier as_of) leaves rows without it, read back from the base model
+{{ table }}_unknown_lead_rows as (
+    select {{ table }}.*
+    from {{ table }}
+    inner join {{ table }}_lead_checked
+        on {{ table }}.{{ key }} = {{ table }}_lead_checked.{{ key }}
+    where
+        {{ table }}.reject_reason is null
+        and not {{ table }}_lead_checked.has_known_lead
+),
+
+{{ table }}_text_read_back as (
+    select
+        landed.{{ key }},
+        landed.raw_row_hash,
+        landed.landing_file,
+        landed.raw_values,
+        landed.raw_values_masked
+    from {{ ref('base_' ~ table) }} as landed
+    inner join {{ table }}_unknown_lead_rows as needed
+        on landed.{{ key }} = needed.{{ key }}
+        and landed.raw_row_hash = needed.raw_row_hash
+        and {{ equal_or_both_null('landed.landing_file', 'needed.landing_file') }}
+    where needed.raw_values is null
+),
+
+{{ table }}_unknown_lead as (
+    select distinct
+        unknown_lead_rows.{{ key }},
+        unknown_lead_rows.lead_id,
+        coalesce(unknown_lead_rows.raw_values, text_read_back.raw_values) as raw_values,
+        coalesce(unknown_lead_rows.raw_values_masked, text_read_back.raw_values_masked) as raw_values_masked
+    from {{ table }}_unknown_lead_rows as unknown_lead_rows
+    left join {{ table }}_text_read_back as text_read_back
+        on unknown_lead_rows.{{ key }} = text_read_back.{{ key }}
+        and unknown_lead_rows.raw_row_hash = text_read_back.raw_row_hash
+        and {{ equal_or_both_null('unknown_lead_rows.landing_file', 'text_read_back.landing_file') }}
+),
+
+{% endfor -%}
+
 rejected as (
     {% for table, key in [('leads', 'lead_id'), ('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
     select
@@ -27,17 +71,12 @@ rejected as (
     {% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
     select
         '{{ table }}' as source_table,
-        {{ table }}.{{ key }} as source_key,
-        {{ table }}.lead_id,
+        {{ key }} as source_key,
+        lead_id,
         'unknown_lead' as reason,
-        {{ table }}.raw_values,
-        {{ table }}.raw_values_masked
-    from {{ table }}
-    inner join {{ table }}_lead_checked
-        on {{ table }}.{{ key }} = {{ table }}_lead_checked.{{ key }}
-    where
-        {{ table }}.reject_reason is null
-        and not {{ table }}_lead_checked.has_known_lead
+        raw_values,
+        raw_values_masked
+    from {{ table }}_unknown_lead
     {% if not loop.last %}
     union all
     {% endif %}
