@@ -107,25 +107,23 @@ def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
     assert ledger(db)[day_file.name][1] is True, "the ledger marks the re-delivery"
     assert query(db, "select count(*) from fct_lead_activities where detail = 'changed detail'")
 
-    # as_of moving back (rows after it become future_timestamp), then forward again
+    # as_of moving back (rows after it become future_timestamp), then forward again with a
+    # changed scoring var (which rebuilds what depends on it)
     run_both("as_of_back", {"as_of": "2026-01-10"})
-    run_both("as_of_forward", {"as_of": "2026-01-14"})
-
-    # a changed scoring var rebuilds what depends on it
-    run_both("threshold", {"as_of": "2026-01-14", "mql_threshold": 80})
+    variables = {**base_vars, "as_of": "2026-01-14", "mql_threshold": 80}
+    run_both("as_of_forward", variables)
 
     # a file that disappears keeps its rows, and the run says so
-    stage_file = sorted((raw / "stage_changes").glob("*.csv"))[-1]
-    kept_rows = query(db, "select count(*) from fct_lead_stage_history")
-    stage_file.unlink()
-    variables = {**base_vars, "as_of": "2026-01-14", "mql_threshold": 80}
+    gone = raw / "activities" / late
+    kept_rows = query(db, "select count(*), sum(points) from fct_lead_activities")
+    gone.unlink()
     run_dbt(["run"], db, variables)
-    assert query(db, "select count(*) from fct_lead_stage_history") == kept_rows
-    assert ledger(db)[stage_file.name][2] is False
+    assert query(db, "select count(*), sum(points) from fct_lead_activities") == kept_rows
+    assert ledger(db)[late][2] is False
     summary = landing_summary(db)
-    assert summary is not None and [m.landing_file for m in summary.missing] == [str(stage_file)]
+    assert summary is not None and [m.landing_file for m in summary.missing] == [str(gone)]
     message = missing_message(summary.missing)
-    assert stage_file.name in message and "--full-refresh" in message
+    assert late in message and "--full-refresh" in message
 
     # the dbt tests hold on the database built landing by landing
     run_dbt(

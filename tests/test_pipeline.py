@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from dbt_helpers import LEAD_FUNNEL, PROJECT_DIR, pipeline, query
+from lead_funnel.common import build_db_path
 
 CONTRACT_MODELS = [
     "scored_leads",
@@ -537,5 +538,8 @@ def test_reader_never_sees_a_partial_build_and_vars_reach_dbt(
     assert completed.returncode == 0, completed.stdout[-5000:]
     assert output.strip().endswith("errors=0"), output[-2000:]
     assert int(output.split("loops=")[1].split()[0]) > 10
-    (as_of,) = query(published_copy, "select as_of_at from staging.run_as_of")
+    (as_of,) = query(
+        build_db_path(published_copy),
+        "select as_of_at from staging.run_as_of",
+    )
     assert str(as_of[0]) == "2025-11-30 12:00:00"

@@ -67,9 +67,10 @@ def missing_message(missing: list[MissingLanding], shown: int = 5) -> str:
         for file in missing[:shown]
     )
     more = f"\n  ... and {len(missing) - shown} more" if len(missing) > shown else ""
+    one = len(missing) == 1
     return (
-        f"{len(missing)} landing {noun} read by earlier runs {'is' if len(missing) == 1 else 'are'} "
-        f"no longer in raw_dir; {'its' if len(missing) == 1 else 'their'} {rows:,} rows are kept "
+        f"{len(missing)} landing {noun} read by earlier runs {'is' if one else 'are'} "
+        f"no longer in raw_dir; {'its' if one else 'their'} {rows:,} rows are kept "
         f"(staging.stg_landing_ledger lists them):\n  {listed}{more}\n"
         "Put the files back, or run with --full-refresh to rebuild from the files that are there."
     )

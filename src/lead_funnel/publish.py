@@ -71,18 +71,20 @@ def storage_version(option: str | None) -> str:
 
 
 def write_published_copy(
-    build_db: Path, target: Path, version: str, main_tables_only: bool = False
+    build_db: Path, target: Path, version: str, mask_pii: bool = False
 ) -> None:
-    """Write the build database to a new file `target` in the given storage format.
+    """Write the build database's main schema to a new file `target` in the given storage
+    format: every contract model, mart and configuration seed, each as a table.
 
-    Everything is copied (schemas, tables, views), or with main_tables_only (a --mask-pii
-    publish) only the main schema's models without the raw seeds: the staging and intermediate
-    schemas and the raw_* seeds hold the contacts as delivered, and a copied-then-dropped table
-    could leave their bytes in the file, so it is written table by table instead.
+    The staging and intermediate schemas stay in the build database: they are the building
+    blocks (the landings' raw text, the lead-partitioned stores), most of the build's bytes,
+    and rewriting them in the readers' format would cost more than the build of a day's
+    landing. With mask_pii the demo's raw seeds are left out too (the contacts as delivered);
+    the file is written table by table, so no dropped table's bytes remain in it.
 
-    Either way every contract model is a table in the published file: a contract model that
-    the build keeps as a view over its intermediate store (the two facts) is written out as a
-    table, so BI clients read rows, never a view they would have to bind themselves."""
+    A contract model that the build keeps as a view over its intermediate store (the two
+    facts) is written out as a table, so BI clients read rows, never a view they would have
+    to bind themselves."""
     import duckdb
 
     with duckdb.connect() as connection:
@@ -90,6 +92,7 @@ def write_published_copy(
         connection.execute(
             f"attach '{_quote(target)}' as published (storage_version '{_quote(version)}')"
         )
+        left_out = raw_seeds() if mask_pii else []
         main_relations = connection.execute(
             """
             select table_name, table_type = 'VIEW' from information_schema.tables
@@ -97,19 +100,12 @@ def write_published_copy(
                 and not list_contains(?, table_name)
             order by table_name
             """,
-            [raw_seeds()],
+            [left_out],
         ).fetchall()
-        contract_views = [
-            name for name, is_view in main_relations if is_view and name in CONTRACT_MODELS
+        written = [
+            name for name, is_view in main_relations if not is_view or name in CONTRACT_MODELS
         ]
-        if main_tables_only:
-            written = [name for name, is_view in main_relations if not is_view]
-        else:
-            connection.execute("copy from database build to published")
-            for name in contract_views:
-                connection.execute(f'drop view published.main."{name}"')
-            written = []
-        for name in [*written, *contract_views]:
+        for name in written:
             connection.execute(
                 f'create table published.main."{name}" as select * from build.main."{name}"'
             )
@@ -214,9 +210,9 @@ def publish(
     version: str = DEFAULT_STORAGE_VERSION,
     parquet_export: Path | None = None,
 ) -> None:
-    """Atomically replace the published file with a read-only, checkpointed copy of the build
-    in the given storage format (with mask_pii: only the main schema's models and configuration
-    seeds), and with parquet_export, the contract models' Parquet export beside it.
+    """Atomically replace the published file with a read-only, checkpointed copy of the
+    build's main schema in the given storage format (write_published_copy), and with
+    parquet_export, the contract models' Parquet export beside it.
 
     Both are written and checked before either is swapped in, so a failure (or a kill) at any
     point before the swap leaves the previous publish byte-identical."""
@@ -230,7 +226,7 @@ def publish(
     try:
         if staging_copy.exists():
             staging_copy.unlink()
-        write_published_copy(build_db, staging_copy, version, main_tables_only=mask_pii)
+        write_published_copy(build_db, staging_copy, version, mask_pii=mask_pii)
         _check_contract_models(staging_copy)
         if parquet_export is not None:
             versions = parquet_versions_dir(parquet_export)
