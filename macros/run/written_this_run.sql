@@ -71,3 +71,16 @@
         {{ return(relation) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- For a singular test: the predicate `<lead_column> in (the leads of model_name this run wrote
+    rows of)`, or `1 = 1` when the test checks every row (see written_this_run). For the
+    checks that hold lead by lead on a lead-partitioned model: a lead's rows are written
+    together, so the leads this run wrote are those whose rows changed. -#}
+{% macro lead_written_this_run(model_name, lead_column='lead_id') -%}
+    {%- set relation = ref(model_name) -%}
+    {%- set written = written_this_run(model_name) -%}
+    {%- if written == '1 = 1' -%}
+        {{ return(written) }}
+    {%- endif -%}
+    {{ return(lead_column ~ ' in (select lead_id from ' ~ relation ~ ' where ' ~ written ~ ')') }}
+{%- endmacro %}
