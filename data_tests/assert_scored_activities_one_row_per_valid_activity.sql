@@ -1,13 +1,15 @@
 -- fct_lead_activities has exactly one row per valid activity (a valid staging activity of a
 -- valid lead): an activity matching several rules is not fanned out, one matching none is
--- kept. The totals are compared in every run; row by row (one row per activity id) on the
--- leads whose activities this run wrote: every lead in a full refresh or `dbt test`
--- (macros/run/written_this_run.sql).
-{%- set written_leads = lead_written_this_run('int_activities_scored') %}
+-- kept. The totals are compared in every run; one row per activity id is checked on the rows
+-- of int_activities_scored (the store fct_lead_activities shows) this run wrote: every row in
+-- a full refresh or `dbt test` (macros/run/written_this_run.sql).
 with
 
 valid_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 activities as (select * from {{ ref('fct_lead_activities') }}),
+written_activities as (
+    select * from {{ ref('int_activities_scored') }} where {{ written_this_run('int_activities_scored') }}
+),
 
 totals as (
     select
@@ -15,33 +17,23 @@ totals as (
         (select count(*) from activities) as fact_rows
 ),
 
-written_valid as (
-    select count(*) as written_valid_activities
-    from valid_activities
-    where {{ written_leads }}
-),
-
-written_facts as (
+written as (
     select
-        count(*) as written_fact_rows,
-        count(distinct activity_id) as written_fact_activity_ids
-    from activities
-    where {{ written_leads }}
+        count(*) as written_rows,
+        count(distinct activity_id) as written_activity_ids
+    from written_activities
 ),
 
 final as (
     select
         totals.valid_activities,
         totals.fact_rows,
-        written_valid.written_valid_activities,
-        written_facts.written_fact_rows,
-        written_facts.written_fact_activity_ids
+        written.written_rows,
+        written.written_activity_ids
     from totals
-    cross join written_valid
-    cross join written_facts
+    cross join written
 )
 
 select * from final
 where valid_activities != fact_rows
-    or written_valid_activities != written_fact_rows
-    or written_valid_activities != written_fact_activity_ids
+    or written_rows != written_activity_ids

@@ -1,8 +1,7 @@
 -- no fan-out, no loss: the stage history has exactly the stage entries of
 -- int_lead_stage_entries (one row each). The totals are compared in every run; entry by entry
--- on the leads whose entries this run wrote: every lead in a full refresh or `dbt test`
+-- the entries this run wrote: every entry in a full refresh or `dbt test`
 -- (macros/run/written_this_run.sql).
-{%- set written_leads = lead_written_this_run('int_lead_stage_entries') %}
 with
 
 stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
@@ -10,15 +9,7 @@ stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
 stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
 
 written_entries as (
-    select stage_entry_id
-    from stage_entries
-    where {{ written_leads }}
-),
-
-written_history as (
-    select stage_entry_id
-    from stage_history
-    where {{ written_leads }}
+    select * from {{ ref('int_lead_stage_entries') }} where {{ written_this_run('int_lead_stage_entries') }}
 ),
 
 counts as (
@@ -29,8 +20,8 @@ counts as (
         (
             select count(*)
             from written_entries
-            inner join written_history
-                on written_entries.stage_entry_id = written_history.stage_entry_id
+            inner join stage_history
+                on written_entries.stage_entry_id = stage_history.stage_entry_id
         ) as matched_rows
 )
 
