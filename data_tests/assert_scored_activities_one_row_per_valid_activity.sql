@@ -1,24 +1,39 @@
 -- fct_lead_activities has exactly one row per valid activity (a valid staging activity of a
--- valid lead): an activity matching several rules is not fanned out, one matching none is kept
+-- valid lead): an activity matching several rules is not fanned out, one matching none is
+-- kept. The totals are compared in every run; one row per activity id is checked on the rows
+-- of int_activities_scored (the store fct_lead_activities shows) this run wrote: every row in
+-- a full refresh or `dbt test` (macros/run/written_this_run.sql).
 with
 
-valid as (select count(*) as valid_activities from {{ ref('int_activities_lead_checked') }} where has_known_lead),
-facts as (
+valid_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
+activities as (select * from {{ ref('fct_lead_activities') }}),
+written_activities as (
+    select * from {{ ref('int_activities_scored') }} where {{ written_this_run('int_activities_scored') }}
+),
+
+totals as (
     select
-        count(*) as fact_rows,
-        count(distinct activity_id) as fact_activity_ids
-    from {{ ref('fct_lead_activities') }}
+        (select count(*) from valid_activities) as valid_activities,
+        (select count(*) from activities) as fact_rows
+),
+
+written as (
+    select
+        count(*) as written_rows,
+        count(distinct activity_id) as written_activity_ids
+    from written_activities
 ),
 
 final as (
     select
-        valid.valid_activities,
-        facts.fact_rows,
-        facts.fact_activity_ids
-    from valid
-    cross join facts
+        totals.valid_activities,
+        totals.fact_rows,
+        written.written_rows,
+        written.written_activity_ids
+    from totals
+    cross join written
 )
 
 select * from final
 where valid_activities != fact_rows
-    or valid_activities != fact_activity_ids
+    or written_rows != written_activity_ids

@@ -1,6 +1,8 @@
 -- per lead, the stage intervals [entered_at, exited_at) tile the history: no two entries of
 -- a lead overlap in time (checked pairwise, independently of how exited_at is computed), and
 -- each entry ends exactly when the lead's next entry starts. The current entry runs to as_of.
+-- Checked on the leads whose stage entries this run wrote (a lead's entries are written
+-- together); every lead in a full refresh or `dbt test` (macros/run/written_this_run.sql).
 with
 
 stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
@@ -16,6 +18,7 @@ intervals as (
         coalesce(stage_history.exited_at, as_of.as_of_at) as ended_at
     from stage_history
     cross join as_of
+    where {{ lead_written_this_run('int_lead_stage_entries', 'stage_history.lead_id') }}
 ),
 
 overlapping_entries as (

@@ -220,7 +220,8 @@ final as (
             entries.stage_group = 'funnel' and entries.recycling_entries_since_previous_entry > 0,
             false
         ) as is_recycled,
-        entries.lead_input_fingerprint
+        entries.lead_input_fingerprint,
+        {{ written_by_run_id() }} as written_by_run_id
     from recycling_checked as entries
 )
 

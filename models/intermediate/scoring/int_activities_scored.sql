@@ -70,7 +70,8 @@ final as (
         activities.occurred_at,
 
         -- incremental bookkeeping
-        activities.lead_input_fingerprint
+        activities.lead_input_fingerprint,
+        {{ written_by_run_id() }} as written_by_run_id
     from activities
     inner join leads
         on activities.lead_id = leads.lead_id

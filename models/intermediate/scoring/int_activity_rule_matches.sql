@@ -64,7 +64,8 @@ final as (
         rule_points_before,
         {{ capped_points('rule_points', 'max_points', 'rule_points_before') }} as points,
         is_disqualifying,
-        lead_input_fingerprint
+        lead_input_fingerprint,
+        {{ written_by_run_id() }} as written_by_run_id
     from matched
 )
 

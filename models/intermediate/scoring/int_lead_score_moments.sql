@@ -325,7 +325,8 @@ final as (
         -- moments at which the lead may first become MQL eligible: from its creation on,
         -- every moment but the calibration horizon (a measurement)
         moment_type != 'calibration_horizon' and moment_at >= created_at as is_eligibility_candidate,
-        lead_input_fingerprint
+        lead_input_fingerprint,
+        {{ written_by_run_id() }} as written_by_run_id
     from all_moments
 )
 

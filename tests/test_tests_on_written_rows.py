@@ -1,0 +1,184 @@
+"""Data tests on the large incremental models check the rows the build wrote
+(macros/run/written_this_run.sql): a daily build checks the rows of the leads it rebuilt, a
+--full-refresh, `dbt test` or the var data_tests_on_all_rows check every row.
+
+A copy of the project, on a raw_dir of two leads, whose int_activities_scored nulls the points
+of the activities of one type (the environment variable LEAD_FUNNEL_TEST_TRAP_TYPE): a bad row
+wherever the model writes an activity of that type, which not_null_int_activities_scored_points
+catches. The trap leaves the leads' fingerprints alone (it is no var, and the model's file does
+not change), so a daily build rebuilds only the leads with new inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dbt_helpers import copy_project, query, run_dbt, write_csv
+
+TEST = "not_null_int_activities_scored_points"
+# the models and seeds int_activities_scored is built from, itself, and TEST alone
+SELECT = [
+    *("--select", "+int_activities_scored,resource_type:model"),
+    *("+int_activities_scored,resource_type:seed", TEST),
+    *("--indirect-selection", "empty"),
+]
+TRAP = "LEAD_FUNNEL_TEST_TRAP_TYPE"
+
+LEAD_COLUMNS = [
+    "lead_id",
+    "created_at",
+    "email",
+    "first_name",
+    "last_name",
+    "job_title",
+    "phone",
+    "company_name",
+    "company_size",
+    "industry",
+    "country",
+    "lead_source",
+    "acquisition_offer",
+    "owner_id",
+]
+ACTIVITY_COLUMNS = [
+    "activity_id",
+    "lead_id",
+    "activity_type",
+    "occurred_at",
+    "owner_id",
+    "campaign",
+    "detail",
+    "duration_seconds",
+]
+STAGE_COLUMNS = ["change_id", "lead_id", "stage", "changed_at", "owner_id", "reason", "amount"]
+
+
+def lead(lead_id: str) -> dict[str, str]:
+    return {
+        "lead_id": lead_id,
+        "created_at": "2025-01-02 10:00:00",
+        "email": f"{lead_id.lower()}@example-corp.com",
+        "first_name": "Ana",
+        "last_name": "Lopez",
+        "job_title": "VP Marketing",
+        "company_name": "Example Corp",
+        "company_size": "500",
+        "industry": "software",
+        "country": "US",
+        "lead_source": "event",
+        "acquisition_offer": "demo_request",
+    }
+
+
+def activity(activity_id: str, lead_id: str, activity_type: str, day: int) -> dict[str, str]:
+    return {
+        "activity_id": activity_id,
+        "lead_id": lead_id,
+        "activity_type": activity_type,
+        "occurred_at": f"2025-02-{day:02d} 10:00:00",
+    }
+
+
+def land(raw: Path, day: int, activities: list[dict[str, str]]) -> None:
+    """One day's activities landing (a file of its own)."""
+    write_csv(raw / "activities" / f"activities_{day}.csv", activities, ACTIVITY_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = copy_project(tmp_path_factory.mktemp("project") / "lead_funnel")
+    model = copy / "models" / "intermediate" / "scoring" / "int_activities_scored.sql"
+    points = "coalesce(activity_points.points, 0) as points,"
+    source = model.read_text(encoding="utf-8")
+    assert points in source
+    trapped = (
+        f'case when activities.activity_type = \'{{{{ env_var("{TRAP}", "none") }}}}\' '
+        f"then null else {points.removesuffix(' as points,')} end as points,"
+    )
+    model.write_text(source.replace(points, trapped), encoding="utf-8")
+    return copy
+
+
+def outcome_of_test(db_path: Path) -> tuple[str, str, str]:
+    """The last dbt command's invocation_id, TEST's status and TEST's compiled SQL."""
+    results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
+    [result] = [r for r in results["results"] if r["unique_id"].split(".")[2] == TEST]
+    return results["metadata"]["invocation_id"], result["status"], result["compiled_code"]
+
+
+def written_by(db_path: Path) -> dict[str, str]:
+    """activity_id -> written_by_run_id in int_activities_scored."""
+    sql = "select activity_id, written_by_run_id from intermediate.int_activities_scored"
+    return dict(query(db_path, sql))
+
+
+def null_points(db_path: Path) -> list[str]:
+    sql = "select activity_id from intermediate.int_activities_scored where points is null"
+    return sorted(activity_id for (activity_id,) in query(db_path, sql))
+
+
+def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    for table in ("leads", "activities", "stage_changes"):
+        (raw / table).mkdir(parents=True)
+    write_csv(raw / "leads" / "leads_1.csv", [lead("L1"), lead("L2")], LEAD_COLUMNS)
+    change = {"change_id": "S1", "lead_id": "L1", "stage": "mql", "changed_at": "2025-02-01"}
+    write_csv(raw / "stage_changes" / "stage_changes_1.csv", [change], STAGE_COLUMNS)
+    land(
+        raw, 1, [activity("A1", "L1", "webinar_attended", 1), activity("A2", "L2", "email_open", 1)]
+    )
+    db_path = tmp_path / "dbt" / "lead_funnel.duckdb"
+    db_path.parent.mkdir()
+    dbt_vars = {"raw_dir": str(raw), "as_of": "2025-06-30 00:00:00"}
+
+    def build(trap: str, *extra: str, variables: dict | None = None) -> tuple[str, str, str]:
+        """dbt build of int_activities_scored (and what it is built from) and TEST, with
+        activities of type `trap` written with null points."""
+        monkeypatch.setenv(TRAP, trap)
+        run_dbt(["build", *SELECT, *extra], db_path, variables or dbt_vars, project, check=False)
+        return outcome_of_test(db_path)
+
+    # the history, built from scratch: the test reads the whole model
+    first_run, status, sql = build("none", "--full-refresh")
+    assert status == "pass"
+    assert "written_by_run_id" not in sql, "a full refresh checks every row"
+    assert set(written_by(db_path).values()) == {first_run}
+
+    # L1's webinar is bad from now on, but L1 gets no new rows: a daily build does not write
+    # its rows again and does not check them; it checks L2's, which it wrote
+    land(raw, 2, [activity("A3", "L2", "email_open", 2)])
+    second_run, status, sql = build("webinar_attended")
+    assert status == "pass"
+    assert f"written_by_run_id = '{second_run}'" in sql
+    assert written_by(db_path) == {"A1": first_run, "A2": second_run, "A3": second_run}
+
+    # a bad row this build writes fails its test: L2's new demo request
+    land(raw, 3, [activity("A4", "L2", "demo_request", 3)])
+    third_run, status, sql = build("demo_request")
+    assert status == "fail", "the row written this run is checked"
+    assert f"written_by_run_id = '{third_run}'" in sql
+    assert null_points(db_path) == ["A4"]
+
+    # `dbt test` wrote nothing: it checks every row
+    run_dbt(["test", "--select", TEST], db_path, dbt_vars, project, check=False)
+    _, status, sql = outcome_of_test(db_path)
+    assert status == "fail"
+    assert "written_by_run_id" not in sql
+
+    # a full refresh writes and checks every row: L1's old webinar is caught
+    land(raw, 3, [activity("A4", "L2", "sales_call", 3)])
+    _, status, sql = build("webinar_attended", "--full-refresh")
+    assert status == "fail", "a full refresh checks the rows of old landings too"
+    assert "written_by_run_id" not in sql
+    assert null_points(db_path) == ["A1"]
+
+    # the failed build's rows stay: the next daily build does not write L1's again and passes;
+    # with data_tests_on_all_rows it checks every row
+    assert build("none")[1] == "pass"
+    _, status, sql = build("none", variables={**dbt_vars, "data_tests_on_all_rows": True})
+    assert status == "fail"
+    assert "written_by_run_id" not in sql
