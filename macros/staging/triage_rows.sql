@@ -43,7 +43,7 @@ as_of as (select as_of_at from {{ ref('run_as_of') }}),
 keys_to_triage as (
     select {{ key_column }}
     from base_rows
-    where loaded_by_run_id = '{{ invocation_id }}'
+    where written_by_run_id = '{{ invocation_id }}'
         and {{ key_column }} is not null
     union
     select stored.{{ key_column }}
@@ -160,8 +160,7 @@ decided as (
         coalesce(
             single_row_reason,
             case when key_rank > 1 then 'duplicate_key' end
-        ) as reject_reason,
-        '{{ invocation_id }}' as written_by_run_id
+        ) as reject_reason
     from ranked
 ),
 
@@ -177,6 +176,7 @@ final as (
         {{ star_replacing('decided', {
             'raw_values': 'case when ' ~ shown ~ ' then decided.raw_values end',
             'raw_values_masked': 'case when ' ~ shown ~ ' then decided.raw_values_masked end',
+            'written_by_run_id': written_by_run_id(),
         }) }}
     from decided
     {%- if lead_key %}

@@ -90,7 +90,7 @@ final as (
         raw_values_masked,
         landing_file,
         raw_row_hash,
-        '{{ invocation_id }}' as loaded_by_run_id
+        {{ written_by_run_id() }} as written_by_run_id
     from typed
 )
 

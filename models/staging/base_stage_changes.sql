@@ -78,7 +78,7 @@ final as (
         typed.raw_values_masked,
         typed.landing_file,
         typed.raw_row_hash,
-        '{{ invocation_id }}' as loaded_by_run_id
+        {{ written_by_run_id() }} as written_by_run_id
     from typed
     left join stage_mapping
         on lower(typed.stage_label) = stage_mapping.source_label

@@ -48,7 +48,7 @@ with
         landing_file,
         count(*) as raw_rows
     from {{ ref('base_' ~ table) }}
-    where loaded_by_run_id = '{{ invocation_id }}'
+    where written_by_run_id = '{{ invocation_id }}'
     group by landing_file
 ),
 
