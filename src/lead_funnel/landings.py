@@ -4,6 +4,7 @@ landing files of raw_dir this run read, and which ones the ledger holds that are
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 LEDGER = "staging.stg_landing_ledger"
@@ -29,8 +30,9 @@ class LandingSummary:
     missing: list[MissingLanding]
 
 
-def landing_summary(build_db: Path) -> LandingSummary | None:
-    """The ledger's state in the build database; None when it has no ledger rows (no raw_dir)."""
+def landing_summary(build_db: Path, since: datetime) -> LandingSummary | None:
+    """The ledger's state in the build database: the files read by a run started at or after
+    `since` (UTC), and the missing ones; None when the ledger has no rows (no raw_dir)."""
     import duckdb
 
     with duckdb.connect(str(build_db), read_only=True) as connection:
@@ -41,15 +43,15 @@ def landing_summary(build_db: Path) -> LandingSummary | None:
         if not exists or not exists[0]:
             return None
         known, read, rows = connection.execute(
-            f"select count(*), count(*) filter (where loaded_at = (select max(loaded_at) from "
-            f"{LEDGER})), coalesce(sum(raw_rows) filter (where loaded_at = (select max(loaded_at) "
-            f"from {LEDGER})), 0) from {LEDGER}"
+            f"select count(*), count(*) filter (where loaded_at >= ?), "
+            f"coalesce(sum(raw_rows) filter (where loaded_at >= ?), 0) from {LEDGER}",
+            [since, since],
         ).fetchone()
         if not known:
             return None
         missing = [
-            MissingLanding(table, path, int(raw_rows or 0), str(since))
-            for table, path, raw_rows, since in connection.execute(
+            MissingLanding(table, path, int(raw_rows or 0), str(missing_since))
+            for table, path, raw_rows, missing_since in connection.execute(
                 f"select source_table, landing_file, raw_rows, missing_since from {LEDGER} "
                 "where not is_present order by source_table, landing_file"
             ).fetchall()

@@ -21,6 +21,7 @@ database DuckDB cannot open is rebuilt from the raw data.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -202,6 +203,22 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None
     if not outcome.success:
         lines = "\n  ".join(outcome.failures) or str(outcome.exception or "see the dbt output")
         raise BuildFailed(f"dbt build failed:\n  {lines}", outcome.succeeded)
+
+
+def print_landings(build_db: Path, since: dt.datetime) -> None:
+    """What the landing ledger says after a raw_dir build: the files this run read, and in
+    yellow the files read by earlier runs that are gone from raw_dir (their rows are kept)."""
+    from lead_funnel.landings import landing_summary, missing_message
+
+    summary = landing_summary(build_db, since)
+    if summary is None:
+        return
+    console.print(
+        f"Landings: read {summary.files_read:,} new or changed file(s) "
+        f"({summary.rows_read:,} rows) of {summary.files_known:,} in the ledger"
+    )
+    if summary.missing:
+        console.print(f"[yellow]warning:[/] {escape(missing_message(summary.missing))}")
 
 
 def validate(build_db: Path) -> list[Any]:
@@ -478,6 +495,7 @@ def _locked_run(
     console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
     marker = built_marker(build_db)
     marker.unlink(missing_ok=True)  # a build that does not finish leaves nothing to republish
+    build_started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     try:
         build(build_db, variables, full_refresh)
     except BuildFailed as error:
@@ -487,6 +505,7 @@ def _locked_run(
     except PipelineError as error:
         return fail(error, EXIT_BUILD_FAILED, None)
     marker.write_text(json.dumps({"mask_pii": is_masking(variables)}), encoding="utf-8")
+    print_landings(build_db, build_started)
     try:
         warnings = validate(build_db)
     except PipelineError as error:
