@@ -495,7 +495,7 @@ def _locked_run(
     console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
     marker = built_marker(build_db)
     marker.unlink(missing_ok=True)  # a build that does not finish leaves nothing to republish
-    build_started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    build_started = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
         build(build_db, variables, full_refresh)
     except BuildFailed as error:
