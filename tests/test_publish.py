@@ -170,3 +170,77 @@ def test_export_into_a_folder_of_other_files_is_a_usage_error(tmp_path: Path) ->
     assert completed.returncode == 64, completed.stdout + completed.stderr
     assert "is not an export made by the pipeline" in completed.stdout
     assert (folder / "notes.txt").read_text() == "mine"
+
+
+def test_a_publish_after_a_publish_updates_the_facts_lead_by_lead(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second publish from a build database starts from a byte copy of the first and
+    rewrites only the leads whose fingerprint changed (and the open stage entries, whose time
+    runs up to as_of): the result holds exactly what a publish from scratch holds, in the same
+    storage format. A published file changed since (another mtime) is written from scratch."""
+    from lead_funnel import publish as publishing
+
+    build = tmp_path / "copy.build.duckdb"
+    shutil.copyfile(published.with_name("lead_funnel.build.duckdb"), build)
+    target = tmp_path / "copy.duckdb"
+    publishing.publish(build, target)
+    assert publishing.previous_publish(build, target, publishing.DEFAULT_STORAGE_VERSION, False)
+
+    # a day's build: one lead's activities rebuilt (new fingerprint), one lead gone, as_of
+    # a day later, a mart rewritten
+    with duckdb.connect(str(build)) as connection:
+        changed, gone = (
+            row[0]
+            for row in connection.execute(
+                "select distinct lead_id from intermediate.int_activities_scored "
+                "order by lead_id limit 2"
+            ).fetchall()
+        )
+        connection.execute(
+            "update intermediate.int_activities_scored set points = points + 1, "
+            "lead_input_fingerprint = lead_input_fingerprint + 1 where lead_id = ?",
+            [changed],
+        )
+        connection.execute(
+            "delete from intermediate.int_activities_scored where lead_id = ?", [gone]
+        )
+        connection.execute("update staging.run_as_of set as_of_at = as_of_at + interval 1 day")
+        connection.execute("update main.mart_mql_monthly set target_mqls = 1")
+
+    def no_full_write(*_: object, **__: object) -> None:
+        raise AssertionError("the second publish wrote the file from scratch")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publishing, "write_published_copy", no_full_write)
+        publishing.publish(build, target)
+    assert storage_format(target) == V1_0_0_FORMAT
+
+    fresh = tmp_path / "fresh.duckdb"
+    publishing.write_published_copy(build, fresh, publishing.DEFAULT_STORAGE_VERSION)
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{target}' as updated (read_only)")
+        connection.execute(f"attach '{fresh}' as fresh (read_only)")
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'fresh' order by 1"
+            ).fetchall()
+        ]
+        assert {"fct_lead_activities", "fct_lead_stage_history", "mart_mql_monthly"} <= set(tables)
+        for table in tables:
+            for one, other in (("updated", "fresh"), ("fresh", "updated")):
+                (differing,) = connection.execute(
+                    f'select count(*) from (select * from {one}.main."{table}" '
+                    f'except all select * from {other}.main."{table}")'
+                ).fetchone()
+                assert differing == 0, f"{table}: {differing} rows of {one} not in {other}"
+        (shown,) = connection.execute(
+            "select count(*) from updated.main.fct_lead_activities where lead_id = ?", [gone]
+        ).fetchone()
+        assert shown == 0
+
+    # the published file changed since: the next publish does not start from it
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 1_000_000_000))
+    assert not publishing.previous_publish(build, target, publishing.DEFAULT_STORAGE_VERSION, False)

@@ -92,19 +92,7 @@ def write_published_copy(
         connection.execute(
             f"attach '{_quote(target)}' as published (storage_version '{_quote(version)}')"
         )
-        left_out = raw_seeds() if mask_pii else []
-        main_relations = connection.execute(
-            """
-            select table_name, table_type = 'VIEW' from information_schema.tables
-            where table_catalog = 'build' and table_schema = 'main'
-                and not list_contains(?, table_name)
-            order by table_name
-            """,
-            [left_out],
-        ).fetchall()
-        written = [
-            name for name, is_view in main_relations if not is_view or name in CONTRACT_MODELS
-        ]
+        written = _published_relations(connection, mask_pii)
         for name in written:
             connection.execute(
                 f'create table published.main."{name}" as select * from build.main."{name}"'
@@ -112,6 +100,151 @@ def write_published_copy(
         connection.execute("checkpoint published")
         connection.execute("detach published")
         connection.execute("detach build")
+
+
+# Contract models published lead by lead (update_published_copy): each row carries the
+# fingerprint of the lead's inputs it was built from, so a lead whose fingerprint is the same
+# in the build and in the previous publish has the same rows; the predicate names the rows
+# that change with every run all the same (an open stage entry's time runs up to as_of).
+PUBLISHED_BY_LEAD = {
+    "fct_lead_activities": None,
+    "fct_lead_stage_history": "exited_at is null",
+}
+
+
+def publish_state_path(build_db: Path) -> Path:
+    """Beside the build database: what the last publish wrote (file, size, mtime, format)."""
+    return build_db.with_name(f"{build_db.name}.published.json")
+
+
+def _file_signature(path: Path) -> dict[str, int]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def previous_publish(build_db: Path, published: Path, version: str, mask_pii: bool) -> bool:
+    """True when the published file is the one the last publish from this build database
+    wrote, unchanged since (same size and modification time), in the same storage format and
+    masking: the next publish can start from a byte copy of it (update_published_copy)."""
+    import json
+
+    state_file = publish_state_path(build_db)
+    if not published.exists() or not state_file.exists():
+        return False
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return state == {
+        "published": str(published),
+        "version": version,
+        "mask_pii": mask_pii,
+        **_file_signature(published),
+    }
+
+
+def record_publish(build_db: Path, published: Path, version: str, mask_pii: bool) -> None:
+    import json
+
+    state = {
+        "published": str(published),
+        "version": version,
+        "mask_pii": mask_pii,
+        **_file_signature(published),
+    }
+    publish_state_path(build_db).write_text(json.dumps(state), encoding="utf-8")
+
+
+def update_published_copy(build_db: Path, target: Path, mask_pii: bool = False) -> None:
+    """Bring `target`, a byte copy of the previous publish (in its storage format), up to the
+    build: the same tables as write_published_copy writes, with the two facts updated lead by
+    lead (PUBLISHED_BY_LEAD: the leads whose fingerprint changed, and the rows that change
+    with every run) and every other table written again (they are small). What a day's
+    landing changed costs the publish, not the whole history."""
+    import duckdb
+
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{_quote(build_db)}' as build (read_only)")
+        connection.execute(f"attach '{_quote(target)}' as published")
+        wanted = _published_relations(connection, mask_pii)
+        present = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'published' and table_schema = 'main'"
+            ).fetchall()
+        }
+        for name in sorted(present - set(wanted)):
+            connection.execute(f'drop table published.main."{name}"')
+        for name in wanted:
+            volatile = PUBLISHED_BY_LEAD.get(name, "")
+            if (
+                name in PUBLISHED_BY_LEAD
+                and name in present
+                and _columns(connection, "build", name) == _columns(connection, "published", name)
+            ):
+                _update_by_lead(connection, name, volatile)
+            else:
+                connection.execute(
+                    f'create or replace table published.main."{name}" as '
+                    f'select * from build.main."{name}"'
+                )
+        connection.execute("checkpoint published")
+        connection.execute("detach published")
+        connection.execute("detach build")
+
+
+def _published_relations(connection: object, mask_pii: bool) -> list[str]:
+    """The build's main relations a publish writes (every table, and the contract views)."""
+    left_out = raw_seeds() if mask_pii else []
+    main_relations = connection.execute(  # type: ignore[attr-defined]
+        """
+        select table_name, table_type = 'VIEW' from information_schema.tables
+        where table_catalog = 'build' and table_schema = 'main'
+            and not list_contains(?, table_name)
+        order by table_name
+        """,
+        [left_out],
+    ).fetchall()
+    return [name for name, is_view in main_relations if not is_view or name in CONTRACT_MODELS]
+
+
+def _columns(connection: object, catalog: str, name: str) -> list[tuple[str, str]]:
+    return connection.execute(  # type: ignore[attr-defined]
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = 'main' and table_name = ? "
+        "order by ordinal_position",
+        [catalog, name],
+    ).fetchall()
+
+
+def _update_by_lead(connection: object, name: str, volatile: str | None) -> None:
+    """Replace, in published.main.NAME, the rows of the leads whose (lead_id,
+    lead_input_fingerprint) pairs differ from the build's, and the volatile rows."""
+    build = f'build.main."{name}"'
+    published = f'published.main."{name}"'
+    execute = connection.execute  # type: ignore[attr-defined]
+    execute(
+        f"""
+        create temporary table changed_leads as
+        with
+        built as (select distinct lead_id, lead_input_fingerprint from {build}),
+        shown as (select distinct lead_id, lead_input_fingerprint from {published}),
+        differing as (
+            (select * from built except select * from shown)
+            union all
+            (select * from shown except select * from built)
+        )
+        select distinct lead_id from differing
+        """
+    )
+    also = f" or ({volatile})" if volatile else ""
+    execute(f"delete from {published} where lead_id in (select lead_id from changed_leads){also}")
+    execute(
+        f"insert into {published} select * from {build} "
+        f"where lead_id in (select lead_id from changed_leads){also}"
+    )
+    execute("drop table changed_leads")
 
 
 def _fsync(path: Path) -> None:
@@ -226,7 +359,12 @@ def publish(
     try:
         if staging_copy.exists():
             staging_copy.unlink()
-        write_published_copy(build_db, staging_copy, version, mask_pii=mask_pii)
+        if previous_publish(build_db, published, version, mask_pii):
+            shutil.copyfile(published, staging_copy)
+            staging_copy.chmod(0o644)
+            update_published_copy(build_db, staging_copy, mask_pii=mask_pii)
+        else:
+            write_published_copy(build_db, staging_copy, version, mask_pii=mask_pii)
         _check_contract_models(staging_copy)
         if parquet_export is not None:
             versions = parquet_versions_dir(parquet_export)
@@ -238,6 +376,7 @@ def publish(
         staging_copy.chmod(0o444)
         os.replace(staging_copy, published)
         _fsync(published.parent)
+        record_publish(build_db, published, version, mask_pii)
         if parquet_export is not None and export_version is not None:
             finished = export_version.with_name(export_version.name.removesuffix(".partial"))
             export_version.rename(finished)
