@@ -108,6 +108,13 @@
             ~ "build database comes from a version that did not read raw files landing by landing. "
             ~ "Run once with --full-refresh (lead-funnel run --full-refresh) to rebuild it.") }}
     {%- endif -%}
+    {%- set ledger_rows = run_query("select count(*) from " ~ landing_ledger_relation()).rows[0][0] -%}
+    {%- if ledger_rows == 0 and run_query("select count(*) from " ~ this ~ " where landing_file is null").rows[0][0] > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "base_" ~ name ~ " holds rows that came from no landing file (a build from the demo seeds "
+            ~ "or raw_schema), and this run reads raw_dir. Run once with --full-refresh "
+            ~ "(lead-funnel run --full-refresh) to rebuild from raw_dir.") }}
+    {%- endif -%}
     {{ return("delete from " ~ this ~ " where landing_file in (" ~ landing_file_list(plan.load) ~ ")") }}
 {%- endmacro %}
 
