@@ -494,6 +494,11 @@ def _locked_run(
     source = variables.get("raw_dir") or "the demo seeds"
     console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
     marker = built_marker(build_db)
+    raw_input = {"raw_dir": variables.get("raw_dir"), "raw_schema": variables.get("raw_schema")}
+    if not full_refresh and previous_raw_input(marker) not in (None, raw_input):
+        # staging by landing keeps the rows of the raw input it was built from
+        say("the raw input changed since the last build: this build is a full refresh")
+        full_refresh = True
     marker.unlink(missing_ok=True)  # a build that does not finish leaves nothing to republish
     build_started = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
@@ -504,7 +509,9 @@ def _locked_run(
         return fail(error, EXIT_BUILD_FAILED, None if not fresh else raw_tables())
     except PipelineError as error:
         return fail(error, EXIT_BUILD_FAILED, None)
-    marker.write_text(json.dumps({"mask_pii": is_masking(variables)}), encoding="utf-8")
+    marker.write_text(
+        json.dumps({"mask_pii": is_masking(variables), "raw_input": raw_input}), encoding="utf-8"
+    )
     print_landings(build_db, build_started)
     try:
         warnings = validate(build_db)
@@ -551,6 +558,17 @@ def _locked_run(
             return EXIT_REPORT_FAILED
         console.print(f"[green]Report[/] {escape(str(written))}")
     return 0
+
+
+def previous_raw_input(marker: Path) -> dict[str, Any] | None:
+    """The raw input (raw_dir, raw_schema) the last finished build read, from its marker;
+    None when unknown (no finished build, or one from before the marker said)."""
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    raw_input = recorded.get("raw_input") if isinstance(recorded, dict) else None
+    return raw_input if isinstance(raw_input, dict) else None
 
 
 def built_marker(build_db: Path) -> Path:
