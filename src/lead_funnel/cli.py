@@ -56,7 +56,7 @@ COMMANDS: dict[str, Command] = {
     "benchmark": Command(
         "lead_funnel.benchmark",
         "main",
-        "benchmark full and incremental builds at scale against the raw-SQL lower bound",
+        "benchmark full, one-day and two-day runs at scale against the floor and lower bound",
     ),
     "compare-builds": Command(
         "lead_funnel.equivalence",

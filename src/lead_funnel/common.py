@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -551,9 +551,12 @@ def release_duckdb() -> None:
                 DuckDBConnectionManager._ENV = None
 
 
-def count_build_nodes(db_path: Path, extra_args: list[str]) -> int:
+def count_build_nodes(
+    db_path: Path, extra_args: list[str], exclude_resource_types: Iterable[str] = ()
+) -> int:
     """How many seeds, models, tests, unit tests and exposures `dbt build` will run (for
-    progress; dbt 1.11's build reports a result for each exposure too)."""
+    progress; dbt 1.11's build reports a result for each exposure too), leaving out the
+    resource types the build excludes (its --exclude-resource-type)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LEAD_FUNNEL_DB"] = str(db_path)
@@ -571,11 +574,12 @@ def count_build_nodes(db_path: Path, extra_args: list[str]) -> int:
     manifest = result.result if result.success else None
     if manifest is None:
         return 0
-    kinds = {"seed", "model", "test", "unit_test"}
+    excluded = set(exclude_resource_types)
+    kinds = {"seed", "model", "test", "unit_test"} - excluded
     nodes = [node for node in manifest.nodes.values() if str(node.resource_type) in kinds]
-    extra = len(getattr(manifest, "unit_tests", {}) or {}) + len(
-        getattr(manifest, "exposures", {}) or {}
-    )
+    extra = 0 if "unit_test" in excluded else len(getattr(manifest, "unit_tests", {}) or {})
+    if "exposure" not in excluded:
+        extra += len(getattr(manifest, "exposures", {}) or {})
     return len(nodes) + extra
 
 

@@ -3,8 +3,9 @@
     lead-funnel run [--raw-dir DIR] [--db PATH] [--vars YAML] [--full-refresh] [--mask-pii]
                     [--storage-version VERSION] [--export-parquet DIR] [--report HTML]
 
-Steps: dbt build (seeds, models, data tests, unit tests) into the working build database,
-Great Expectations validation of the marts, then an atomic publish of a read-only copy to
+Steps: dbt build (seeds, models, data tests; not the unit tests, which check the project's code
+rather than the day's data: `make test` runs them) into the working build database, Great
+Expectations validation of the marts, then an atomic publish of a read-only copy to
 the published file that BI tools read, in a storage format duckdb 1.x clients open, and
 optionally a Parquet export (lead_funnel.publish). A failure at any step exits non-zero and
 leaves the previously published file untouched. Arguments, --vars (incl. as_of), --raw-dir,
@@ -15,12 +16,15 @@ $LEAD_FUNNEL_EXPECTATIONS_DIR). When a build or validation fails, or a table has
 share of rejected rows, the top reasons from dq_rejected_rows are printed with an example.
 One run at a time per build database (lead_funnel.run_lock): a second run exits 75 naming the
 first one's pid; a killed run's lock and partial publish copy are cleaned up, and a build
-database DuckDB cannot open is rebuilt from the raw data.
+database DuckDB cannot open is rebuilt from the raw data. Every run writes its profile beside
+the build database, NAME.build.duckdb.timings.json (RunProfile): wall seconds of the dbt build,
+validation, publish and report, and the build's summed execution seconds per phase.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -28,7 +32,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -168,12 +172,64 @@ class BuildFailed(PipelineError):
         self.succeeded = set(succeeded)
 
 
-def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None:
-    """dbt build with a progress bar; raises BuildFailed naming the failing nodes."""
+# What `lead-funnel run` leaves out of its dbt build: unit tests check the project's code on
+# fixed inputs, not the day's data (make test's dbt build runs them).
+EXCLUDED_RESOURCE_TYPES = ("unit_test",)
+
+# The phases of a dbt build: a model's phase is the first folder prefix of its path under
+# models/ found here; seeds stage the inputs, and tests are their own phase.
+MODEL_PHASES = (
+    ("staging", ("staging/", "run_context/")),
+    ("scoring", ("intermediate/scoring/",)),
+    ("funnel", ("intermediate/funnel/",)),
+    ("sla", ("intermediate/sla/",)),
+    ("quality", ("intermediate/quality/",)),
+    ("marts", ("marts/", "semantic/")),
+)
+RESOURCE_PHASES = {
+    "seed": "staging",
+    "test": "data tests",
+    "unit_test": "unit tests",
+    "exposure": "marts",  # the marts' readers: dbt reports a result for each, no work
+}
+OTHER_PHASE = "other"
+DBT_PHASES = (*(phase for phase, _ in MODEL_PHASES), "data tests", "unit tests", OTHER_PHASE)
+
+
+def phase_of(resource_type: str, path: str) -> str:
+    """The build phase of a dbt node, from its resource type and its path (the manifest's
+    `path`: a model's file under models/, e.g. intermediate/scoring/int_x.sql)."""
+    if resource_type in RESOURCE_PHASES:
+        return RESOURCE_PHASES[resource_type]
+    if resource_type == "model":
+        path = path.replace("\\", "/").removeprefix("models/")
+        for phase, prefixes in MODEL_PHASES:
+            if path.startswith(prefixes):
+                return phase
+    return OTHER_PHASE
+
+
+def phase_seconds(nodes: Iterable[tuple[str, str, float]]) -> dict[str, float]:
+    """Summed execution seconds per build phase (in DBT_PHASES order, phases with no node
+    left out) of (resource type, path, seconds) triples. With threads these are
+    thread-seconds: they add up to more than the wall time of the build."""
+    totals: dict[str, float] = {}
+    for resource_type, path, seconds in nodes:
+        phase = phase_of(resource_type, path)
+        totals[phase] = totals.get(phase, 0.0) + seconds
+    return {phase: round(totals[phase], 3) for phase in DBT_PHASES if phase in totals}
+
+
+def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict[str, Any]:
+    """dbt build (no unit tests: EXCLUDED_RESOURCE_TYPES) with a progress bar; returns its
+    profile (summed execution seconds per phase, node counts per resource type); raises
+    BuildFailed naming the failing nodes."""
     import yaml
 
     common_args = ["--vars", yaml.safe_dump(variables, default_flow_style=True).strip()]
-    total = count_build_nodes(build_db, common_args)
+    counting = time.monotonic()
+    total = count_build_nodes(build_db, common_args, EXCLUDED_RESOURCE_TYPES)
+    parse_seconds = round(time.monotonic() - counting, 3)
     if not total:
         raise PipelineError("dbt could not parse the project; run `dbt parse` to see why.")
 
@@ -188,21 +244,36 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> None
         transient=False,
     ) as progress:
         task = progress.add_task("build", total=total or None, last="")
+        finished: list[tuple[str, str, float]] = []
 
         def on_event(event: Any) -> None:
             if event.info.name == "NodeFinished":
                 node = event.data.node_info
                 if node.resource_type == "operation":  # the on-run-start hook: not a node
                     return
+                finished.append(
+                    (node.resource_type, node.node_path, event.data.run_result.execution_time)
+                )
                 progress.update(task, advance=1, last=f"{node.node_name} {node.node_status}")
 
         args = ["build", "--quiet", *common_args]
+        for resource_type in EXCLUDED_RESOURCE_TYPES:
+            args += ["--exclude-resource-type", resource_type]
         if full_refresh:
             args.append("--full-refresh")
         outcome = run_dbt(args, build_db, on_event=on_event)
     if not outcome.success:
         lines = "\n  ".join(outcome.failures) or str(outcome.exception or "see the dbt output")
         raise BuildFailed(f"dbt build failed:\n  {lines}", outcome.succeeded)
+    nodes: dict[str, int] = {}
+    for resource_type, _, _ in finished:
+        nodes[resource_type] = nodes.get(resource_type, 0) + 1
+    return {
+        "phase_seconds": phase_seconds(finished),
+        "nodes": nodes,
+        "nodes_expected": total,
+        "parse_seconds": parse_seconds,
+    }
 
 
 def print_landings(build_db: Path, since: dt.datetime) -> None:
@@ -462,6 +533,41 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BUSY
 
 
+class RunProfile:
+    """Where a run's time went, written beside the build database (timings_path): wall
+    seconds per step and the dbt build's summed execution seconds per phase."""
+
+    def __init__(self) -> None:
+        self.wall_seconds: dict[str, float] = {}
+        self.dbt: dict[str, Any] = {}
+        self.full_refresh: bool | None = None
+
+    @contextlib.contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time one step (its wall seconds), also when it fails."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.wall_seconds[name] = round(time.monotonic() - started, 3)
+
+    def as_json(self, exit_code: int | None, total_seconds: float) -> dict[str, Any]:
+        return {
+            "exit_code": exit_code,
+            "full_refresh": self.full_refresh,
+            "wall_seconds": {**self.wall_seconds, "total": round(total_seconds, 3)},
+            "dbt_phase_seconds": self.dbt.get("phase_seconds", {}),
+            "dbt_nodes": self.dbt.get("nodes", {}),
+            "dbt_nodes_expected": self.dbt.get("nodes_expected"),
+            "dbt_parse_seconds": self.dbt.get("parse_seconds"),
+        }
+
+
+def timings_path(build_db: Path) -> Path:
+    """Beside the build database: the last run's profile (RunProfile)."""
+    return build_db.with_name(f"{build_db.name}.timings.json")
+
+
 def _locked_run(
     args: argparse.Namespace,
     published: Path,
@@ -471,8 +577,32 @@ def _locked_run(
     started: float,
     say: Any,
 ) -> int:
+    """_build_and_publish, its profile written to timings_path whatever the outcome."""
+    profile = RunProfile()
+    exit_code = None
+    try:
+        exit_code = _build_and_publish(
+            args, published, build_db, variables, publish_to, started, say, profile
+        )
+        return exit_code
+    finally:
+        payload = profile.as_json(exit_code, time.monotonic() - started)
+        with contextlib.suppress(OSError):
+            timings_path(build_db).write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+def _build_and_publish(
+    args: argparse.Namespace,
+    published: Path,
+    build_db: Path,
+    variables: dict[str, Any],
+    publish_to: tuple[str, Path | None],
+    started: float,
+    say: Any,
+    profile: RunProfile,
+) -> int:
     """Build, validate and publish (in storage format `version`, and as Parquet to `export`
-    when given) while holding the build database's lock."""
+    when given) while holding the build database's lock, each step timed in `profile`."""
     import duckdb
 
     version, export = publish_to
@@ -489,6 +619,7 @@ def _locked_run(
     remove_leftover_partials(published, say, export)
     try:
         full_refresh = check_build_db(build_db, say) or args.full_refresh
+        profile.full_refresh = full_refresh
     except PipelineError as error:
         return fail(error, EXIT_BUILD_FAILED, None)
     source = variables.get("raw_dir") or "the demo seeds"
@@ -499,10 +630,12 @@ def _locked_run(
         # staging by landing keeps the rows of the raw input it was built from
         say("the raw input changed since the last build: this build is a full refresh")
         full_refresh = True
+        profile.full_refresh = True
     marker.unlink(missing_ok=True)  # a build that does not finish leaves nothing to republish
     build_started = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
-        build(build_db, variables, full_refresh)
+        with profile.step("dbt build"):
+            profile.dbt = build(build_db, variables, full_refresh)
     except BuildFailed as error:
         # explain the rejects only from a dq_rejected_rows this build wrote (not a stale one)
         fresh = any(node.endswith(".dq_rejected_rows") for node in error.succeeded)
@@ -514,7 +647,8 @@ def _locked_run(
     )
     print_landings(build_db, build_started)
     try:
-        warnings = validate(build_db)
+        with profile.step("validation"):
+            warnings = validate(build_db)
     except PipelineError as error:
         return fail(error, EXIT_VALIDATION_FAILED, raw_tables())
     except duckdb.Error as error:  # e.g. another process opened the build database meanwhile
@@ -528,7 +662,8 @@ def _locked_run(
     if many_rejects:
         print_rejected_rows_hint(build_db, many_rejects)
     try:
-        publish(build_db, published, is_masking(variables), version, export)
+        with profile.step("publish"):
+            publish(build_db, published, is_masking(variables), version, export)
     except PipelineError as error:
         return fail(error, EXIT_PUBLISH_FAILED, None)
     except duckdb.Error as error:
@@ -552,7 +687,8 @@ def _locked_run(
         try:
             from lead_funnel.report import write_report
 
-            written = write_report(published, Path(args.report))
+            with profile.step("report"):
+                written = write_report(published, Path(args.report))
         except Exception as error:  # any failure: the publish stands, the report is named
             console.print(f"[red]error:[/] the report was not written: {escape(str(error))}")
             return EXIT_REPORT_FAILED
@@ -648,7 +784,7 @@ examples:
 
 exit codes:
   0   published (Great Expectations warnings, if any, are printed in yellow)
-  1   dbt build failed (a model, data test or unit test)
+  1   dbt build failed (a seed, model or data test)
   2   a blocking Great Expectations expectation failed
   3   publishing failed
   4   published, but the --report failed
@@ -669,7 +805,7 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     run_parser = UsageParser(
         prog=prog,
         description=_wrapped(
-            "Build the warehouse with dbt (seeds, models, data and unit tests), validate the "
+            "Build the warehouse with dbt (seeds, models, data tests), validate the "
             "marts with Great Expectations, and only then publish a read-only copy to the "
             "published DuckDB file. The working build database lives beside it "
             "(NAME.build.duckdb) so incremental state survives between runs. On failure the "

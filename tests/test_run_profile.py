@@ -1,0 +1,106 @@
+"""`lead-funnel run` builds without the unit tests (they check code, not the day's data) and
+writes its profile beside the build database: wall seconds per step, dbt seconds per phase."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from lead_funnel import pipeline
+from lead_funnel.common import DbtOutcome
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "path", "phase"),
+    [
+        ("seed", "config/scoring_rules.csv", "staging"),
+        ("model", "staging/base_leads.sql", "staging"),
+        ("model", "run_context/run_as_of.sql", "staging"),
+        ("model", "intermediate/scoring/int_activities_scored.sql", "scoring"),
+        ("model", "models/intermediate/scoring/int_activities_scored.sql", "scoring"),
+        ("model", "intermediate/funnel/int_lead_stage_entries.sql", "funnel"),
+        ("model", "intermediate/sla/int_x.sql", "sla"),
+        ("model", "intermediate/quality/int_x.sql", "quality"),
+        ("model", "marts/funnel/mart_funnel_cohort.sql", "marts"),
+        ("model", "semantic/metricflow_time_spine.sql", "marts"),
+        ("test", "not_null_scored_leads_lead_id.sql", "data tests"),
+        ("unit_test", "marts/x.yml", "unit tests"),
+        ("model", "somewhere_new/x.sql", "other"),
+        ("snapshot", "x.sql", "other"),
+    ],
+)
+def test_a_node_s_phase_comes_from_its_path(resource_type: str, path: str, phase: str) -> None:
+    assert pipeline.phase_of(resource_type, path) == phase
+
+
+def test_phase_seconds_sum_per_phase_in_build_order() -> None:
+    totals = pipeline.phase_seconds(
+        [
+            ("test", "t.sql", 1.0),
+            ("model", "marts/a.sql", 0.5),
+            ("model", "staging/a.sql", 2.0),
+            ("seed", "config/s.csv", 0.25),
+            ("test", "u.sql", 3.0),
+        ]
+    )
+    assert totals == {"staging": 2.25, "marts": 0.5, "data tests": 4.0}
+    assert list(totals) == ["staging", "marts", "data tests"]
+
+
+def _node_finished(resource_type: str, path: str, seconds: float) -> Any:
+    node = SimpleNamespace(
+        resource_type=resource_type, node_path=path, node_name=path, node_status="success"
+    )
+    return SimpleNamespace(
+        info=SimpleNamespace(name="NodeFinished"),
+        data=SimpleNamespace(node_info=node, run_result=SimpleNamespace(execution_time=seconds)),
+    )
+
+
+def test_the_run_s_dbt_build_leaves_the_unit_tests_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The dbt build of `lead-funnel run` excludes unit tests, and its progress count does
+    too (the same EXCLUDED_RESOURCE_TYPES)."""
+    calls: dict[str, Any] = {}
+
+    def count(db_path: Path, extra_args: list[str], excluded: Any = ()) -> int:
+        calls["count_excluded"] = tuple(excluded)
+        return 2
+
+    def run_dbt(args: list[str], db_path: Path, on_event: Any = None) -> DbtOutcome:
+        calls["args"] = args
+        on_event(_node_finished("model", "staging/a.sql", 1.5))
+        on_event(_node_finished("test", "t.sql", 0.5))
+        return DbtOutcome(success=True)
+
+    monkeypatch.setattr(pipeline, "count_build_nodes", count)
+    monkeypatch.setattr(pipeline, "run_dbt", run_dbt)
+    profile = pipeline.build(tmp_path / "b.duckdb", {}, full_refresh=False)
+    args = calls["args"]
+    assert args[0] == "build"
+    excluded = [args[i + 1] for i, arg in enumerate(args) if arg == "--exclude-resource-type"]
+    assert "unit_test" in excluded
+    assert calls["count_excluded"] == tuple(excluded)
+    assert profile["phase_seconds"] == {"staging": 1.5, "data tests": 0.5}
+    assert profile["nodes"] == {"model": 1, "test": 1}
+    assert profile["nodes_expected"] == 2
+
+
+def test_a_run_writes_its_profile_and_runs_no_unit_test(published: Path) -> None:
+    """The demo run (the session's published warehouse): its profile beside the build
+    database, no unit test among the nodes dbt ran, and as many nodes as it counted."""
+    build_db = published.with_name("lead_funnel.build.duckdb")
+    profile = json.loads(pipeline.timings_path(build_db).read_text())
+    assert profile["exit_code"] == 0
+    assert set(profile["wall_seconds"]) >= {"dbt build", "validation", "publish", "total"}
+    assert "unit_test" not in profile["dbt_nodes"]
+    assert "unit tests" not in profile["dbt_phase_seconds"]
+    assert sum(profile["dbt_nodes"].values()) == profile["dbt_nodes_expected"]
+    for phase in ("staging", "scoring", "funnel", "sla", "quality", "marts", "data tests"):
+        assert profile["dbt_phase_seconds"][phase] > 0, phase
+    assert "other" not in profile["dbt_phase_seconds"]
