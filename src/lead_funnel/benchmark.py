@@ -322,10 +322,20 @@ def count_rows(files: list[Path]) -> int:
         )
 
 
-def pipeline(raw_dir: Path, db: Path, work: Path, full_refresh: bool) -> Measured:
+def pipeline(
+    raw_dir: Path, db: Path, work: Path, full_refresh: bool, after: Path | None = None
+) -> Measured:
     """`lead-funnel run` as a user runs it, with its own dbt target and log folders; the
-    Measured carries the run's profile (pipeline.timings_path beside its build database)."""
+    Measured carries the run's profile (pipeline.timings_path beside its build database).
+    `after`: the work folder of the run this one follows, whose dbt partial-parse state it
+    starts from, as a user's next run in the same project does (dbt's target folder)."""
     from lead_funnel.pipeline import timings_path
+
+    if after is not None and (after / "target" / "partial_parse.msgpack").exists():
+        (work / "target").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(
+            after / "target" / "partial_parse.msgpack", work / "target" / "partial_parse.msgpack"
+        )
 
     command = [
         *LEAD_FUNNEL,
@@ -600,7 +610,7 @@ def run_scale(leads: int, args: argparse.Namespace, progress: Progress, task: An
 
     step("incremental build after a one-day landing")
     put_back(one_day)
-    one_day_run = pipeline(raw_dir, db, work / "one_day", full_refresh=False)
+    one_day_run = pipeline(raw_dir, db, work / "one_day", full_refresh=False, after=work / "full")
     if one_day_run.returncode != 0:
         raise SystemExit(f"one-day run failed at {leads} leads:\n{one_day_run.output_tail}")
     one_day_results = model_results(work / "one_day" / "target")
@@ -609,7 +619,7 @@ def run_scale(leads: int, args: argparse.Namespace, progress: Progress, task: An
     build_db.with_name(f"{build_db.name}.wal").unlink(missing_ok=True)
     shutil.move(after_full, build_db)
     put_back(second_day)
-    two_days = pipeline(raw_dir, db, work / "two_days", full_refresh=False)
+    two_days = pipeline(raw_dir, db, work / "two_days", full_refresh=False, after=work / "full")
     if two_days.returncode != 0:
         raise SystemExit(f"two-day run failed at {leads} leads:\n{two_days.output_tail}")
 
