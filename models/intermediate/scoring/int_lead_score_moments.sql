@@ -44,34 +44,36 @@ activities as ({{ rows_of_leads_to_build('scored_activities') }}),
 
 rule_matches as ({{ rows_of_leads_to_build('activity_rule_matches') }}),
 
--- capped rules: per lead, rule and instant, the points the rule's activities add, kept only
--- where the rule's total for the lead passes its cap (otherwise its decayed sum never can)
-capped_rule_instants as (
-    select
-        lead_id,
-        rule_id,
-        occurred_at,
-        max(max_points) as max_points,
-        sum(rule_points) as points,
-        sum(sum(rule_points)) over (partition by lead_id, rule_id) as rule_total_points
-    from rule_matches
-    where max_points is not null
-    group by lead_id, rule_id, occurred_at
-),
-
+-- capped rules: the leads and rules whose total passes the rule's cap (otherwise the rule's
+-- decayed sum never can); a group by, no window
 capped_rules_beyond_cap as (
     select
         lead_id,
-        rule_id,
-        occurred_at,
-        max_points,
-        points
-    from capped_rule_instants
-    where abs(rule_total_points) > abs(max_points)
+        rule_id
+    from rule_matches
+    where max_points is not null
+    group by lead_id, rule_id
+    having abs(sum(rule_points)) > abs(max(max_points))
+),
+
+-- per lead, rule and instant, the points those rules' activities add
+capped_rule_instants as (
+    select
+        rule_matches.lead_id,
+        rule_matches.rule_id,
+        rule_matches.occurred_at,
+        max(rule_matches.max_points) as max_points,
+        sum(rule_matches.rule_points) as points
+    from rule_matches
+    inner join capped_rules_beyond_cap
+        on rule_matches.lead_id = capped_rules_beyond_cap.lead_id
+            and rule_matches.rule_id = capped_rules_beyond_cap.rule_id
+    group by rule_matches.lead_id, rule_matches.rule_id, rule_matches.occurred_at
 ),
 
 {{ decayed_running_sum_ctes(
-    'capped_rule_sums', 'capped_rules_beyond_cap', ['lead_id', 'rule_id'], 'occurred_at', 'points'
+    'capped_rule_sums', 'capped_rule_instants', ['lead_id', 'rule_id'], 'occurred_at', 'points',
+    next_time='next_instant_at'
 ) }},
 
 rule_sum_periods as (
@@ -81,10 +83,7 @@ rule_sum_periods as (
         max_points,
         occurred_at as period_start_at,
         decayed_sum as rule_sum_at_start,
-        lead(occurred_at) over (
-            partition by lead_id, rule_id
-            order by occurred_at
-        ) as next_instant_at
+        next_instant_at
     from capped_rule_sums
 ),
 
@@ -171,7 +170,9 @@ moments as (
     where excess_spans.released_at = excess_spans.period_end_at
 ),
 
-{{ decayed_running_sum_ctes('uncapped_sums', 'moments', ['lead_id'], 'moment_at', 'points') }},
+{{ decayed_running_sum_ctes(
+    'uncapped_sums', 'moments', ['lead_id'], 'moment_at', 'points', next_time='next_moment_at'
+) }},
 
 moment_excess as (
     select
@@ -203,6 +204,7 @@ moment_scores as (
         uncapped_sums.activity_id,
         uncapped_sums.moment_at,
         uncapped_sums.points,
+        uncapped_sums.next_moment_at,
         leads.created_at,
         leads.lead_input_fingerprint,
         leads.fit_score + leads.negative_score as profile_score,
@@ -247,10 +249,7 @@ rising_moments as (
         lead_scores.lead_score_at,
         lead_scores.profile_score + lead_scores.capped_rule_points as score_limit,
         lead_scores.engagement_points - lead_scores.capped_rule_points as decaying_points,
-        lead(lead_scores.moment_at) over (
-            partition by lead_scores.lead_id
-            order by lead_scores.moment_at
-        ) as next_moment_at
+        lead_scores.next_moment_at
     from lead_scores
     inner join rising_leads
         on lead_scores.lead_id = rising_leads.lead_id
