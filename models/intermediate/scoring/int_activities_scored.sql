@@ -18,6 +18,15 @@ activities as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=tru
 
 rule_matches as ({{ rows_of_leads_to_build('lead_rule_matches') }}),
 
+activity_points as (
+    select
+        activity_id,
+        sum(points) as points,
+        sum(rule_points) as uncapped_points
+    from rule_matches
+    group by activity_id
+),
+
 -- the rules an activity matches depend on its type only: listed once per type
 type_rules as (
     select distinct
@@ -29,42 +38,9 @@ type_rules as (
 type_rule_lists as (
     select
         activity_type,
-        {{ listagg_ordered('rule_id') }} as matched_rule_ids,
-        count(*) as matched_rules
+        {{ listagg_ordered('rule_id') }} as matched_rule_ids
     from type_rules
     group by activity_type
-),
-
--- an activity's points, summed over the rules it matches: an activity of a type with one rule
--- has one match (its points as they are), only the others are grouped
-rule_matches_counted as (
-    select
-        rule_matches.activity_id,
-        rule_matches.points,
-        rule_matches.rule_points,
-        type_rule_lists.matched_rules
-    from rule_matches
-    inner join type_rule_lists
-        on rule_matches.activity_type = type_rule_lists.activity_type
-),
-
-activity_points as (
-    select
-        activity_id,
-        points,
-        rule_points as uncapped_points
-    from rule_matches_counted
-    where matched_rules = 1
-
-    union all
-
-    select
-        activity_id,
-        sum(points) as points,
-        sum(rule_points) as uncapped_points
-    from rule_matches_counted
-    where matched_rules > 1
-    group by activity_id
 ),
 
 final as (
