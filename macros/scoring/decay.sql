@@ -80,12 +80,8 @@
     and are left out (an error below 1e-60 of their values).
 
     The partition columns are never null. The anchor is taken with a group by (not a window:
-    no sort); the running sum is the only sort over the rows. With `next_time`, each row also
-    gets that column: the partition's next later-or-equal time (lead() in time order; null on
-    the last row), computed in the running sum's own window (same partition and order, so no
-    second sort), falling back at a block's last row to the first time of the partition's
-    next block. -#}
-{% macro decayed_running_sum_ctes(name, source, partition_by, time_column, value_column, next_time=none) -%}
+    no sort); the running sum is the only sort over the rows. -#}
+{% macro decayed_running_sum_ctes(name, source, partition_by, time_column, value_column) -%}
     {%- set half_life = scoring_half_life_days() -%}
     {%- set block = 200 -%}
     {%- set partition = partition_by | join(', ') -%}
@@ -98,12 +94,6 @@
             order by {{ time_column }}
             range between unbounded preceding and current row
         ) as decayed_sum
-        {%- if next_time %},
-        lead({{ time_column }}) over (
-            partition by {{ partition }}
-            order by {{ time_column }}
-        ) as {{ next_time }}
-        {%- endif %}
     from {{ source }}
 )
     {%- else %}
@@ -139,25 +129,9 @@
         {{ partition }},
         decay_block + 1 as decay_next_block,
         sum({{ value_column }} * {{ half_lives_growth('decay_half_lives_into_block') }}) as decay_block_total
-        {%- if next_time %},
-        min({{ time_column }}) as decay_block_start_at
-        {%- endif %}
     from {{ name }}__blocked
     group by {{ partition }}, decay_block
 ),
-{%- if next_time %}
-
-{{ name }}__next_blocks as (
-    select
-        {{ partition }},
-        decay_next_block - 1 as decay_block,
-        lead(decay_block_start_at) over (
-            partition by {{ partition }}
-            order by decay_next_block
-        ) as decay_next_block_start_at
-    from {{ name }}__block_totals
-),
-{%- endif %}
 
 {{ name }} as (
     select
@@ -173,24 +147,10 @@
             {{ half_lives_decay('blocked.decay_half_lives_into_block + ' ~ block) }} * previous_block.decay_block_total,
             0
         ) as decayed_sum
-        {%- if next_time %},
-        coalesce(
-            lead(blocked.{{ time_column }}) over (
-                partition by {% for column in partition_by %}blocked.{{ column }}, {% endfor %}blocked.decay_block
-                order by blocked.{{ time_column }}
-            ),
-            next_block.decay_next_block_start_at
-        ) as {{ next_time }}
-        {%- endif %}
     from {{ name }}__blocked as blocked
     left join {{ name }}__block_totals as previous_block
         on {% for column in partition_by %}blocked.{{ column }} = previous_block.{{ column }}
             and {% endfor %}blocked.decay_block = previous_block.decay_next_block
-    {%- if next_time %}
-    inner join {{ name }}__next_blocks as next_block
-        on {% for column in partition_by %}blocked.{{ column }} = next_block.{{ column }}
-            and {% endfor %}blocked.decay_block = next_block.decay_block
-    {%- endif %}
 )
     {%- endif %}
 {%- endmacro %}

@@ -72,8 +72,7 @@ capped_rule_instants as (
 ),
 
 {{ decayed_running_sum_ctes(
-    'capped_rule_sums', 'capped_rule_instants', ['lead_id', 'rule_id'], 'occurred_at', 'points',
-    next_time='next_instant_at'
+    'capped_rule_sums', 'capped_rule_instants', ['lead_id', 'rule_id'], 'occurred_at', 'points'
 ) }},
 
 rule_sum_periods as (
@@ -83,7 +82,10 @@ rule_sum_periods as (
         max_points,
         occurred_at as period_start_at,
         decayed_sum as rule_sum_at_start,
-        next_instant_at
+        lead(occurred_at) over (
+            partition by lead_id, rule_id
+            order by occurred_at
+        ) as next_instant_at
     from capped_rule_sums
 ),
 
@@ -171,7 +173,7 @@ moments as (
 ),
 
 {{ decayed_running_sum_ctes(
-    'uncapped_sums', 'moments', ['lead_id'], 'moment_at', 'points', next_time='next_moment_at'
+    'uncapped_sums', 'moments', ['lead_id'], 'moment_at', 'points'
 ) }},
 
 moment_excess as (
@@ -204,7 +206,6 @@ moment_scores as (
         uncapped_sums.activity_id,
         uncapped_sums.moment_at,
         uncapped_sums.points,
-        uncapped_sums.next_moment_at,
         leads.created_at,
         leads.lead_input_fingerprint,
         leads.fit_score + leads.negative_score as profile_score,
@@ -249,7 +250,10 @@ rising_moments as (
         lead_scores.lead_score_at,
         lead_scores.profile_score + lead_scores.capped_rule_points as score_limit,
         lead_scores.engagement_points - lead_scores.capped_rule_points as decaying_points,
-        lead_scores.next_moment_at
+        lead(lead_scores.moment_at) over (
+            partition by lead_scores.lead_id
+            order by lead_scores.moment_at
+        ) as next_moment_at
     from lead_scores
     inner join rising_leads
         on lead_scores.lead_id = rising_leads.lead_id
