@@ -77,7 +77,10 @@
     To keep 2 ^ x finite for any half-life, a partition's history is cut into blocks of 200
     half-lives, each with its own anchor; at t the sum is this block's running sum plus the
     previous block's total, both decayed to t. Older blocks have decayed by more than 2 ^ -200
-    and are left out (an error below 1e-60 of their values). -#}
+    and are left out (an error below 1e-60 of their values).
+
+    The partition columns are never null. The anchor is taken with a group by (not a window:
+    no sort); the running sum is the only sort over the rows. -#}
 {% macro decayed_running_sum_ctes(name, source, partition_by, time_column, value_column) -%}
     {%- set half_life = scoring_half_life_days() -%}
     {%- set block = 200 -%}
@@ -94,12 +97,23 @@
     from {{ source }}
 )
     {%- else %}
+{{ name }}__anchors as (
+    select
+        {{ partition }},
+        min({{ time_column }}) as decay_anchor_at
+    from {{ source }}
+    group by {{ partition }}
+),
+
 {{ name }}__anchored as (
     select
         {{ source }}.*,
-        {{ half_lives_between('min(' ~ time_column ~ ') over (partition by ' ~ partition ~ ')', time_column) }}
-            as decay_half_lives
+        {{ half_lives_between('anchors.decay_anchor_at', source ~ '.' ~ time_column) }} as decay_half_lives
     from {{ source }}
+    inner join {{ name }}__anchors as anchors
+        on {% for column in partition_by %}{{ source }}.{{ column }} = anchors.{{ column }}
+            {%- if not loop.last %}
+            and {% endif %}{% endfor %}
 ),
 
 {{ name }}__blocked as (

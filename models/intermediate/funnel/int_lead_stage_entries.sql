@@ -7,6 +7,19 @@
 -- here depends on as_of, so the model is incremental per lead (macros/materializations/incremental.sql):
 -- only leads whose inputs changed are rebuilt.
 {{ lead_partitioned_config('stage_input_fingerprint') }}
+{#- the order of a lead's entries (sequenced_entries) -#}
+{%- set entry_order -%}
+    partition by staged.lead_id
+            order by
+                staged.entered_at,
+                case
+                    when staged.stage_group = 'funnel' then 1
+                    when instants.instant_min_stage_order <= instants.prior_max_stage_order then 0
+                    else 2
+                end,
+                coalesce(staged.stage_order, 99),
+                staged.change_id nulls last
+{%- endset %}
 with
 
 leads_to_build as ({{ leads_to_build('stage_input_fingerprint') }}),
@@ -134,19 +147,21 @@ sequenced_entries as (
         staged.amount,
         staged.is_from_history,
         -- the entry's position in the lead's history (nulls last spelled out: Spark sorts
-        -- nulls first by default)
-        row_number() over (
-            partition by staged.lead_id
-            order by
-                staged.entered_at,
-                case
-                    when staged.stage_group = 'funnel' then 1
-                    when instants.instant_min_stage_order <= instants.prior_max_stage_order then 0
-                    else 2
-                end,
-                coalesce(staged.stage_order, 99),
-                staged.change_id nulls last
-        ) as entry_sequence,
+        -- nulls first by default); the order is unique within a lead (one entry without a
+        -- change_id), so the windows below, over the same order, are one sort
+        row_number() over ({{ entry_order }}) as entry_sequence,
+        lead(staged.entered_at) over ({{ entry_order }}) as exited_at,
+        lead(staged.stage) over ({{ entry_order }}) as next_stage,
+        -- the highest funnel stage entered before this entry (0 before the first)
+        coalesce(max(staged.stage_order) over (
+            {{ entry_order }}
+            rows between unbounded preceding and 1 preceding
+        ), 0) as prior_max_stage_order,
+        -- recycled / rejected entries before this entry (sales sent the lead back)
+        count(case when staged.stage in ('recycled', 'rejected') then 1 end) over (
+            {{ entry_order }}
+            rows between unbounded preceding and 1 preceding
+        ) as prior_recycling_entries,
         staged.lead_input_fingerprint
     from staged_entries as staged
     inner join instants_after_history as instants
@@ -154,45 +169,20 @@ sequenced_entries as (
             and staged.entered_at = instants.entered_at
 ),
 
-sequenced as (
+-- the entry's number among the lead's entries of its stage, and the recycled / rejected
+-- entries between the previous entry of the same stage and this one (one sort)
+recycling_checked as (
     select
         sequenced_entries.*,
-        lead(sequenced_entries.entered_at) over (
-            partition by sequenced_entries.lead_id
-            order by sequenced_entries.entry_sequence
-        ) as exited_at,
-        lead(sequenced_entries.stage) over (
-            partition by sequenced_entries.lead_id
-            order by sequenced_entries.entry_sequence
-        ) as next_stage,
         row_number() over (
             partition by sequenced_entries.lead_id, sequenced_entries.stage
             order by sequenced_entries.entry_sequence
         ) as entry_number,
-        -- the highest funnel stage entered before this entry (0 before the first)
-        coalesce(max(sequenced_entries.stage_order) over (
-            partition by sequenced_entries.lead_id
+        sequenced_entries.prior_recycling_entries - lag(sequenced_entries.prior_recycling_entries) over (
+            partition by sequenced_entries.lead_id, sequenced_entries.stage
             order by sequenced_entries.entry_sequence
-            rows between unbounded preceding and 1 preceding
-        ), 0) as prior_max_stage_order,
-        -- recycled / rejected entries before this entry (sales sent the lead back)
-        count(case when sequenced_entries.stage in ('recycled', 'rejected') then 1 end) over (
-            partition by sequenced_entries.lead_id
-            order by sequenced_entries.entry_sequence
-            rows between unbounded preceding and 1 preceding
-        ) as prior_recycling_entries
-    from sequenced_entries
-),
-
--- recycled / rejected entries between the previous entry of the same stage and this one
-recycling_checked as (
-    select
-        sequenced.*,
-        sequenced.prior_recycling_entries - lag(sequenced.prior_recycling_entries) over (
-            partition by sequenced.lead_id, sequenced.stage
-            order by sequenced.entry_sequence
         ) as recycling_entries_since_previous_entry
-    from sequenced
+    from sequenced_entries
 ),
 
 final as (
