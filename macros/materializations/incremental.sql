@@ -189,6 +189,10 @@
     leads_to_build_join(); with `with_fingerprint`, each row also carries its lead's
     lead_input_fingerprint. -#}
 {% macro rows_of_leads_to_build(relation, with_fingerprint=false) -%}
+    {%- if not is_incremental() and not with_fingerprint -%}
+    {#- a full build takes every row, and the left join would add nothing but its cost -#}
+    select * from {{ relation }}
+    {%- else -%}
     select
         {{ relation }}.*
         {%- if with_fingerprint %},
@@ -197,6 +201,7 @@
     from {{ relation }}
     {{ leads_to_build_join() }} leads_to_build
         on {{ relation }}.lead_id = leads_to_build.lead_id
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A 64-bit hash of some expressions (null-safe, order-sensitive), for fingerprints. -#}
