@@ -39,7 +39,8 @@ with
         cast(null as {{ dbt.type_bigint() }}) as file_size,
         cast(null as {{ dbt.type_timestamp() }}) as file_modified_at,
         false as is_redelivery
-    where false
+    from (select 1 as no_file) as no_files
+    where 1 = 0
     {%- endif %}
 ),
 
