@@ -26,6 +26,6 @@ select
 from ledger
 full outer join staged
     on ledger.source_table = staged.source_table
-    and ledger.landing_file = staged.landing_file
+        and ledger.landing_file = staged.landing_file
 where ledger.landing_file is null
     or coalesce(staged.raw_rows, 0) != ledger.raw_rows

@@ -5,7 +5,11 @@
     incremental_strategy='append',
     pre_hook="{{ landing_base_pre_hook('activities') }}",
 ) }}
-{%- set landing_files = (landing_plan('activities').load | map(attribute='path') | list) if is_incremental() else none %}
+{#- the landing files this run reads (every file in a full build: none) -#}
+{%- set landing_files = none %}
+{%- if is_incremental() %}
+{%- set landing_files = landing_plan('activities').load | map(attribute='path') | list %}
+{%- endif %}
 with
 
 deliveries as ({{ landed_rows('activities', landing_files) }}),

@@ -34,8 +34,8 @@ stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_chec
     from {{ ref('base_' ~ table) }} as landed
     inner join {{ table }}_unknown_lead_rows as needed
         on landed.{{ key }} = needed.{{ key }}
-        and landed.raw_row_hash = needed.raw_row_hash
-        and {{ equal_or_both_null('landed.landing_file', 'needed.landing_file') }}
+            and landed.raw_row_hash = needed.raw_row_hash
+            and {{ equal_or_both_null('landed.landing_file', 'needed.landing_file') }}
     where needed.raw_values is null
 ),
 
@@ -48,8 +48,8 @@ stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_chec
     from {{ table }}_unknown_lead_rows as unknown_lead_rows
     left join {{ table }}_text_read_back as text_read_back
         on unknown_lead_rows.{{ key }} = text_read_back.{{ key }}
-        and unknown_lead_rows.raw_row_hash = text_read_back.raw_row_hash
-        and {{ equal_or_both_null('unknown_lead_rows.landing_file', 'text_read_back.landing_file') }}
+            and unknown_lead_rows.raw_row_hash = text_read_back.raw_row_hash
+            and {{ equal_or_both_null('unknown_lead_rows.landing_file', 'text_read_back.landing_file') }}
 ),
 
 {% endfor -%}
