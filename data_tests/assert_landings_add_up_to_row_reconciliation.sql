@@ -22,8 +22,8 @@ select
 from tables
 left join landings
     on tables.source_table = landings.source_table
-where landings.source_table is null
-    or landings.raw_rows != tables.raw_rows
-    or landings.valid_rows != tables.valid_rows
-    or landings.rejected_rows != tables.rejected_rows
-    or landings.duplicate_rows != tables.duplicate_rows
+-- a table whose landings hold no row at all (empty files) has no landing row: zeros
+where coalesce(landings.raw_rows, 0) != tables.raw_rows
+    or coalesce(landings.valid_rows, 0) != tables.valid_rows
+    or coalesce(landings.rejected_rows, 0) != tables.rejected_rows
+    or coalesce(landings.duplicate_rows, 0) != tables.duplicate_rows
