@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from dbt_helpers import copy_project, query, run_dbt, write_csv
+from lead_funnel.common import raw_columns
 
 TEST = "not_null_int_activities_scored_points"
 # the models and seeds int_activities_scored is built from, itself, and TEST alone
@@ -26,33 +27,10 @@ SELECT = [
 ]
 TRAP = "LEAD_FUNNEL_TEST_TRAP_TYPE"
 
-LEAD_COLUMNS = [
-    "lead_id",
-    "created_at",
-    "email",
-    "first_name",
-    "last_name",
-    "job_title",
-    "phone",
-    "company_name",
-    "company_size",
-    "industry",
-    "country",
-    "lead_source",
-    "acquisition_offer",
-    "owner_id",
-]
-ACTIVITY_COLUMNS = [
-    "activity_id",
-    "lead_id",
-    "activity_type",
-    "occurred_at",
-    "owner_id",
-    "campaign",
-    "detail",
-    "duration_seconds",
-]
-STAGE_COLUMNS = ["change_id", "lead_id", "stage", "changed_at", "owner_id", "reason", "amount"]
+# the raw contract's columns, from their one home (the raw_columns macro)
+LEAD_COLUMNS = raw_columns("leads")
+ACTIVITY_COLUMNS = raw_columns("activities")
+STAGE_COLUMNS = raw_columns("stage_changes")
 
 
 def lead(lead_id: str) -> dict[str, str]:
