@@ -212,6 +212,7 @@ NUMBER_VARS: dict[str, tuple[float | None, bool, bool]] = {
     "backtest_outcome_window_days": (0, True, False),
     "rate_interval_z": (0, False, False),
     "sla_abandoned_after_days": (0, True, False),
+    "attribution_window_days": (0, True, False),
 }
 NULLABLE_VARS = {
     "as_of",
@@ -220,6 +221,7 @@ NULLABLE_VARS = {
     "engagement_half_life_days",
     "sla_abandoned_after_days",
     "funnel_step_maturity_days",
+    "attribution_window_days",
 }
 NAME_LIST_VARS = ("mql_required_fields", "sales_touch_activity_types", "inquiry_activity_types")
 BAND_VARS = ("lead_grade_bands", "priority_tier_bands")
