@@ -152,3 +152,55 @@ def test_sla_ratio_and_median_metrics_match_the_mart(
         assert math.isclose(float(row["median_hours_to_decision"]), median_hours, abs_tol=1e-6)
         assert int(row["mql_entries"]) == entries
         assert int(row["sla_breaches"]) == breaches
+
+
+def test_revenue_metrics_roll_up_as_summed_ratios(
+    metrics_run: dict[str, Path], published: Path
+) -> None:
+    """Win rate and average deal size per channel over all time: summed numerator over summed
+    denominator of the deals, never an average of monthly rates."""
+    answer = metrics_run["project"].parent / "revenue.csv"
+    completed = mf(
+        metrics_run["project"],
+        metrics_run["build_db"],
+        "query",
+        "--quiet",
+        "--metrics",
+        "win_rate,revenue,pipeline,average_deal_size",
+        "--group-by",
+        "opportunity__lead_source",
+        "--csv",
+        str(answer),
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-4000:]
+    answered = {row["opportunity__lead_source"]: row for row in read_csv(answer)}
+    expected = query(
+        published,
+        """
+        select lead_source,
+            count(*) filter (where outcome = 'won')
+                / nullif(count(*) filter (where outcome in ('won', 'lost')), 0),
+            sum(won_amount), sum(amount_at_creation),
+            sum(won_amount) / nullif(count(won_amount), 0)
+        from fct_opportunities
+        group by lead_source
+        """,
+    )
+    assert answered.keys() == {row[0] for row in expected}
+    assert any(row[2] for row in expected), "the demo has no won revenue"
+    for source, win_rate, revenue, pipeline, deal_size in expected:
+        row = answered[source]
+        for name, want in (
+            ("win_rate", win_rate),
+            ("revenue", revenue),
+            ("pipeline", pipeline),
+            ("average_deal_size", deal_size),
+        ):
+            got = number(row[name])
+            if want is None or (name in ("revenue", "pipeline") and not want):
+                assert got in (None, 0.0), (source, name, got)
+            else:
+                assert got is not None and math.isclose(got, float(want), rel_tol=1e-9), (
+                    source,
+                    name,
+                )
