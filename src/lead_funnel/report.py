@@ -485,6 +485,136 @@ def calibration_chart(calibration: Sequence[dict[str, Any]], threshold: float | 
         return chart.svg()
 
 
+def _money(value: float) -> str:
+    """An amount in thousands or millions (the reporting currency, unnamed)."""
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:.2f}M"
+    if abs(value) >= 1_000:
+        return f"{value / 1_000:.0f}k"
+    return f"{value:,.0f}"
+
+
+def revenue_chart(channels: Sequence[dict[str, Any]]) -> str:
+    """Pipeline created and revenue won per channel (period view, the whole window), as
+    paired horizontal bars, with the channel's return on spend beside them."""
+    ranked = list(channels)
+    with rc_context({**CHART_STYLE, "axes.grid.axis": "x"}):
+        chart = Chart.new(
+            "revenue-by-channel", "Pipeline and revenue by channel", 60 + 34 * len(ranked)
+        )
+        axes = chart.axes
+        if not ranked:
+            axes.set_axis_off()
+            axes.text(0.5, 0.5, "no opportunities", ha="center", color=PALETTE["muted"])
+            return chart.svg()
+        for index, row in enumerate(ranked):
+            source = str(row["lead_source"])
+            pipeline = float(row["pipeline"] or 0)
+            won = float(row["won_amount"] or 0)
+            spend = row["spend"]
+            roi = won / float(spend) if spend else None
+            (pipe_bar,) = axes.barh(index - 0.18, pipeline, height=0.34, color=PALETTE["bar_light"])
+            chart.tag(
+                pipe_bar,
+                "mark",
+                f"{source}: pipeline created {_money(pipeline)}",
+                channel=source,
+                measure="pipeline",
+                value=f"{pipeline:.2f}",
+            )
+            (won_bar,) = axes.barh(index + 0.18, won, height=0.34, color=PALETTE["good"])
+            chart.tag(
+                won_bar,
+                "mark",
+                f"{source}: won {_money(won)}"
+                + (f", {roi:.1f}x its spend of {_money(float(spend))}" if roi is not None else ""),
+                channel=source,
+                measure="won",
+                value=f"{won:.2f}",
+            )
+            label = f"{_money(won)}" + (f"  ROI {roi:.1f}x" if roi is not None else "  no spend")
+            axes.text(max(pipeline, won), index + 0.18, f"  {label}", va="center", fontsize=8)
+        axes.set_yticks(range(len(ranked)), [str(row["lead_source"]) for row in ranked])
+        axes.invert_yaxis()
+        axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        axes.margins(x=0.25)
+        chart.figure.legend(
+            handles=[
+                Patch(color=PALETTE["bar_light"], label="pipeline created"),
+                Patch(color=PALETTE["good"], label="revenue won (ROI = won / spend)"),
+            ],
+            loc="outside upper left",
+            ncols=2,
+        )
+        return chart.svg()
+
+
+def pacing_chart(pacing: Sequence[dict[str, Any]], month_label: str) -> str:
+    """The current month against its targets: the share of each target reached so far (bars),
+    the share the plan expects by as_of (a tick) and the forecast at the current pace (a dot)."""
+    rows = [row for row in pacing if row["target"]]
+    with rc_context({**CHART_STYLE, "axes.grid.axis": "x"}):
+        chart = Chart.new("targets-pacing", f"Targets pacing, {month_label}", 60 + 34 * len(rows))
+        axes = chart.axes
+        if not rows:
+            axes.set_axis_off()
+            axes.text(0.5, 0.5, "no targets for this month", ha="center", color=PALETTE["muted"])
+            return chart.svg()
+        for index, row in enumerate(rows):
+            metric = str(row["metric"])
+            target = float(row["target"])
+            attained = float(row["actual"] or 0) / target
+            expected = row["expected_share"]
+            forecast = row["forecast"]
+            on_pace = expected is None or attained >= float(expected)
+            (bar,) = axes.barh(
+                index, attained, height=0.6, color=PALETTE["good"] if on_pace else PALETTE["alert"]
+            )
+            chart.tag(
+                bar,
+                "mark",
+                f"{metric}: {row['actual']} of {row['target']} ({_percent(attained, 0)}); "
+                f"plan by now {_percent(float(expected) if expected is not None else None, 0)}",
+                metric=metric,
+                value=f"{attained:.4f}",
+            )
+            if expected is not None:
+                (tick,) = axes.plot(
+                    [float(expected)] * 2,
+                    [index - 0.4, index + 0.4],
+                    color=PALETTE["text"],
+                    linewidth=2,
+                )
+                chart.tag(tick, "ref-line", f"{metric}: plan by as_of", line="plan")
+            if forecast is not None:
+                (dot,) = axes.plot(
+                    float(forecast) / target, index, marker="o", color=PALETTE["target"]
+                )
+                chart.tag(
+                    dot,
+                    "forecast",
+                    f"{metric}: forecast {_percent(float(forecast) / target, 0)} of target",
+                    metric=metric,
+                )
+        axes.axvline(1.0, color=PALETTE["muted"], linewidth=1, linestyle=(0, (4, 3)))
+        axes.set_yticks(range(len(rows)), [str(row["metric"]) for row in rows])
+        axes.invert_yaxis()
+        axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axes.margins(x=0.08)
+        chart.figure.legend(
+            handles=[
+                Patch(color=PALETTE["good"], label="reached (on pace)"),
+                Patch(color=PALETTE["alert"], label="reached (behind plan)"),
+                Line2D([], [], color=PALETTE["text"], linewidth=2, label="plan by as_of"),
+                Line2D([], [], color=PALETTE["target"], marker="o", linewidth=0, label="forecast"),
+            ],
+            loc="outside upper left",
+            ncols=4,
+        )
+        return chart.svg()
+
+
 # ------------------------------------------------------------------------------- tables
 
 
