@@ -7,7 +7,8 @@ further `opportunity` row while the deal is open is the same deal with an update
 `opportunity` row after a lost outcome is a re-opened deal (a new opportunity).
 
 Everything here is drawn from a random stream of its own (simulate.DEAL_STREAM), after the
-funnel, so the funnel's rows stay as they were.
+funnel, so the funnel's rows stay as they were (the amounts of a few customer rows aside:
+a revised deal that is won closes at its revised amount).
 """
 
 from __future__ import annotations

@@ -47,9 +47,11 @@ from .sampling import draw
 from .stage_changes import FunnelSimulator, stage_renderer
 from .tables import Dataset, RawTable
 
-# the random stream of the deal history and the campaign paths (deals.py, activities.py),
-# drawn after everything else: np.random.default_rng([seed, DEAL_STREAM])
+# the random streams of the deal history (deals.py) and of the campaign paths
+# (activities.acquisition_and_retargeting), drawn after everything else so the rows drawn
+# before stay as they were: np.random.default_rng([seed, DEAL_STREAM]) and [seed, TOUCH_STREAM]
 DEAL_STREAM = 2026
+TOUCH_STREAM = 2027
 
 
 def generate(cfg: Config) -> Dataset:
@@ -91,17 +93,18 @@ def generate(cfg: Config) -> Dataset:
     stage_style = draw(rng, TS_STYLE_WEIGHTS, st["code"].size).astype(np.int8)
     act_style = draw(rng, TS_STYLE_WEIGHTS, acts["t"].size).astype(np.int8)
 
-    # deal history and campaign paths, from a stream of their own so the rows above stay
+    # deal history and campaign paths, from streams of their own so the rows above stay
     rng2 = np.random.default_rng([cfg.seed, DEAL_STREAM])
     changes = deal_changes(rng2, funnel, cfg.cutoff_s)
     st, label, decimals, stage_style = _merge_deal_changes(
         rng2, cfg, st, label, decimals, stage_style, changes
     )
+    rng3 = np.random.default_rng([cfg.seed, TOUCH_STREAM])
     new_acts, new_extra = acquisition_and_retargeting(
-        rng2, cfg, leads, entries, acts, extra, campaigns, details, changes.reopened
+        rng3, cfg, leads, entries, acts, extra, campaigns, details, changes.reopened
     )
     new_acts = {k: v.astype(acts[k].dtype) for k, v in new_acts.items()}
-    new_style = draw(rng2, TS_STYLE_WEIGHTS, new_acts["t"].size).astype(np.int8)
+    new_style = draw(rng3, TS_STYLE_WEIGHTS, new_acts["t"].size).astype(np.int8)
     order = np.argsort(np.concatenate([acts["t"], new_acts["t"]]), kind="stable")
     acts = {k: np.concatenate([v, new_acts[k]])[order] for k, v in acts.items()}
     extra = {k: np.concatenate([v, new_extra[k]])[order] for k, v in extra.items()}
@@ -195,7 +198,9 @@ def _merge_deal_changes(
         opened = dict(zip(keys, opening.tolist(), strict=True))
         source = [opened[k] for k in row_key(st["lead"][revision], deal_t[revision]).tolist()]
         label[revision] = label[source]
-    # a CRM gap: a few rows opening a deal come without an amount
-    gaps = round(MISSING_AMOUNT * opening.size)
-    st["amount"][np.sort(rng.permutation(opening)[:gaps])] = -1
+    # a CRM gap: a few rows opening one of the funnel's deals come without an amount (a
+    # re-opened deal is always quoted)
+    first = np.flatnonzero((st["code"] == OPP) & (kind == 0))
+    gaps = round(MISSING_AMOUNT * first.size)
+    st["amount"][np.sort(rng.permutation(first)[:gaps])] = -1
     return st, label, decimals, style
