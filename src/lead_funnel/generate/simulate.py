@@ -1,5 +1,5 @@
 """Simulate the three raw tables (generate()): deterministic, realistic synthetic raw data
-for the Lead Funnel Warehouse.
+for the Lead Funnel Warehouse, and the offer-level spend plan that goes with it.
 
 Writes the raw tables of docs/definitions.md#raw-data-contract (leads, activities,
 stage_changes), every column as text; the command line is in cli.py, the files are written by
@@ -18,10 +18,20 @@ arguments give the same bytes. How the data is made:
   customer with published step rates, rejections, recycling (with re-MQL), disqualification,
   lost deals, a few skipped stages and leads entered straight as opportunities; stage labels
   mix the synonyms of seeds/config/stage_mapping.csv;
+* deals (deals.py): heavy-tailed amounts by company size; a fifth of the deals get one or two
+  amount revisions while open (an opportunity row with the deal's label, mostly 5-30% down),
+  a tenth of the lost deals re-open 1-6 months later (won, lost again or still open), and
+  about 2% of the rows opening a deal come without an amount (never a customer row);
 * sales response: a third of MQLs get a sales touch within the hour (mostly in office hours),
   a long tail of days, some never; decisions mostly within 1-3 days, some pending;
 * activities: bursts after creation and before each MQL (high-intent), nurture over the
-  lead's life, sales touches by the deciding rep, office-hour and weekday patterns;
+  lead's life, sales touches by the deciding rep (and on re-opened deals), office-hour and
+  weekday patterns; campaigns: the creating conversion carries its channel's campaign (or
+  the offer's webinar / event), then newsletters, nurture tracks, webinars, events, quarterly
+  promos and a few paid retargeting clicks;
+* offer plan (plan.py): offer_spend.csv, each paid channel's monthly spend split across the
+  offers its leads convert on (the demo: channel_spend.csv as it is; other data: scaled to
+  the generated leads);
 * events stop at end-date + 14 days (the moment the extract was taken);
 * --defects appends or mutates a handful of rows with the data-quality problems of
   docs/definitions.md#bad-input (defects.py) and prints which keys hold which defect.
