@@ -26,6 +26,8 @@ from lead_funnel.generate import (
 PROJECT = Path(__file__).resolve().parents[1]
 DEMO_SEEDS = PROJECT / "seeds" / "demo"
 STAGE_MAPPING = PROJECT / "seeds" / "config" / "stage_mapping.csv"
+CHANNEL_SPEND = PROJECT / "seeds" / "config" / "channel_spend.csv"
+OFFER_SPEND = PROJECT / "seeds" / "config" / "offer_spend.csv"
 COMMAND = [sys.executable, "-m", "lead_funnel.generate"]
 # The expected hashes were recorded from the old single-file generator (generate_data.py of
 # the scripts layout) before it was split into this package: the package must write the very
@@ -65,7 +67,7 @@ def utc(text: pd.Series) -> pd.Series:
 def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     out = tmp_path_factory.mktemp("five_thousand")
     assert main(["--leads", "5000", "--seed", "11", "--out", str(out)]) == 0
-    return {table: read(out / f"{table}.csv") for table in TABLES}
+    return {table: read(out / f"{table}.csv") for table in (*TABLES, "offer_spend")}
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +93,9 @@ def test_demo_output_matches_the_committed_seeds(tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() == (DEMO_SEEDS / name).read_bytes(), (
             f"seeds/demo/{name} is stale: run `lead-funnel generate --demo`"
         )
+    assert (tmp_path / "offer_spend.csv").read_bytes() == OFFER_SPEND.read_bytes(), (
+        "seeds/config/offer_spend.csv is stale: run `lead-funnel generate --demo`"
+    )
 
 
 def reference_hashes() -> dict[str, dict[str, str]]:
@@ -242,3 +247,181 @@ def test_help_and_bad_arguments(tmp_path: Path) -> None:
     blocker.write_text("")
     run = generate("--leads", "10", "--out", str(blocker / "sub"))
     assert run.returncode == 1 and "choose another --out" in run.stderr
+
+
+# ---- deals, campaign paths and the offer plan ---------------------------------------------
+
+OUTCOMES = {"customer": "won", "lost": "lost", "disqualified": "lost", "rejected": "lost"}
+OUTCOMES["recycled"] = "lost"
+
+
+def deals_of(stages: pd.DataFrame, stage_map: dict[str, str]) -> pd.DataFrame:
+    """The deals as the warehouse reads them: an opportunity entry opens a deal, the next
+    outcome closes it; an opportunity row while it is open revises its amount; one after a
+    lost outcome re-opens the lead's deal (a new one)."""
+    frame = stages.assign(s=stages.stage.str.lower().map(stage_map), at=utc(stages.changed_at))
+    frame = frame.sort_values(["lead_id", "at", "change_id"])
+    deals: list[dict] = []
+    current: dict | None = None
+    previous_lead = None
+    for row in frame.itertuples():
+        if row.lead_id != previous_lead:
+            current, previous_lead = None, row.lead_id
+        if row.s == "opportunity":
+            if current is not None and current["outcome"] == "open":
+                current["amounts"].append(row.amount)
+                current["labels"].append(row.stage)
+                continue
+            current = {
+                "lead_id": row.lead_id,
+                "opened_at": row.at,
+                "amounts": [row.amount],
+                "labels": [row.stage],
+                "outcome": "open",
+                "closed_at": None,
+                "won_amount": None,
+                "reopened_after": current["closed_at"]
+                if current is not None and current["outcome"] == "lost"
+                else None,
+            }
+            deals.append(current)
+        elif current is not None and current["outcome"] == "open" and row.s in OUTCOMES:
+            current["outcome"], current["closed_at"] = OUTCOMES[row.s], row.at
+            if row.s == "customer":
+                current["won_amount"] = row.amount
+    return pd.DataFrame(deals)
+
+
+@pytest.fixture(scope="module")
+def deals(sample: dict[str, pd.DataFrame], stage_map: dict[str, str]) -> pd.DataFrame:
+    return deals_of(sample["stage_changes"], stage_map)
+
+
+def test_some_lost_deals_reopen_months_later_with_an_amount(deals: pd.DataFrame) -> None:
+    reopened = deals[deals.reopened_after.notna()]
+    lost = int((deals.outcome == "lost").sum())
+    assert 0.05 * lost <= len(reopened) <= 0.2 * lost, (len(reopened), lost)
+    gap = (reopened.opened_at - pd.to_datetime(reopened.reopened_after, utc=True)).dt.days
+    assert gap.between(28, 200).all(), gap.describe()
+    assert (reopened.amounts.str[0] != "").all()
+    # and then they are won, lost again or still open
+    assert set(reopened.outcome) == {"won", "lost", "open"}
+
+
+def test_a_fifth_of_deals_have_amount_revisions_mostly_down(deals: pd.DataFrame) -> None:
+    revisions = deals.amounts.str.len() - 1
+    assert revisions.max() == 2
+    assert 0.15 <= (revisions > 0).mean() <= 0.30, (revisions > 0).mean()
+    steps = [
+        (float(after), float(before))
+        for amounts in deals.amounts
+        for before, after in itertools.pairwise(amounts)
+        if before and after
+    ]
+    ratios = np.array([after / before for after, before in steps])
+    assert len(ratios) >= 20
+    assert (ratios < 1).mean() >= 0.65 and (ratios > 1).any()
+    assert ((ratios >= 0.65) & (ratios <= 1.3)).all()
+    # a revision carries the label its deal was opened with
+    labels = deals[revisions > 0].labels
+    assert all(len(set(group)) == 1 for group in labels)
+
+
+def test_won_revised_deals_close_near_their_latest_amount(deals: pd.DataFrame) -> None:
+    won = deals[(deals.outcome == "won") & (deals.amounts.str.len() > 1)]
+    assert len(won) >= 3
+    latest = won.amounts.str[-1].astype(float)
+    ratio = won.won_amount.astype(float) / latest
+    assert ratio.between(0.8, 1.01).all(), ratio.describe()
+
+
+def test_few_opportunity_rows_lack_an_amount_and_no_customer_row_does(
+    sample: dict[str, pd.DataFrame], stage_map: dict[str, str]
+) -> None:
+    stages = sample["stage_changes"]
+    stage = stages.stage.str.lower().map(stage_map)
+    opportunity = stages[stage == "opportunity"]
+    missing = (opportunity.amount == "").mean()
+    assert 0 < missing <= 0.03, missing
+    assert (stages[stage == "customer"].amount != "").all()
+
+
+def campaigns_before_first_opportunity(
+    sample: dict[str, pd.DataFrame], deals: pd.DataFrame
+) -> pd.Series:
+    first = deals.groupby("lead_id").opened_at.min()
+    acts = sample["activities"]
+    acts = acts[acts.lead_id.isin(first.index) & (acts.campaign != "")]
+    before = acts[utc(acts.occurred_at).to_numpy() < first.reindex(acts.lead_id).to_numpy()]
+    return before.groupby("lead_id").campaign.nunique().reindex(first.index, fill_value=0)
+
+
+def test_opportunity_leads_touched_several_campaigns_before(
+    sample: dict[str, pd.DataFrame], deals: pd.DataFrame
+) -> None:
+    distinct = campaigns_before_first_opportunity(sample, deals)
+    assert distinct.between(2, 6).mean() >= 0.7, distinct.value_counts()
+    assert 0 < (distinct == 1).mean() <= 0.2
+    assert (distinct == 0).mean() <= 0.05
+    # paid retargeting and the acquisition campaign of the channel are among the touches
+    campaigns = set(sample["activities"].campaign)
+    assert {"meta_retargeting", "display_programmatic", "gads_brand"} <= campaigns
+
+
+def test_the_creating_conversion_carries_its_channels_campaign(
+    sample: dict[str, pd.DataFrame],
+) -> None:
+    leads, acts = sample["leads"], sample["activities"]
+    columns = ["lead_id", "created_at", "lead_source", "acquisition_offer"]
+    first = acts.merge(leads[columns], on="lead_id")
+    first = first[first.occurred_at == first.created_at]
+    # a webinar sign-up carries the month's webinar (the offer's campaign)
+    assert first[first.acquisition_offer == "webinar"].campaign.str.startswith("webinar_").all()
+    first = first[first.acquisition_offer != "webinar"]
+    expected = {
+        "paid_search": {"gads_generic", "gads_brand"},
+        "social": {"linkedin_abm"},
+        "display": {"display_programmatic"},
+        "partner": {"partner_co_marketing"},
+        "organic_search": {"organic_content"},
+    }
+    for source, names in expected.items():
+        rows = first[first.lead_source == source]
+        assert len(rows) > 50 and rows.campaign.isin(names).mean() >= 0.9, source
+    assert first[first.lead_source == "event"].campaign.str.startswith("event_").mean() >= 0.85
+
+
+def test_the_demo_offer_plan_splits_each_paid_channel_month_exactly() -> None:
+    plan = read(OFFER_SPEND)
+    channel = read(CHANNEL_SPEND)
+    cents = lambda text: text.map(lambda v: round(float(v) * 100))  # noqa: E731
+    assert plan.spend.str.fullmatch(r"\d+\.\d\d").all()
+    split = plan.assign(c=cents(plan.spend)).groupby(["month", "lead_source"]).c.sum()
+    paid = channel.assign(c=cents(channel.spend)).query("c > 0").set_index(["month", "lead_source"])
+    assert split.sort_index().to_dict() == paid.c.sort_index().to_dict()
+    # the offers are those the channel's demo leads convert on
+    leads = read(DEMO_SEEDS / "raw_leads.csv")
+    converted = set(zip(leads.lead_source.str.lower(), leads.acquisition_offer, strict=True))
+    assert set(zip(plan.lead_source, plan.acquisition_offer, strict=True)) <= converted
+    per_channel = plan.groupby("lead_source").acquisition_offer.nunique()
+    assert (per_channel >= 3).all()
+
+
+def test_generated_offer_plan_follows_the_generated_volume(
+    sample: dict[str, pd.DataFrame],
+) -> None:
+    plan = sample["offer_spend"].assign(spend=lambda f: f.spend.astype(float))
+    leads = sample["leads"]
+    assert set(plan.lead_source) == {
+        "paid_search",
+        "display",
+        "social",
+        "event",
+        "email",
+        "partner",
+    }
+    converted = set(zip(leads.lead_source.str.lower(), leads.acquisition_offer, strict=True))
+    assert set(zip(plan.lead_source, plan.acquisition_offer, strict=True)) <= converted
+    # 5000 leads against the demo's 2000: about 2.5 times the channel plan
+    ratio = plan.spend.sum() / read(CHANNEL_SPEND).spend.astype(float).sum()
+    assert 2.0 <= ratio <= 3.0, ratio

@@ -1,8 +1,9 @@
 """The synthetic raw-data generator: `lead-funnel generate` (or python -m lead_funnel.generate).
 
 Modules: config (what to generate, raw columns), catalogues (+ data/*.json), sampling and
-text (vectorised helpers), people, stage_changes and activities (the simulation), defects,
-simulate (generate()), writers (CSV / Parquet files) and cli (main()).
+text (vectorised helpers), people, stage_changes, deals and activities (the simulation),
+defects, plan (offer_spend.csv), simulate (generate()), writers (CSV / Parquet files) and cli
+(main()).
 """
 
 from .activities import ActivitySimulator

@@ -335,3 +335,114 @@ def activity_renderer(
         }
 
     return render
+
+
+# the campaign of the conversion that created the lead, by lead_source (LEAD_SOURCES order):
+# a FIXED_CAMPAIGNS position, or NEWSLETTER / EVENT (the month's), or -1 (none: referral,
+# direct, other)
+NEWSLETTER, EVENT = -2, -3
+ACQUISITION_CAMPAIGN = (6, 1, 2, NEWSLETTER, -1, EVENT, 5, -1, 4, -1)
+BRAND_SEARCH = 0.3  # of paid_search acquisitions on the brand campaign (gads_brand)
+# paid retargeting clicks (page views): per lead on average, twice as many for MQLs; campaigns
+RETARGETING_RATE = 0.25
+RETARGETING_CAMPAIGNS = {"meta_retargeting": 0.45, "display_programmatic": 0.30, "gads_brand": 0.25}
+REOPEN_TOUCHES = 3.0  # sales touches per re-opened deal
+
+
+def acquisition_and_retargeting(
+    rng: np.random.Generator,
+    cfg: Config,
+    leads: Leads,
+    entries: MqlEntries,
+    acts: dict[str, np.ndarray],
+    extra: dict[str, np.ndarray],
+    campaigns: _Catalogue,
+    details: _Catalogue,
+    reopened: dict[str, np.ndarray],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Campaign paths (drawn from their own random stream, after the other activities): the
+    conversion that created the lead carries the campaign of its channel when it had none
+    (extra["campaign"] is updated in place), and new rows: paid retargeting clicks over the
+    lead's life, and sales touches on re-opened deals. Returns the new rows (lead, type, t,
+    owner) and their campaign, detail and duration."""
+    le = leads
+    first_month = int(np.datetime64(cfg.start, "M").astype(np.int64))
+    fixed = campaigns.ranges["fixed"][0]
+
+    # the acquisition touch: the creating conversion (its type, at created_at)
+    offer_type = np.array(OFFER_ACTIVITY)[np.where(le.offer >= 0, le.offer, 7)]
+    lead = acts["lead"]
+    creating = (acts["t"] == le.created[lead]) & (acts["type"] == offer_type[lead])
+    rows = np.flatnonzero(creating & (extra["campaign"] < 0) & (le.source[lead] >= 0))
+    wanted = np.array(ACQUISITION_CAMPAIGN)[le.source[lead[rows]]]
+    month = month_index(acts["t"][rows], first_month)
+    brand = (wanted == 1) & (rng.random(rows.size) < BRAND_SEARCH)
+    campaign = np.select(
+        [wanted == NEWSLETTER, wanted == EVENT, brand, wanted >= 0],
+        [
+            campaigns.at("newsletter", month),
+            campaigns.at("event", month),
+            np.full(rows.size, fixed),
+            fixed + wanted,
+        ],
+        -1,
+    )
+    extra["campaign"][rows] = campaign
+
+    n = le.created.size
+    cutoff = cfg.cutoff_s
+    new = Rows("lead", "type", "t", "owner", "campaign", "detail", "duration")
+    # paid retargeting: ad clicks back to the site over the lead's life
+    rate = np.full(n, RETARGETING_RATE)
+    rate[entries.lead] = 2 * RETARGETING_RATE
+    owner = np.repeat(np.arange(n), rng.poisson(rate))
+    life = cutoff - le.created[owner]
+    t = le.created[owner] + trunc_exp_s(rng, 60 * DAY, life)
+    t = bounded(diurnal(rng, t, le.tz_s[owner], 0.8), t, le.created[owner], cutoff)
+    names = list(RETARGETING_CAMPAIGNS)
+    pick = draw(rng, list(RETARGETING_CAMPAIGNS.values()), owner.size)
+    positions = np.array([FIXED_CAMPAIGNS.index(name) for name in names])
+    new.add(
+        lead=owner,
+        type=A["page_view"],
+        t=t,
+        campaign=fixed + positions[pick],
+        detail=details.pick(rng, "pages", owner.size),
+        duration=lognormal_s(rng, 35, 1.0, owner.size, low=1, high=1800),
+    )
+
+    # sales touches on re-opened deals, from a few days before until the close
+    start = reopened["t_opp"] - 5 * DAY
+    end = np.where(reopened["t_close"] >= 0, reopened["t_close"], reopened["t_opp"] + 45 * DAY)
+    deal, t = spread(rng, rng.poisson(REOPEN_TOUCHES, start.size), start, end)
+    lead = reopened["lead"][deal]
+    t = office_forward(rng, t, le.tz_s[lead], 0.92)
+    types = np.array([A["sales_call"], A["sales_email"], A["sales_meeting"]])
+    kind = draw(rng, [0.35, 0.35, 0.3], deal.size)
+    detail = np.zeros(deal.size, dtype=np.int64)
+    for i, name in enumerate(("sales_call", "sales_email", "sales_meeting")):
+        hit = kind == i
+        detail[hit] = details.pick(rng, name, int(hit.sum()))
+    duration = np.select(
+        [kind == 0, kind == 2],
+        [
+            lognormal_s(rng, 420, 0.7, deal.size, low=60, high=5400),
+            np.where(rng.random(deal.size) < 0.6, 1800, 3600),
+        ],
+        -1,
+    )
+    new.add(
+        lead=lead,
+        type=types[kind],
+        t=t,
+        owner=reopened["rep"][deal],
+        campaign=-1,
+        detail=detail,
+        duration=duration,
+    )
+
+    out = new.concat()
+    keep = (out["t"] <= cutoff) & (out["t"] >= le.created[out["lead"]])
+    out = {k: v[keep] for k, v in out.items()}
+    columns = {k: out.pop(k).astype(np.int32) for k in ("campaign", "detail", "duration")}
+    return out, columns

@@ -22,6 +22,7 @@ from .config import (
     Config,
     UsageError,
 )
+from .plan import CHANNEL_SPEND, OFFER_SPEND_NAME, write_offer_plan
 from .simulate import generate
 from .writers import write_dataset
 
@@ -33,6 +34,8 @@ DEMO = {
     "activities_per_lead": 10.0,
     "out": common.PROJECT_DIR / "seeds" / "demo",
 }
+# the demo's offer-level spend plan (seeds/config/offer_spend.csv), written with the demo
+DEMO_OFFER_PLAN = common.PROJECT_DIR / "seeds" / "config" / OFFER_SPEND_NAME
 
 
 def _date(text: str) -> dt.date:
@@ -79,8 +82,13 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         description=(
             "Generate deterministic, realistic synthetic raw data for the Lead Funnel\n"
             "Warehouse: DIR/leads, DIR/activities and DIR/stage_changes (the raw tables of\n"
-            "docs/definitions.md#raw-data-contract), every column as text. The same\n"
-            "arguments always give the same bytes."
+            "docs/definitions.md#raw-data-contract), every column as text, and\n"
+            "DIR/offer_spend.csv: the offer-level spend plan (month, lead_source,\n"
+            "acquisition_offer, spend) for the revenue marts, the paid channels' spend of\n"
+            "seeds/config/channel_spend.csv scaled to the generated leads (per lead on the\n"
+            "channel) and split across the offers the channel's leads convert on (by leads\n"
+            "and cost per lead of the offer), in cents summing to the channel's month. The\n"
+            "same arguments always give the same bytes."
         ),
         epilog=(
             "examples:\n"
@@ -157,7 +165,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         action="store_true",
         help=f"write the committed demo seeds seeds/demo/raw_leads.csv, "
         f"raw_activities.csv, raw_stage_changes.csv ({DEMO['leads']} leads, "
-        f"seed {DEMO['seed']}, with --defects); --out may redirect them",
+        f"seed {DEMO['seed']}, with --defects) and the offer plan "
+        f"seeds/config/offer_spend.csv (channel_spend.csv's paid channels split "
+        f"across the offers of the demo's leads); --out may redirect them all",
     )
     return parser
 
@@ -190,6 +200,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
             activities_per_lead=float(DEMO["activities_per_lead"]),
             defects=True,
             file_prefix="raw_",
+            demo=True,
+            offer_plan=DEMO_OFFER_PLAN if args.out is None else None,
         )
     missing = [
         flag for flag, value in (("--leads", args.leads), ("--out", args.out)) if value is None
@@ -283,6 +295,10 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
 
         with console.status(f"writing {cfg.fmt} to {cfg.out}...") as status:
             files = write_dataset(data, cfg, progress)
+            plan_file = None
+            if data.offer_plan is not None:
+                plan_path = cfg.offer_plan or cfg.out / OFFER_SPEND_NAME
+                plan_file = write_offer_plan(data.offer_plan, plan_path)
     except (OSError, UsageError) as error:
         console.print(f"[red]error:[/red] {error}")
         return 1
@@ -297,6 +313,11 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         out.print(table)
     for warning in _sibling_warnings(cfg):
         console.print(f"[yellow]warning:[/yellow] {warning}")
+    if data.offer_plan is None:
+        console.print(
+            f"[yellow]warning:[/yellow] no {OFFER_SPEND_NAME} written: "
+            f"{CHANNEL_SPEND} (the channel plan it splits) is missing"
+        )
     size_mb = sum(f.stat().st_size for f in files) / 1e6
     out.print(
         f"[green]wrote[/green] {data.leads.total_rows:,} leads, "
@@ -305,4 +326,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         f"({len(files)} {cfg.fmt} files, {size_mb:,.1f} MB) to {cfg.out} "
         f"in {elapsed:.1f}s (simulation {generated:.1f}s)"
     )
+    if plan_file is not None:
+        rows = len(data.offer_plan or [])
+        out.print(f"[green]wrote[/green] the offer plan ({rows} rows) to {plan_file}")
     return 0

@@ -55,6 +55,8 @@ class Config:
     defects: bool = False
     landing_days: int | None = None
     file_prefix: str = ""
+    demo: bool = False  # the committed demo: the offer plan splits channel_spend.csv as it is
+    offer_plan: Path | None = None  # where offer_spend.csv goes (default: OUT/offer_spend.csv)
 
     @property
     def start_s(self) -> int:

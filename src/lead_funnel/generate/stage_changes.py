@@ -76,6 +76,8 @@ class FunnelSimulator:
         self.co = co
         self.stage = Rows("lead", "code", "t", "owner", "reason", "amount")
         self.entries: list[dict[str, np.ndarray]] = []
+        # every opportunity opened by the funnel: lead, when, rep, amount, outcome, close time
+        self.deals: list[dict[str, np.ndarray]] = []
         n = leads.created.size
         size = co.size[leads.company]
         amount = rng.lognormal(np.log(18_000), 0.7, n) * (size / 100.0) ** 0.22
@@ -83,9 +85,11 @@ class FunnelSimulator:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _reasons(self, code: int, lead: np.ndarray) -> np.ndarray:
+    def _reasons(
+        self, code: int, lead: np.ndarray, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """Reason index into the flat reason catalogue; 10% left empty."""
-        rng = self.rng
+        rng = self.rng if rng is None else rng
         base = REASON_OFFSETS[code]
         count = len(REASONS[code])
         reason = base + (rng.random(lead.size) * count).astype(np.int64)
@@ -131,6 +135,17 @@ class FunnelSimulator:
         self._add(OPP, lead, t_opp, rep, amount=deal)
         self._add(CUSTOMER, lead[won], t_close[won], rep[won], amount=final[won])
         self._add(LOST, lead[lost], t_close[lost], rep[lost], reason=True)
+        self.deals.append(
+            {
+                "lead": lead,
+                "t_opp": t_opp,
+                "rep": rep,
+                "amount": deal,
+                "final": np.where(won, final, -1),
+                "outcome": np.where(won, 1, np.where(lost, 2, 0)),  # open, won, lost
+                "t_close": np.where(won | lost, t_close, -1),
+            }
+        )
         return np.where(won | lost, t_close, -1)
 
     # -- steps -----------------------------------------------------------------------------

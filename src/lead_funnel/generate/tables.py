@@ -61,6 +61,8 @@ class Dataset:
     activities: RawTable
     stage_changes: RawTable
     defects: list[Defect] = field(default_factory=list)
+    # offer_spend.csv rows (plan.PlanRow); None when seeds/config/channel_spend.csv is missing
+    offer_plan: list[tuple[str, str, str, int]] | None = None
 
     def tables(self) -> tuple[RawTable, RawTable, RawTable]:
         return (self.leads, self.activities, self.stage_changes)
