@@ -21,6 +21,13 @@ offer_spend as (select * from {{ ref('offer_spend') }}),
 
 reporting_window as (select * from {{ ref('int_reporting_window') }}),
 
+-- the two views the figures are reported in
+views as (
+    select 'cohort' as report_view
+    union all
+    select 'period' as report_view
+),
+
 -- a lead's first won deal makes it a new customer (the same instant as its first_customer_at);
 -- a second win of the same lead is a won deal, not a new customer
 deals as (
@@ -38,14 +45,10 @@ deals as (
         outcome,
         days_lead_to_close,
         days_sql_to_close,
-        case
-            when outcome = 'won'
-                then row_number() over (
-                    partition by lead_id, case when outcome = 'won' then 1 else 0 end
-                    order by closed_at, opportunity_number
-                ) = 1
-            else false
-        end as is_first_win
+        outcome = 'won' and row_number() over (
+            partition by lead_id, case when outcome = 'won' then 1 else 0 end
+            order by closed_at, opportunity_number
+        ) = 1 as is_first_win
     from opportunities
 ),
 
@@ -220,11 +223,7 @@ spend as (
         spend_lines.is_channel_level_spend,
         spend_lines.spend
     from spend_lines
-    cross join (
-        select 'cohort' as report_view
-        union all
-        select 'period' as report_view
-    ) as views
+    cross join views
 ),
 
 joined as (
