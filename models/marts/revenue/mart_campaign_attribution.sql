@@ -65,14 +65,16 @@ final as (
         campaign,
         attribution_model,
 
-        -- deals opened in the month: credited count and pipeline (amount at creation)
-        attributed_opportunities,
-        attributed_opportunities_without_amount,
-        attributed_pipeline,
+        -- deals opened in the month: credited count and pipeline (amount at creation); the
+        -- type of the credits, which a sum widens differently on each engine
+        cast(attributed_opportunities as {{ dbt.type_numeric() }}) as attributed_opportunities,
+        cast(attributed_opportunities_without_amount as {{ dbt.type_numeric() }})
+            as attributed_opportunities_without_amount,
+        cast(attributed_pipeline as {{ dbt.type_numeric() }}) as attributed_pipeline,
 
         -- deals won in the month: credited count and revenue (won amount)
-        attributed_wins,
-        attributed_revenue
+        cast(attributed_wins as {{ dbt.type_numeric() }}) as attributed_wins,
+        cast(attributed_revenue as {{ dbt.type_numeric() }}) as attributed_revenue
     from joined
 )
 
