@@ -24,7 +24,18 @@
     'end_seconds': 86400,
     'weekdays': business_hours_schedule().weekdays,
 } %}
-{%- set count_stages = ['mql', 'sql', 'opportunity', 'customer'] %}
+{#- The plan's clock at a moment, in seconds since a fixed origin: calendar seconds (linear), or
+    the seconds of whole working days (business_days). Differences are taken in seconds and
+    only then turned into days, so they stay exact. -#}
+{%- set plan_seconds_at = {} %}
+{%- for moment in ['month_start_at', 'next_month_start_at', 'as_of_at'] %}
+{%- if pacing_plan == 'linear' %}
+{%- set seconds = epoch_seconds(moment) %}
+{%- else %}
+{%- set seconds = working_seconds_since_epoch_monday(moment, working_day_schedule) %}
+{%- endif %}
+{%- do plan_seconds_at.update({moment: seconds}) %}
+{%- endfor %}
 with
 
 stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
@@ -49,7 +60,7 @@ stage_actuals as (
         cast(count(*) as {{ dbt.type_numeric() }}) as actual,
         cast(null as {{ dbt.type_bigint() }}) as won_deals_without_amount
     from stage_entries
-    where stage in ('{{ count_stages | join("', '") }}')
+    where stage in ('mql', 'sql', 'opportunity', 'customer')
     group by
         cast({{ dbt.date_trunc('month', 'entered_at') }} as date),
         stage
@@ -62,8 +73,9 @@ won_actuals as (
         closed_month as target_month,
         'won_amount' as metric,
         cast(coalesce(sum(won_amount), 0) as {{ dbt.type_numeric() }}) as actual,
-        cast(count(case when won_amount is null then 1 end) as {{ dbt.type_bigint() }})
-            as won_deals_without_amount
+        cast(
+            count(case when won_amount is null then 1 end) as {{ dbt.type_bigint() }}
+        ) as won_deals_without_amount
     from opportunities
     where outcome = 'won'
     group by closed_month
@@ -130,7 +142,12 @@ joined as (
 
 in_window as (
     select
-        joined.*,
+        joined.target_month,
+        joined.metric,
+        joined.actual,
+        joined.won_deals_without_amount,
+        joined.target,
+        joined.target_source,
         reporting_window.last_month as as_of_month,
         as_of.as_of_at,
         cast(joined.target_month as {{ dbt.type_timestamp() }}) as month_start_at,
@@ -142,35 +159,39 @@ in_window as (
     where joined.target_month between reporting_window.first_month and reporting_window.last_month
 ),
 
--- the plan's days: the month's length and how much of it lies before as_of (all of it for a
--- month before as_of's month), in calendar days (linear) or working days (business_days)
+-- the plan's clock (seconds since a fixed origin) at the month's start and end and at
+-- as_of: calendar days (linear) or working days (business_days, the business clock of whole
+-- working days)
+plan_clock as (
+    select
+        target_month,
+        metric,
+        actual,
+        won_deals_without_amount,
+        target,
+        target_source,
+        as_of_month,
+        {{ plan_seconds_at['month_start_at'] }} as month_start_plan_seconds,
+        {{ plan_seconds_at['next_month_start_at'] }} as next_month_start_plan_seconds,
+        {{ plan_seconds_at['as_of_at'] }} as as_of_plan_seconds
+    from in_window
+),
+
+-- the plan's days of the month, and those before as_of (capped at the month's end: all of
+-- them for a month before as_of's month)
 plan_days as (
     select
-        in_window.*,
-        {%- if pacing_plan == 'linear' %}
-        {{ days_between('month_start_at', 'next_month_start_at') }} as plan_days_in_month,
-        case
-            when target_month < as_of_month then {{ days_between('month_start_at', 'next_month_start_at') }}
-            else {{ days_between('month_start_at', 'as_of_at') }}
-        end as plan_days_elapsed
-        {%- else %}
-        (
-            {{ working_seconds_since_epoch_monday('next_month_start_at', working_day_schedule) }}
-            - {{ working_seconds_since_epoch_monday('month_start_at', working_day_schedule) }}
-        ) / 86400.0 as plan_days_in_month,
-        case
-            when target_month < as_of_month
-                then (
-                    {{ working_seconds_since_epoch_monday('next_month_start_at', working_day_schedule) }}
-                    - {{ working_seconds_since_epoch_monday('month_start_at', working_day_schedule) }}
-                ) / 86400.0
-            else (
-                {{ working_seconds_since_epoch_monday('as_of_at', working_day_schedule) }}
-                - {{ working_seconds_since_epoch_monday('month_start_at', working_day_schedule) }}
-            ) / 86400.0
-        end as plan_days_elapsed
-        {%- endif %}
-    from in_window
+        target_month,
+        metric,
+        actual,
+        won_deals_without_amount,
+        target,
+        target_source,
+        as_of_month,
+        (next_month_start_plan_seconds - month_start_plan_seconds) / 86400.0 as plan_days_in_month,
+        (least(as_of_plan_seconds, next_month_start_plan_seconds) - month_start_plan_seconds) / 86400.0
+            as plan_days_elapsed
+    from plan_clock
 ),
 
 final as (
