@@ -127,7 +127,7 @@ joined as (
     select
         coalesce(actuals.target_month, targets.target_month) as target_month,
         coalesce(actuals.metric, targets.metric) as metric,
-        coalesce(actuals.actual, 0) as actual,
+        cast(coalesce(actuals.actual, 0) as {{ dbt.type_numeric() }}) as actual,
         case
             when coalesce(actuals.metric, targets.metric) = 'won_amount'
                 then coalesce(actuals.won_deals_without_amount, 0)
