@@ -43,6 +43,10 @@ CONTRACT_MODELS = (
     "dq_row_reconciliation",
     "dq_landing_reconciliation",
     "dq_field_issues",
+    "fct_opportunities",
+    "mart_revenue_by_channel",
+    "mart_campaign_attribution",
+    "mart_targets_pacing",
 )
 
 
