@@ -11,14 +11,7 @@ credits as (select * from {{ ref('int_attribution_credits') }}),
 
 touches as (select * from {{ ref('int_opportunity_touches') }}),
 
-attribution_models as (
-    select 'first_touch' as attribution_model
-    union all
-    select 'last_touch' as attribution_model
-    union all
-    select 'linear' as attribution_model
-    union all
-    select 'w_shaped' as attribution_model
+attribution_models as ({{ attribution_models() }}
 ),
 
 credited as (

@@ -10,14 +10,7 @@ deals as (select * from {{ ref('fct_opportunities') }}),
 
 attribution as (select * from {{ ref('mart_campaign_attribution') }}),
 
-attribution_models as (
-    select 'first_touch' as attribution_model
-    union all
-    select 'last_touch' as attribution_model
-    union all
-    select 'linear' as attribution_model
-    union all
-    select 'w_shaped' as attribution_model
+attribution_models as ({{ attribution_models() }}
 ),
 
 deal_totals as (

@@ -14,14 +14,7 @@ opportunities as (select * from {{ ref('int_opportunities') }}),
 
 touches as (select * from {{ ref('int_opportunity_touches') }}),
 
-attribution_models as (
-    select 'first_touch' as attribution_model
-    union all
-    select 'last_touch' as attribution_model
-    union all
-    select 'linear' as attribution_model
-    union all
-    select 'w_shaped' as attribution_model
+attribution_models as ({{ attribution_models() }}
 ),
 
 -- the W roles each touch plays: first touch, lead creation, opportunity creation (the last

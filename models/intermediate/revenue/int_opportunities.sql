@@ -44,14 +44,15 @@ opening_marked as (
     select
         deal_entries.*,
         case
-            when stage = 'opportunity'
+            when deal_entries.stage = 'opportunity'
                 then coalesce(
-                    lag(closings_so_far) over (
-                        partition by lead_id, case when stage = 'opportunity' then 1 else 0 end
-                        order by entry_sequence
-                    ) < closings_so_far,
-                    true
-                )
+                        lag(deal_entries.closings_so_far) over (
+                            partition by
+                                deal_entries.lead_id, case when deal_entries.stage = 'opportunity' then 1 else 0 end
+                            order by deal_entries.entry_sequence
+                        ) < deal_entries.closings_so_far,
+                        true
+                    )
             else false
         end as opens_opportunity_deal
     from deal_entries
@@ -83,8 +84,8 @@ opened_deals as (
         opening_sequence,
         min(closings_so_far) as closings_before,
         count(*) as opportunity_entries,
-        count(amount) as entries_with_amount,
-        max(entry_sequence) as last_opportunity_sequence
+        -- the last of its opportunity entries that gave an amount
+        max(case when amount is not null then entry_sequence end) as latest_amount_sequence
     from opportunity_entries
     group by
         lead_id,
@@ -97,7 +98,6 @@ opened_deal_amounts as (
         opened_deals.opening_sequence,
         opened_deals.closings_before,
         opened_deals.opportunity_entries,
-        opened_deals.entries_with_amount,
         opening.stage_entry_id as opening_entry_id,
         opening.entered_at as opened_at,
         opening.amount as amount_at_creation,
@@ -106,23 +106,9 @@ opened_deal_amounts as (
     inner join opportunity_entries as opening
         on opened_deals.lead_id = opening.lead_id
             and opened_deals.opening_sequence = opening.entry_sequence
-    left join (
-        -- the last opportunity entry of the deal that gave an amount
-        select
-            lead_id,
-            opening_sequence,
-            max(entry_sequence) as amount_sequence
-        from opportunity_entries
-        where amount is not null
-        group by
-            lead_id,
-            opening_sequence
-    ) as latest_with_amount
-        on opened_deals.lead_id = latest_with_amount.lead_id
-            and opened_deals.opening_sequence = latest_with_amount.opening_sequence
     left join opportunity_entries as latest
-        on latest_with_amount.lead_id = latest.lead_id
-            and latest_with_amount.amount_sequence = latest.entry_sequence
+        on opened_deals.lead_id = latest.lead_id
+            and opened_deals.latest_amount_sequence = latest.entry_sequence
 ),
 
 -- the closing entries, numbered per lead in order (the n-th closes whatever was open
@@ -161,7 +147,6 @@ unopened_wins as (
         closings.entry_sequence as opening_sequence,
         closings.closing_number - 1 as closings_before,
         0 as opportunity_entries,
-        0 as entries_with_amount,
         closings.stage_entry_id as opening_entry_id,
         closings.entered_at as opened_at,
         closings.amount as amount_at_creation,
@@ -200,7 +185,7 @@ sql_entries as (
     inner join stage_entries
         on deals.lead_id = stage_entries.lead_id
             and stage_entries.stage = 'sql'
-            and stage_entries.entry_sequence < deals.opening_sequence
+            and deals.opening_sequence > stage_entries.entry_sequence
     group by
         deals.lead_id,
         deals.opening_entry_id

@@ -72,27 +72,8 @@ arrivals as (
         lead_source
 ),
 
--- spend by month (a date within the month counts for the month) and channel (written as
--- staging writes lead_source), within the reporting window
-spend_by_month as (
-    select
-        cast({{ dbt.date_trunc('month', 'month') }} as date) as spend_month,
-        coalesce(lower(trim(lead_source)), 'unknown') as lead_source,
-        spend
-    from channel_spend
-),
-
-spend as (
-    select
-        spend_by_month.spend_month,
-        spend_by_month.lead_source,
-        sum(spend_by_month.spend) as spend
-    from spend_by_month
-    cross join reporting_window
-    where spend_by_month.spend_month between reporting_window.first_month and reporting_window.last_month
-    group by
-        spend_by_month.spend_month,
-        spend_by_month.lead_source
+-- spend by month and channel, within the reporting window (monthly_spend)
+spend as ({{ monthly_spend('channel_spend', ['lead_source']) }}
 ),
 
 joined as (

@@ -145,37 +145,11 @@ deal_figures as (
         acquisition_offer
 ),
 
--- the two plans by month (a date within the month counts for the month) and channel /
--- offer, written as staging writes lead_source and acquisition_offer, within the reporting
--- window
-offer_spend_by_month as (
-    select
-        cast({{ dbt.date_trunc('month', 'offer_spend.month') }} as date) as spend_month,
-        coalesce(lower(trim(offer_spend.lead_source)), 'unknown') as lead_source,
-        coalesce(lower(trim(offer_spend.acquisition_offer)), 'unknown') as acquisition_offer,
-        sum(offer_spend.spend) as spend
-    from offer_spend
-    cross join reporting_window
-    where cast({{ dbt.date_trunc('month', 'offer_spend.month') }} as date)
-        between reporting_window.first_month and reporting_window.last_month
-    group by
-        cast({{ dbt.date_trunc('month', 'offer_spend.month') }} as date),
-        coalesce(lower(trim(offer_spend.lead_source)), 'unknown'),
-        coalesce(lower(trim(offer_spend.acquisition_offer)), 'unknown')
+-- the two plans by month and channel / offer, within the reporting window (monthly_spend)
+offer_spend_by_month as ({{ monthly_spend('offer_spend', ['lead_source', 'acquisition_offer']) }}
 ),
 
-channel_spend_by_month as (
-    select
-        cast({{ dbt.date_trunc('month', 'channel_spend.month') }} as date) as spend_month,
-        coalesce(lower(trim(channel_spend.lead_source)), 'unknown') as lead_source,
-        sum(channel_spend.spend) as spend
-    from channel_spend
-    cross join reporting_window
-    where cast({{ dbt.date_trunc('month', 'channel_spend.month') }} as date)
-        between reporting_window.first_month and reporting_window.last_month
-    group by
-        cast({{ dbt.date_trunc('month', 'channel_spend.month') }} as date),
-        coalesce(lower(trim(channel_spend.lead_source)), 'unknown')
+channel_spend_by_month as ({{ monthly_spend('channel_spend', ['lead_source']) }}
 ),
 
 -- the channels and months planned per offer: their offer rows replace the channel's row
