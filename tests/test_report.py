@@ -22,7 +22,15 @@ from lead_funnel import report
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SCREENSHOT = PROJECT_DIR / "docs" / "report.png"
-CHARTS = ("funnel", "mql-monthly", "speed-to-lead", "breaches-by-owner", "calibration")
+CHARTS = (
+    "funnel",
+    "mql-monthly",
+    "speed-to-lead",
+    "breaches-by-owner",
+    "calibration",
+    "revenue-by-channel",
+    "targets-pacing",
+)
 
 
 def chromium() -> str:

@@ -4,9 +4,9 @@
 
 The report reads only the published marts (mart_funnel_cohort, mart_mql_monthly,
 mart_sla_mql_response, mart_sla_open_breaches, mart_score_calibration,
-mart_mql_threshold_curve). Its charts are drawn with matplotlib when the report is written and
-inlined as SVG (text as paths): the file needs no network, no JavaScript and no fonts to be
-viewed, mailed or archived.
+mart_mql_threshold_curve, mart_revenue_by_channel, mart_targets_pacing). Its charts are drawn
+with matplotlib when the report is written and inlined as SVG (text as paths): the file needs
+no network, no JavaScript and no fonts to be viewed, mailed or archived.
 """
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ class ReportData:
     breaches_by_owner: list[tuple[str, int]]
     calibration: list[dict[str, Any]]
     threshold: float | None
+    revenue_by_channel: list[dict[str, Any]] = field(default_factory=list)
+    pacing: list[dict[str, Any]] = field(default_factory=list)
+    pacing_month: date | None = None
 
 
 # ---------------------------------------------------------------------------------- data
@@ -149,6 +152,29 @@ def load_report_data(db_path: Path) -> ReportData:
         threshold_row = connection.execute(
             "select max(threshold) from mart_mql_threshold_curve where is_current_threshold"
         ).fetchone()
+        # the period view: results and spend of the same months, every month of the window
+        revenue_by_channel = _records(
+            connection,
+            """
+            select lead_source, sum(pipeline_amount) as pipeline, sum(won_amount) as won_amount,
+                sum(spend) as spend
+            from mart_revenue_by_channel where view = 'period'
+            group by lead_source
+            having sum(opportunities) > 0 or sum(spend) > 0
+            order by won_amount desc, pipeline desc, lead_source
+            """,
+        )
+        pacing = _records(
+            connection,
+            """
+            select month, metric, actual, target, plan_share_elapsed as expected_share,
+                forecast_at_pace as forecast
+            from mart_targets_pacing
+            where month_status = 'in_progress'
+            order by case metric when 'mql' then 1 when 'sql' then 2 when 'opportunity' then 3
+                when 'customer' then 4 else 5 end
+            """,
+        )
     return ReportData(
         as_of=as_of,
         funnel=list(zip(STAGES, [int(value) for value in counts], strict=True)),
@@ -163,6 +189,9 @@ def load_report_data(db_path: Path) -> ReportData:
         breaches_by_owner=[(str(owner), int(count)) for owner, count in by_owner],
         calibration=calibration,
         threshold=float(threshold_row[0]) if threshold_row[0] is not None else None,
+        revenue_by_channel=revenue_by_channel,
+        pacing=pacing,
+        pacing_month=pacing[0]["month"] if pacing else None,
     )
 
 
@@ -727,6 +756,20 @@ def render_report(data: ReportData) -> str:
             "leaks in); dark bars are at or above the MQL threshold.",
             calibration_chart(data.calibration, data.threshold),
         ),
+        (
+            "Pipeline and revenue by channel",
+            "Pipeline created and revenue won per channel over the reporting window, each dated "
+            "by when it happened (mart_revenue_by_channel, period view), and the return on the "
+            "channel's spend (won / spend; seeds/config/channel_spend.csv and offer_spend.csv).",
+            revenue_chart(data.revenue_by_channel),
+        ),
+        (
+            "Targets pacing",
+            "The month of as_of against its targets (mart_targets_pacing): the share of each "
+            "target reached so far, the share the plan expects by now (the tick) and where the "
+            "month ends at the current pace (the dot).",
+            pacing_chart(data.pacing, f"{data.pacing_month:%Y-%m}" if data.pacing_month else "n/a"),
+        ),
     ]
     section_html = "".join(
         f'<section><h2>{_text(title)}</h2><p class="note">{_text(note)}</p>{content}</section>'
@@ -761,7 +804,9 @@ def make_parser(prog: str = "lead-funnel report") -> argparse.ArgumentParser:
             "with matplotlib and inlined as SVG; no network, JavaScript or fonts needed to view "
             "it) with the cohort waterfall, "
             "MQLs against target by month, speed to lead with the one-hour and SLA lines, the "
-            "open SLA breach list and the score calibration with the MQL threshold."
+            "open SLA breach list, the score calibration with the MQL threshold, pipeline and "
+            "revenue by channel with the return on spend, and the current month's pacing "
+            "against its targets."
         ),
         epilog=f"Example: {prog} --db warehouse/lead_funnel.duckdb --out build/report.html",
     )
