@@ -58,7 +58,8 @@ deal_mismatches as (
     cross join deal_totals
     left join mart_totals
         on views.report_view = mart_totals.report_view
-    where mart_totals.report_view is null
+    -- a view without rows adds up only when there is no deal (every row rejected, say)
+    where (mart_totals.report_view is null and deal_totals.opportunities > 0)
         or mart_totals.opportunities != deal_totals.opportunities
         or mart_totals.won_deals != deal_totals.won_deals
         or mart_totals.lost_deals != deal_totals.lost_deals
@@ -66,7 +67,11 @@ deal_mismatches as (
         or mart_totals.opportunities_without_amount != deal_totals.opportunities_without_amount
         or mart_totals.won_amount != deal_totals.won_amount
         -- open deals: counted in the cohort view only
-        or (views.report_view = 'cohort' and coalesce(mart_totals.open_deals, -1) != deal_totals.open_deals)
+        or (
+            views.report_view = 'cohort'
+            and mart_totals.report_view is not null
+            and coalesce(mart_totals.open_deals, -1) != deal_totals.open_deals
+        )
         or (views.report_view = 'period' and mart_totals.open_deals is not null)
 ),
 

@@ -184,6 +184,7 @@ MODEL_PHASES = (
     ("funnel", ("intermediate/funnel/",)),
     ("sla", ("intermediate/sla/",)),
     ("quality", ("intermediate/quality/",)),
+    ("revenue", ("intermediate/revenue/",)),
     ("marts", ("marts/", "semantic/")),
 )
 RESOURCE_PHASES = {
