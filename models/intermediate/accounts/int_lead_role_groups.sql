@@ -1,0 +1,52 @@
+-- one row per valid lead: the buying-group role group its job title falls in
+-- (seeds/config/job_role_groups.csv). The title is lower-cased, its punctuation read as spaces
+-- and padded with a space on each side, so a keyword matches whole words only (" it " in
+-- " director of it ", not in " security "). The matching keyword of lowest priority wins
+-- (ties: the longest keyword, then the first in alphabetical order); a blank or unmatched
+-- title is 'unknown'.
+{%- set normalized = namespace(title="lower(trim(job_title))") %}
+{%- for character in ['-', '/', ',', '.', '&', '(', ')', ':', ';'] %}
+{%- set normalized.title = "replace(" ~ normalized.title ~ ", '" ~ character ~ "', ' ')" %}
+{%- endfor %}
+{#- collapse the double spaces punctuation leaves ("vp, sales" -> "vp sales") #}
+{%- set title = "replace(replace(" ~ normalized.title ~ ", '  ', ' '), '  ', ' ')" %}
+with
+
+leads as (select * from {{ ref('stg_leads') }}),
+role_groups as (select * from {{ ref('job_role_groups') }}),
+
+titles as (
+    select
+        lead_id,
+        job_title,
+        {{ dbt.concat(["' '", title, "' '"]) }} as padded_title
+    from leads
+),
+
+matches as (
+    select
+        titles.lead_id,
+        role_groups.keyword,
+        role_groups.role_group,
+        row_number() over (
+            partition by titles.lead_id
+            order by role_groups.priority, {{ dbt.length('role_groups.keyword') }} desc, role_groups.keyword
+        ) as match_rank
+    from titles
+    inner join role_groups
+        on {{ dbt.position(dbt.concat(["' '", "role_groups.keyword", "' '"]), "titles.padded_title") }} > 0
+),
+
+final as (
+    select
+        titles.lead_id,
+        titles.job_title,
+        coalesce(matches.role_group, 'unknown') as role_group,
+        matches.keyword as matched_keyword
+    from titles
+    left join matches
+        on titles.lead_id = matches.lead_id
+            and matches.match_rank = 1
+)
+
+select * from final
