@@ -1,6 +1,8 @@
 -- one row per valid lead: its profile, fit / engagement / negative scores at as_of, grade,
 -- priority tier, MQL eligibility and the first moment it became eligible, and its current
--- stage. Scores and the threshold test come from int_lead_score_timeline (its as_of moment).
+-- stage, and its account (int_lead_accounts) with the account's customer facts (int_accounts),
+-- so routing can send a lead of an existing customer to the account owner. Scores and the
+-- threshold test come from int_lead_score_timeline (its as_of moment).
 -- The only model holding contacts (names, email, phone); mask_pii replaces the email with
 -- a keyed hash (pii_hash) and drops names and phone.
 {%- set mask_pii = mask_pii_enabled() %}
@@ -13,6 +15,8 @@ timeline as (select * from {{ ref('int_lead_score_timeline') }}),
 profile_rule_matches as (select * from {{ ref('int_lead_profile_rule_matches') }} where is_disqualifying),
 activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }} where is_disqualifying),
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+lead_accounts as (select * from {{ ref('int_lead_accounts') }}),
+accounts as (select * from {{ ref('int_accounts') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 
 disqualifying_rules as (
@@ -123,6 +127,16 @@ final as (
         -- funnel
         stages_reached.current_stage,
 
+        -- account
+        lead_accounts.account_id,
+        lead_accounts.account_name,
+        lead_accounts.account_match_method,
+        -- another lead of the account has reached customer and this one has not
+        coalesce(accounts.is_customer and not stages_reached.reached_customer, false)
+            as is_existing_customer_account,
+        accounts.customer_at as account_customer_since,
+        accounts.account_owner_id,
+
         -- timestamps
         leads.created_at,
         as_of.as_of_at as scored_as_of
@@ -131,6 +145,10 @@ final as (
         on leads.lead_id = scored.lead_id
     left join stages_reached
         on leads.lead_id = stages_reached.lead_id
+    left join lead_accounts
+        on leads.lead_id = lead_accounts.lead_id
+    left join accounts
+        on lead_accounts.account_id = accounts.account_id
     cross join as_of
 )
 

@@ -1,0 +1,277 @@
+-- one row per account that has become a marketing-qualified account (MQA) by as_of: the first
+-- moment its account score reached var mqa_account_score, the first moment its engaged
+-- contacts reached var mqa_engaged_contacts, and the MQA moment, the earlier of the two
+-- (docs/definitions.md#account-engagement-mqa-and-the-account-funnel).
+--
+-- Account score at t: the sum of the account_score_top_n highest member lead scores at t (a
+-- member counts from its creation on; a score of 0 or below adds nothing, so a new contact
+-- never lowers it). A member's score at t comes from its latest scoring moment at or before t
+-- (int_lead_score_moments), decayed to t by the scoring macros (score_at_ctes), exactly as a
+-- lead's mql_eligible_at is found. The score is evaluated at the moments a member's score
+-- jumps up: its creation, its positive-point activities, and its own rising-penalty threshold
+-- crossings. Between them member scores only decay, except while a penalty decays: an account
+-- score rising that way is seen at the next evaluation moment.
+--
+-- Bounded work (1M leads, 20M activities): the engaged-contacts count is one running sum over
+-- the edges of the members' engaged spans; the score is evaluated only up to the moment the
+-- engaged-contacts trigger fired (the MQA cannot be later), each evaluation moment paired
+-- with the members existing then, and each member's state found with one window over its
+-- moments and its evaluation rows (no join of evaluation moments with all member moments).
+{%- set top_n = account_var('account_score_top_n') | int %}
+{%- set mqa_score = account_var('mqa_account_score') %}
+{%- set mqa_contacts = account_var('mqa_engaged_contacts') %}
+with
+
+lead_accounts as (select * from {{ ref('int_lead_accounts') }}),
+leads as (select * from {{ ref('stg_leads') }}),
+moments as (select * from {{ ref('int_lead_score_moments') }}),
+spans as (select * from {{ ref('int_account_engagement_spans') }}),
+as_of as (select * from {{ ref('run_as_of') }}),
+
+members as (
+    select
+        lead_accounts.account_id,
+        lead_accounts.lead_id,
+        leads.created_at
+    from lead_accounts
+    inner join leads
+        on lead_accounts.lead_id = leads.lead_id
+    where lead_accounts.account_id is not null
+),
+
+-- engaged-contacts trigger: +1 where a member's span starts, -1 where it ends; the count at t
+-- takes every edge at or before t (a span ending at t no longer counts at t)
+span_edges as (
+    select
+        account_id,
+        engaged_from as edge_at,
+        1 as engaged_change
+    from spans
+    union all
+    select
+        account_id,
+        engaged_until as edge_at,
+        -1 as engaged_change
+    from spans
+),
+
+engaged_counts as (
+    select
+        account_id,
+        edge_at,
+        sum(engaged_change) over (
+            partition by account_id
+            order by edge_at
+            range between unbounded preceding and current row
+        ) as engaged_contacts
+    from span_edges
+),
+
+engaged_triggers as (
+    select
+        engaged_counts.account_id,
+        min(engaged_counts.edge_at) as engaged_contacts_reached_at
+    from engaged_counts
+    cross join as_of
+    where engaged_counts.edge_at <= as_of.as_of_at
+        {%- if mqa_contacts is none %}
+        -- mqa_engaged_contacts is null: this trigger is off
+        and 1 = 0
+        {%- else %}
+        and engaged_counts.engaged_contacts >= {{ mqa_contacts }}
+        {%- endif %}
+    group by engaged_counts.account_id
+),
+
+member_moments as (
+    select
+        members.account_id,
+        members.created_at,
+        moments.lead_id,
+        moments.moment_type,
+        moments.moment_at,
+        moments.points,
+        moments.profile_score,
+        moments.engagement_points,
+        moments.capped_rule_points
+    from moments
+    inner join members
+        on moments.lead_id = members.lead_id
+    cross join as_of
+    where moments.moment_at <= as_of.as_of_at
+),
+
+-- where a member's score jumps up, from its creation on, and not after the engaged-contacts
+-- trigger
+evaluation_moments as (
+    select distinct
+        member_moments.account_id,
+        member_moments.moment_at as evaluated_at
+    from member_moments
+    left join engaged_triggers
+        on member_moments.account_id = engaged_triggers.account_id
+    where member_moments.moment_at >= member_moments.created_at
+        and (
+            member_moments.moment_type in ('created', 'threshold_crossing')
+            or (member_moments.moment_type = 'activity' and member_moments.points > 0)
+        )
+        and (
+            engaged_triggers.engaged_contacts_reached_at is null
+            or member_moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
+        )
+        {%- if mqa_score is none %}
+        -- mqa_account_score is null: this trigger is off
+        and 1 = 0
+        {%- endif %}
+),
+
+last_evaluations as (
+    select
+        account_id,
+        max(evaluated_at) as last_evaluated_at
+    from evaluation_moments
+    group by account_id
+),
+
+-- each evaluation moment x the members existing then
+evaluation_members as (
+    select
+        evaluation_moments.account_id,
+        evaluation_moments.evaluated_at,
+        members.lead_id
+    from evaluation_moments
+    inner join members
+        on evaluation_moments.account_id = members.account_id
+            and members.created_at <= evaluation_moments.evaluated_at
+),
+
+-- a member's moments (up to its account's last evaluation) and its evaluation rows in one
+-- stream: the latest moment at or before each evaluation row is a running max (a moment at
+-- the same instant comes first, so it counts)
+member_streams as (
+    select
+        member_moments.lead_id,
+        member_moments.moment_at as stream_at,
+        0 as is_evaluation,
+        member_moments.moment_at
+    from member_moments
+    inner join last_evaluations
+        on member_moments.account_id = last_evaluations.account_id
+            and member_moments.moment_at <= last_evaluations.last_evaluated_at
+    union all
+    select
+        lead_id,
+        evaluated_at as stream_at,
+        1 as is_evaluation,
+        cast(null as {{ dbt.type_timestamp() }}) as moment_at
+    from evaluation_members
+),
+
+latest_moments as (
+    select
+        lead_id,
+        stream_at as evaluated_at,
+        is_evaluation,
+        max(moment_at) over (
+            partition by lead_id
+            order by stream_at, is_evaluation
+            rows between unbounded preceding and current row
+        ) as latest_moment_at
+    from member_streams
+),
+
+score_candidates as (
+    select
+        member_moments.account_id,
+        latest_moments.lead_id,
+        latest_moments.evaluated_at,
+        member_moments.moment_at,
+        member_moments.profile_score,
+        member_moments.engagement_points,
+        member_moments.capped_rule_points
+    from latest_moments
+    inner join member_moments
+        on latest_moments.lead_id = member_moments.lead_id
+            and latest_moments.latest_moment_at = member_moments.moment_at
+    where latest_moments.is_evaluation = 1
+),
+
+{{ score_at_ctes('member_states', 'score_candidates', ['account_id', 'lead_id'], 'evaluated_at') }},
+
+member_scores as (
+    select
+        account_id,
+        lead_id,
+        evaluated_at,
+        {{ round_to('profile_score + engagement_points_at', 9) }} as lead_score_at
+    from member_states
+),
+
+ranked_member_scores as (
+    select
+        account_id,
+        lead_id,
+        evaluated_at,
+        lead_score_at,
+        row_number() over (
+            partition by account_id, evaluated_at
+            order by lead_score_at desc, lead_id
+        ) as score_rank
+    from member_scores
+),
+
+account_scores as (
+    select
+        account_id,
+        evaluated_at,
+        {{ round_to(
+            'sum(case when score_rank <= ' ~ top_n ~ ' and lead_score_at > 0 then lead_score_at else 0 end)', 9
+        ) }} as account_score_at
+    from ranked_member_scores
+    group by
+        account_id,
+        evaluated_at
+),
+
+score_triggers as (
+    select
+        account_id,
+        min(evaluated_at) as account_score_reached_at
+    from account_scores
+    {%- if mqa_score is not none %}
+    where account_score_at >= {{ mqa_score }}
+    {%- endif %}
+    group by account_id
+),
+
+triggers as (
+    select
+        coalesce(score_triggers.account_id, engaged_triggers.account_id) as account_id,
+        score_triggers.account_score_reached_at,
+        engaged_triggers.engaged_contacts_reached_at
+    from score_triggers
+    full outer join engaged_triggers
+        on score_triggers.account_id = engaged_triggers.account_id
+),
+
+final as (
+    select
+        account_id,
+        account_score_reached_at,
+        engaged_contacts_reached_at,
+        case
+            when engaged_contacts_reached_at is null then account_score_reached_at
+            when account_score_reached_at is null then engaged_contacts_reached_at
+            when account_score_reached_at < engaged_contacts_reached_at then account_score_reached_at
+            else engaged_contacts_reached_at
+        end as mqa_at,
+        case
+            when account_score_reached_at = engaged_contacts_reached_at then 'both'
+            when engaged_contacts_reached_at is null
+                or account_score_reached_at < engaged_contacts_reached_at then 'account_score'
+            else 'engaged_contacts'
+        end as mqa_trigger
+    from triggers
+)
+
+select * from final
