@@ -10,8 +10,8 @@
     {%- set rules = {
         'account_engaged_days': {'default': 90, 'minimum': 0, 'whole': false, 'nullable': false},
         'account_score_top_n': {'default': 3, 'minimum': 1, 'whole': true, 'nullable': false},
-        'mqa_account_score': {'default': 200, 'minimum': none, 'whole': false, 'nullable': true},
-        'mqa_engaged_contacts': {'default': 3, 'minimum': 1, 'whole': true, 'nullable': true},
+        'mqa_account_score': {'default': 300, 'minimum': none, 'whole': false, 'nullable': true},
+        'mqa_engaged_contacts': {'default': 4, 'minimum': 1, 'whole': true, 'nullable': true},
     } -%}
     {%- set rule = rules[name] -%}
     {%- set value = var(name, rule['default']) -%}
