@@ -1,7 +1,9 @@
 -- one row per valid lead that matched no account (int_lead_accounts), with why, what matching
 -- tried (the email domain, the company name as delivered and normalised, the accounts an
 -- ambiguous name points to) and what would settle it; with var mask_pii the company name has
--- email addresses and phone numbers replaced (scrub_contacts)
+-- email addresses and phone numbers replaced (scrub_contacts), and its normalised form is
+-- shown only when there was none to replace (it would still hold their letters and digits)
+{%- set mask_pii = mask_pii_enabled() %}
 with
 
 lead_accounts as (select * from {{ ref('int_lead_accounts') }} where account_id is null),
@@ -18,12 +20,19 @@ final as (
         lead_accounts.email_domain,
         lead_accounts.is_free_email,
         {{ scrub_contacts('leads.company_name') }} as company_name,
+        {%- if mask_pii %}
+        case
+            when {{ scrub_contacts('leads.company_name') }} = leads.company_name
+                then lead_accounts.company_name_normalized
+        end as company_name_normalized,
+        {%- else %}
         lead_accounts.company_name_normalized,
+        {%- endif %}
         lead_accounts.candidate_account_ids,
         case lead_accounts.unmatched_reason
             when 'ambiguous_company_name'
                 then 'add an account_overrides company_name row naming the right account'
-            else 'no business email and no company name: ask sales for the company'
+            else 'no business email and no usable company name: ask sales for the company'
         end as hint
     from lead_accounts
     inner join leads
