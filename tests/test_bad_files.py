@@ -393,6 +393,8 @@ def test_case_03b_a_file_without_a_header_stops_the_run_naming_it(
         ("{funnel_step_maturity_days: {mql_to_sql: 'x'}}", "mql_to_sql must be a number"),
         ("{inquiry_activity_types: [\"demo') or ('1\"]}", "inquiry_activity_types must be a list"),
         ("{rate_interval_z: 0}", "rate_interval_z must be > 0"),
+        ("{account_score_top_n: 0}", "account_score_top_n must be >= 1"),
+        ("{account_engaged_days: 0}", "account_engaged_days must be > 0"),
     ],
     ids=[
         "12-impossible-date",
@@ -408,6 +410,8 @@ def test_case_03b_a_file_without_a_header_stops_the_run_naming_it(
         "step-days",
         "sql-in-list",
         "z",
+        "top-n",
+        "engaged-days",
     ],
 )
 def test_case_12_13_14_bad_vars_exit_64_before_dbt(

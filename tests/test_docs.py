@@ -64,7 +64,7 @@ def test_every_published_mart_column_is_described(published: Path) -> None:
             published,
             "select table_name from information_schema.tables where table_schema = 'main' "
             "and (table_name like 'mart_%' or table_name like 'fct_%' "
-            "or table_name like 'dq_%' or table_name = 'scored_leads')",
+            "or table_name like 'dq_%' or table_name like 'dim_%' or table_name = 'scored_leads')",
         )
     ]
     assert set(CONTRACT_MODELS) <= set(tables)

@@ -8,6 +8,7 @@ copy, and the demo files' headers, to the one home."""
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 import yaml
@@ -45,3 +46,9 @@ def test_funnel_stages_come_from_the_stages_seed_in_order() -> None:
     )
     assert common.funnel_stages() == [stage for _, stage in funnel]
     assert common.funnel_stages()[0] == "lead"
+
+
+def test_the_funnel_stage_macro_lists_the_seeds_funnel_stages() -> None:
+    """Models named after the stages (reached_mql ...) read the macro; it must be the seed's list."""
+    body = common.macro_body("funnel_stage_names").split(")", 1)[1]
+    assert re.findall(r"'([a-z_]+)'", body) == common.funnel_stages()

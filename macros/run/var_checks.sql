@@ -38,7 +38,8 @@
     {{ return(['engagement_half_life_days', 'mql_threshold', 'calibration_horizon_days',
                'calibration_band_width', 'mql_threshold_curve_step', 'min_leads_at_or_above',
                'cohort_maturity_days', 'backtest_outcome_window_days', 'rate_interval_z',
-               'sla_abandoned_after_days', 'attribution_window_days']) }}
+               'sla_abandoned_after_days', 'attribution_window_days', 'account_engaged_days',
+               'account_score_top_n', 'mqa_account_score', 'mqa_engaged_contacts']) }}
 {%- endmacro %}
 
 {% macro check_number_vars() -%}

@@ -47,6 +47,11 @@ CONTRACT_MODELS = (
     "mart_revenue_by_channel",
     "mart_campaign_attribution",
     "mart_targets_pacing",
+    "dim_accounts",
+    "mart_account_funnel",
+    "mart_buying_group_coverage",
+    "mart_duplicate_leads",
+    "dq_unmatched_account_leads",
 )
 
 
@@ -217,6 +222,10 @@ NUMBER_VARS: dict[str, tuple[float | None, bool, bool]] = {
     "rate_interval_z": (0, False, False),
     "sla_abandoned_after_days": (0, True, False),
     "attribution_window_days": (0, True, False),
+    "account_engaged_days": (0, False, False),
+    "account_score_top_n": (1, True, True),
+    "mqa_account_score": (None, True, False),
+    "mqa_engaged_contacts": (1, True, True),
 }
 NULLABLE_VARS = {
     "as_of",
@@ -226,6 +235,8 @@ NULLABLE_VARS = {
     "sla_abandoned_after_days",
     "funnel_step_maturity_days",
     "attribution_window_days",
+    "mqa_account_score",
+    "mqa_engaged_contacts",
 }
 NAME_LIST_VARS = ("mql_required_fields", "sales_touch_activity_types", "inquiry_activity_types")
 BAND_VARS = ("lead_grade_bands", "priority_tier_bands")

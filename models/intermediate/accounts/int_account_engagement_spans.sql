@@ -8,7 +8,7 @@
 -- at any moment a member is in at most one span. The engaged contacts of an account at t are
 -- its spans with engaged_from <= t < engaged_until: counted with one running sum of +1 / -1
 -- over the spans' edges (int_account_mqa_moments), no pairing of members and moments.
-{%- set engaged_days = account_var('account_engaged_days') %}
+{%- set engaged_days = var('account_engaged_days') %}
 with
 
 lead_accounts as (select * from {{ ref('int_lead_accounts') }}),

@@ -18,9 +18,9 @@
 -- account score (a running sum) reaches the threshold, each evaluation moment paired
 -- with the members existing then, and each member's state found with one window over its
 -- moments and its evaluation rows (no join of evaluation moments with all member moments).
-{%- set top_n = account_var('account_score_top_n') | int %}
-{%- set mqa_score = account_var('mqa_account_score') %}
-{%- set mqa_contacts = account_var('mqa_engaged_contacts') %}
+{%- set top_n = var('account_score_top_n') | int %}
+{%- set mqa_score = var('mqa_account_score') %}
+{%- set mqa_contacts = var('mqa_engaged_contacts') %}
 {#- a trigger whose var is null is off: its condition is never true #}
 {%- set score_trigger_on = '1 = 0' if mqa_score is none else '1 = 1' %}
 with

@@ -4,8 +4,8 @@
 -- reached, whether it is a customer and since when, its open leads and its owner
 -- (docs/definitions.md#account-engagement-mqa-and-the-account-funnel). dim_accounts publishes
 -- it; scored_leads reads the customer and owner facts from it.
-{%- set funnel_stages = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'] %}
-{%- set top_n = account_var('account_score_top_n') | int %}
+{%- set funnel_stages = funnel_stage_names() %}
+{%- set top_n = var('account_score_top_n') | int %}
 with
 
 lead_accounts as (select * from {{ ref('int_lead_accounts') }}),

@@ -4,7 +4,7 @@
 -- how long a group of leads must have had before a rate into to_stage is mature. The
 -- maturity is the step's p90 time, unless the var funnel_step_maturity_days sets the step
 -- ('mql_to_sql': 30); a step no lead has made yet falls back to cohort_maturity_days.
-{%- set funnel_stages = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'] %}
+{%- set funnel_stages = funnel_stage_names() %}
 {%- set set_days = var('funnel_step_maturity_days', {}) or {} %}
 {%- set fallback_days = var('cohort_maturity_days', 90) %}
 {%- set steps = [] %}

@@ -2,7 +2,7 @@
 -- "Reached" (docs/definitions.md#metric-definitions): the lead entered that stage or any later
 -- funnel stage, so a skipped stage counts as passed; first_<stage>_at is the first entry into
 -- that stage or beyond. Also the lead's current stage (its latest entry).
-{%- set funnel_stages = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'] %}
+{%- set funnel_stages = funnel_stage_names() %}
 with
 
 leads as (select * from {{ ref('stg_leads') }}),

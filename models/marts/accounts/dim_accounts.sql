@@ -10,7 +10,8 @@ final as (
     select
         -- identity
         account_id,
-        account_name,
+        -- a company name typed with an email or phone in it: masked like the other marts
+        {{ scrub_contacts('account_name') }} as account_name,
         account_domain,
         lead_count,
         leads_matched_by_domain,
