@@ -1,0 +1,68 @@
+-- one row per month of the decision x owner_id x lead_source x outcome (rejected, recycled,
+-- disqualified) x reason_group: the negative sales decisions on MQL entries, why they were
+-- made (int_mql_outcome_reasons), their share of the month's negative decisions and of all
+-- its decisions, and what became of the leads: entered MQL again after the decision, and
+-- reached SQL (or later) after that re-entry. Dated by the decision, not the MQL entry: the
+-- reason is given when the decision is made, so a closed month's counts and shares are
+-- final, where an MQL month's would keep growing while its entries wait for a decision.
+with
+
+outcome_reasons as (select * from {{ ref('int_mql_outcome_reasons') }}),
+
+mql_entries as (select * from {{ ref('int_mql_entries') }}),
+
+-- every decision (accepting or negative) dated in the month: the denominator of
+-- share_of_decisions
+month_decisions as (
+    select
+        cast({{ dbt.date_trunc('month', 'decided_at') }} as date) as decision_month,
+        count(*) as month_decisions,
+        count(case when decision = 'rejected' then 1 end) as month_negative_decisions
+    from mql_entries
+    where decision is not null
+    group by cast({{ dbt.date_trunc('month', 'decided_at') }} as date)
+),
+
+grouped as (
+    select
+        decision_month,
+        owner_id,
+        lead_source,
+        outcome,
+        reason_group,
+        count(*) as decisions,
+        count(case when is_re_mql then 1 end) as re_mqls,
+        count(case when reached_sql_after_re_mql then 1 end) as re_mqls_reaching_sql
+    from outcome_reasons
+    group by decision_month, owner_id, lead_source, outcome, reason_group
+),
+
+final as (
+    select
+        -- grain
+        grouped.decision_month,
+        grouped.owner_id,
+        grouped.lead_source,
+        grouped.outcome,
+        grouped.reason_group,
+
+        -- the decisions and their shares of the month
+        grouped.decisions,
+        month_decisions.month_negative_decisions,
+        month_decisions.month_decisions,
+        {{ safe_ratio('grouped.decisions', 'month_decisions.month_negative_decisions') }} as share_of_negative_decisions,
+        {{ safe_ratio('grouped.decisions', 'month_decisions.month_decisions') }} as share_of_decisions,
+
+        -- what followed: MQL again, then SQL
+        grouped.re_mqls,
+        {{ safe_ratio('grouped.re_mqls', 'grouped.decisions') }} as re_mql_rate,
+        {{ wilson_lower('grouped.re_mqls', 'grouped.decisions') }} as re_mql_rate_ci_lower,
+        {{ wilson_upper('grouped.re_mqls', 'grouped.decisions') }} as re_mql_rate_ci_upper,
+        grouped.re_mqls_reaching_sql,
+        {{ safe_ratio('grouped.re_mqls_reaching_sql', 'grouped.re_mqls') }} as re_mql_to_sql_rate
+    from grouped
+    inner join month_decisions
+        on grouped.decision_month = month_decisions.decision_month
+)
+
+select * from final
