@@ -37,32 +37,40 @@ grouped as (
     group by decision_month, owner_id, lead_source, outcome, reason_group
 ),
 
-final as (
+joined as (
     select
-        -- grain
-        grouped.decision_month,
-        grouped.owner_id,
-        grouped.lead_source,
-        grouped.outcome,
-        grouped.reason_group,
-
-        -- the decisions and their shares of the month
-        grouped.decisions,
+        grouped.*,
         month_decisions.month_negative_decisions,
-        month_decisions.month_decisions,
-        {{ safe_ratio('grouped.decisions', 'month_decisions.month_negative_decisions') }} as share_of_negative_decisions,
-        {{ safe_ratio('grouped.decisions', 'month_decisions.month_decisions') }} as share_of_decisions,
-
-        -- what followed: MQL again, then SQL
-        grouped.re_mqls,
-        {{ safe_ratio('grouped.re_mqls', 'grouped.decisions') }} as re_mql_rate,
-        {{ wilson_lower('grouped.re_mqls', 'grouped.decisions') }} as re_mql_rate_ci_lower,
-        {{ wilson_upper('grouped.re_mqls', 'grouped.decisions') }} as re_mql_rate_ci_upper,
-        grouped.re_mqls_reaching_sql,
-        {{ safe_ratio('grouped.re_mqls_reaching_sql', 'grouped.re_mqls') }} as re_mql_to_sql_rate
+        month_decisions.month_decisions
     from grouped
     inner join month_decisions
         on grouped.decision_month = month_decisions.decision_month
+),
+
+final as (
+    select
+        -- grain
+        decision_month,
+        owner_id,
+        lead_source,
+        outcome,
+        reason_group,
+
+        -- the decisions and their shares of the month
+        decisions,
+        month_negative_decisions,
+        month_decisions,
+        {{ safe_ratio('decisions', 'month_negative_decisions') }} as share_of_negative_decisions,
+        {{ safe_ratio('decisions', 'month_decisions') }} as share_of_decisions,
+
+        -- what followed: MQL again, then SQL
+        re_mqls,
+        {{ safe_ratio('re_mqls', 'decisions') }} as re_mql_rate,
+        {{ wilson_lower('re_mqls', 'decisions') }} as re_mql_rate_ci_lower,
+        {{ wilson_upper('re_mqls', 'decisions') }} as re_mql_rate_ci_upper,
+        re_mqls_reaching_sql,
+        {{ safe_ratio('re_mqls_reaching_sql', 're_mqls') }} as re_mql_to_sql_rate
+    from joined
 )
 
 select * from final
