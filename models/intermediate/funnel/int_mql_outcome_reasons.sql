@@ -1,6 +1,6 @@
 -- one row per MQL entry whose sales decision was negative (rejected, recycled or
 -- disqualified: int_mql_entries.decision = 'rejected'), with the reason written on the
--- deciding stage change, its reason group (seeds/config/reject_reason_mapping.csv) and what
+-- deciding stage change, its reason group (seeds/config/mql_outcome_reason_mapping.csv) and what
 -- became of the lead afterwards: whether it entered MQL again after the decision, and whether
 -- it reached SQL (or later) at or after that re-entry
 with
@@ -13,7 +13,7 @@ sla_clocks as (select * from {{ ref('int_mql_sla_clocks') }}),
 
 leads as (select * from {{ ref('stg_leads') }}),
 
-reason_mapping as (select * from {{ ref('reject_reason_mapping') }}),
+reason_mapping as (select * from {{ ref('mql_outcome_reason_mapping') }}),
 
 negative_entries as (
     select
