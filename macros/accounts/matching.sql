@@ -3,15 +3,18 @@
     and Spark: no word boundaries or Unicode classes in regular expressions (engines read them
     differently), only ASCII punctuation, split_part and plain replacements. -#}
 
-{#- Text as matching compares it: lower case; full stops and apostrophes removed (S.A. -> sa,
-    O'Neil -> oneil); & -> " and "; every other ASCII punctuation mark, tab, line break and
-    non-breaking space -> a space; runs of spaces -> one; no space at either end; null when
-    nothing is left. Letters outside ASCII are kept as they are. -#}
+{#- Text as matching compares it: ASCII capitals lowered (letters outside ASCII are kept as
+    written: engines lower-case them differently, Postgres under the C locale not at all);
+    full stops and apostrophes removed (S.A. -> sa, O'Neil -> oneil); & -> " and "; every other
+    ASCII punctuation mark, tab, line break and non-breaking space -> a space; runs of spaces
+    -> one; no space at either end; null when nothing is left. One translate() does the
+    letters, the spaces and the removals (characters of `from` beyond `to` are removed). -#}
 {% macro normalize_match_text(expr) -%}
+    {%- set upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' -%}
     {%- set to_space = '!"#$%()*+,-/:;<=>?@[]^_`{|}~' -%}
-    {%- set from_chars = dbt.concat(["'" ~ to_space ~ "'", 'chr(9)', 'chr(10)', 'chr(13)', 'chr(160)', "'.'", 'chr(39)']) -%}
-    {%- set to_chars = "'" ~ (' ' * (to_space | length + 4)) ~ "'" -%}
-    {%- set spaced = "translate(replace(lower(" ~ expr ~ "), '&', ' and '), " ~ from_chars ~ ", " ~ to_chars ~ ")" -%}
+    {%- set from_chars = dbt.concat(["'" ~ upper ~ to_space ~ "'", 'chr(9)', 'chr(10)', 'chr(13)', 'chr(160)', "'.'", 'chr(39)']) -%}
+    {%- set to_chars = "'" ~ upper | lower ~ (' ' * (to_space | length + 4)) ~ "'" -%}
+    {%- set spaced = "translate(replace(" ~ expr ~ ", '&', ' and '), " ~ from_chars ~ ", " ~ to_chars ~ ")" -%}
     nullif({{ regexp_replace_all(regexp_replace_all(spaced, ' +', ' '), '^ | $', '') }}, '')
 {%- endmacro %}
 
