@@ -50,12 +50,10 @@ span_starts as (
         occurred_at,
         engaged_from,
         engaged_until,
-        case
-            when lag(engaged_until) over (
-                    partition by lead_id order by occurred_at, activity_id
-                ) >= engaged_from then 0
-            else 1
-        end as is_span_start
+        lag(engaged_until) over (
+            partition by lead_id
+            order by occurred_at, activity_id
+        ) as previous_engaged_until
     from engagement_activities
     -- a backdated activity whose window closed before the lead existed engages nobody
     where engaged_until > engaged_from
@@ -68,7 +66,7 @@ numbered as (
         activity_id,
         engaged_from,
         engaged_until,
-        sum(is_span_start) over (
+        sum(case when previous_engaged_until >= engaged_from then 0 else 1 end) over (
             partition by lead_id
             order by occurred_at, activity_id
             rows between unbounded preceding and current row

@@ -20,6 +20,8 @@
 {%- set top_n = account_var('account_score_top_n') | int %}
 {%- set mqa_score = account_var('mqa_account_score') %}
 {%- set mqa_contacts = account_var('mqa_engaged_contacts') %}
+{#- a trigger whose var is null is off: its condition is never true #}
+{%- set score_trigger_on = '1 = 0' if mqa_score is none else '1 = 1' %}
 with
 
 lead_accounts as (select * from {{ ref('int_lead_accounts') }}),
@@ -119,10 +121,7 @@ evaluation_moments as (
             engaged_triggers.engaged_contacts_reached_at is null
             or member_moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
         )
-        {%- if mqa_score is none %}
-        -- mqa_account_score is null: this trigger is off
-        and 1 = 0
-        {%- endif %}
+        and {{ score_trigger_on }}
 ),
 
 last_evaluations as (
@@ -142,7 +141,7 @@ evaluation_members as (
     from evaluation_moments
     inner join members
         on evaluation_moments.account_id = members.account_id
-            and members.created_at <= evaluation_moments.evaluated_at
+            and evaluation_moments.evaluated_at >= members.created_at
 ),
 
 -- a member's moments (up to its account's last evaluation) and its evaluation rows in one
@@ -215,7 +214,7 @@ ranked_member_scores as (
         lead_score_at,
         row_number() over (
             partition by account_id, evaluated_at
-            order by lead_score_at desc, lead_id
+            order by lead_score_at desc, lead_id asc
         ) as score_rank
     from member_scores
 ),

@@ -48,10 +48,10 @@ members as (
         row_number() over (
             partition by lead_accounts.account_id
             order by
-                case when stages_reached.reached_customer then 0 else 1 end,
-                stages_reached.first_customer_at,
+                case when stages_reached.reached_customer then 0 else 1 end asc,
+                stages_reached.first_customer_at asc,
                 leads.created_at desc,
-                leads.lead_id
+                leads.lead_id asc
         ) as customer_rank,
         row_number() over (
             partition by lead_accounts.account_id
@@ -83,7 +83,7 @@ ranked_scores as (
     select
         account_id,
         lead_score,
-        row_number() over (partition by account_id order by lead_score desc, lead_id) as score_rank
+        row_number() over (partition by account_id order by lead_score desc, lead_id asc) as score_rank
     from members
 ),
 

@@ -43,8 +43,8 @@ engaged_members as (
     from deals
     inner join spans
         on deals.account_id = spans.account_id
-            and spans.engaged_from <= deals.opened_at
-            and spans.engaged_until > deals.opened_at
+            and deals.opened_at >= spans.engaged_from
+            and deals.opened_at < spans.engaged_until
     inner join role_groups
         on spans.lead_id = role_groups.lead_id
 ),
