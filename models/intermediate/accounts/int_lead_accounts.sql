@@ -131,8 +131,8 @@ names_normalized as (
         on names_measured.name_value = name_suffixes.name_value
 ),
 
--- one account per override value (two rows of one value: the first account_id wins, and the
--- seed's unique test fails)
+-- one account per override value, normalised (two rows of one value: the smallest
+-- account_id wins)
 domain_overrides as (
     select
         registrable_domains.registrable_domain,
