@@ -221,14 +221,16 @@ def write_raw_files(raw_dir: Path) -> None:
         write_csv(raw_dir / f"{name}.csv", rows, raw_columns(name))
 
 
-def build_accounts_warehouse(work: Path, extra_vars: dict[str, object] | None = None) -> Path:
-    """The hand-built raw files in work/raw, built into work/warehouse.duckdb: the account
+def build_accounts_warehouse(
+    work: Path, extra_vars: dict[str, object] | None = None, db_name: str = "warehouse.duckdb"
+) -> Path:
+    """The hand-built raw files in work/raw, built into work/db_name: the account
     models, their parents and their data tests (and the time spine, for MetricFlow). The unit
     tests are left out: they read no raw data (make test-dbt runs them)."""
     raw_dir = work / "raw"
     raw_dir.mkdir()
     write_raw_files(raw_dir)
-    db_path = work / "warehouse.duckdb"
+    db_path = work / db_name
     selection = [
         "+dim_accounts",
         "+mart_account_funnel",

@@ -223,7 +223,10 @@ def accounts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hand-built accounts warehouse of tests/test_accounts.py (six accounts)."""
     from test_accounts import build_accounts_warehouse
 
-    return build_accounts_warehouse(tmp_path_factory.mktemp("accounts_metrics"))
+    # named like the build database: the semantic manifest names its catalog (lead_funnel)
+    return build_accounts_warehouse(
+        tmp_path_factory.mktemp("accounts_metrics"), db_name="lead_funnel.duckdb"
+    )
 
 
 def account_query(

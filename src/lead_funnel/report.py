@@ -714,17 +714,17 @@ def breach_table(breaches: Sequence[dict[str, Any]]) -> str:
 
 
 def _since(flag: object, moment: object) -> str:
-    """yes (since the date) / no, for a flag that has a first moment."""
+    """The date a flag became true (yes when it has none), or no."""
     if not flag:
         return "no"
-    return f"yes, {moment:%Y-%m-%d}" if isinstance(moment, datetime | date) else "yes"
+    return f"{moment:%Y-%m-%d}" if isinstance(moment, datetime | date) else "yes"
 
 
 def accounts_table(accounts: Sequence[dict[str, Any]]) -> str:
     """The top accounts by account score as an HTML table (dim_accounts): who they are, how
     many leads and engaged contacts they have, how far they got."""
     columns = ["#", "account", "domain", "leads", "engaged contacts", "account score"]
-    columns += ["furthest stage", "MQA", "customer"]
+    columns += ["furthest stage", "MQA since", "customer since"]
     head = "".join(f"<th>{_text(name)}</th>" for name in columns)
     body = []
     for rank, row in enumerate(accounts, start=1):
@@ -765,6 +765,7 @@ table.breaches, table.accounts { border-collapse: collapse; font-size: 12px; wid
 table.breaches th, table.breaches td, table.accounts th, table.accounts td {
        border-bottom: 1px solid #e3e6ea; padding: 4px 6px; text-align: left; }
 table.breaches th, table.accounts th { background: #f5f6f8; }
+table.accounts td { white-space: nowrap; } table.accounts td:nth-child(2) { white-space: normal; }
 """
 
 
