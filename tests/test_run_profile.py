@@ -25,6 +25,7 @@ from lead_funnel.common import DbtOutcome
         ("model", "intermediate/funnel/int_lead_stage_entries.sql", "funnel"),
         ("model", "intermediate/sla/int_x.sql", "sla"),
         ("model", "intermediate/quality/int_x.sql", "quality"),
+        ("model", "intermediate/accounts/int_accounts.sql", "accounts"),
         ("model", "marts/funnel/mart_funnel_cohort.sql", "marts"),
         ("model", "semantic/metricflow_time_spine.sql", "marts"),
         ("test", "not_null_scored_leads_lead_id.sql", "data tests"),

@@ -185,6 +185,7 @@ MODEL_PHASES = (
     ("sla", ("intermediate/sla/",)),
     ("quality", ("intermediate/quality/",)),
     ("revenue", ("intermediate/revenue/",)),
+    ("accounts", ("intermediate/accounts/",)),
     ("marts", ("marts/", "semantic/")),
 )
 RESOURCE_PHASES = {

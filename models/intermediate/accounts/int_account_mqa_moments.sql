@@ -14,7 +14,8 @@
 --
 -- Bounded work (1M leads, 20M activities): the engaged-contacts count is one running sum over
 -- the edges of the members' engaged spans; the score is evaluated only up to the moment the
--- engaged-contacts trigger fired (the MQA cannot be later), each evaluation moment paired
+-- engaged-contacts trigger fired (the MQA cannot be later) and where an upper bound of the
+-- account score (a running sum) reaches the threshold, each evaluation moment paired
 -- with the members existing then, and each member's state found with one window over its
 -- moments and its evaluation rows (no join of evaluation moments with all member moments).
 {%- set top_n = account_var('account_score_top_n') | int %}
@@ -95,7 +96,12 @@ member_moments as (
         moments.points,
         moments.profile_score,
         moments.engagement_points,
-        moments.capped_rule_points
+        moments.capped_rule_points,
+        -- the most this member's score can be until its next moment: a positive decaying
+        -- part only falls, a negative one (a penalty) rises towards profile + capped points;
+        -- a score of 0 or below adds nothing to the account score
+        greatest(moments.lead_score_at, moments.profile_score + moments.capped_rule_points, 0) as score_bound,
+        moments.lead_moment_id
     from moments
     inner join members
         on moments.lead_id = members.lead_id
@@ -103,25 +109,58 @@ member_moments as (
     where moments.moment_at <= as_of.as_of_at
 ),
 
+-- an upper bound of the account score at each member moment: the sum over the members of
+-- their latest score_bound (each member's changes of its bound, summed up to the moment; a
+-- member not yet created or outside the top N only makes it larger). Where it is below
+-- mqa_account_score the account score is too, and the moment needs no evaluation: this
+-- prunes most moments of small accounts.
+bounded_moments as (
+    select
+        account_id,
+        created_at,
+        moment_type,
+        moment_at,
+        points,
+        sum(bound_change) over (
+            partition by account_id
+            order by moment_at
+            range between unbounded preceding and current row
+        ) as account_score_bound
+    from (
+        select
+            account_id,
+            created_at,
+            moment_type,
+            moment_at,
+            points,
+            score_bound - coalesce(lag(score_bound) over (
+                partition by lead_id
+                order by moment_at, lead_moment_id
+            ), 0) as bound_change
+        from member_moments
+    ) as bound_changes
+),
+
 -- where a member's score jumps up, from its creation on, and not after the engaged-contacts
--- trigger
+-- trigger, with a bound at or above the threshold
 evaluation_moments as (
     select distinct
-        member_moments.account_id,
-        member_moments.moment_at as evaluated_at
-    from member_moments
+        bounded_moments.account_id,
+        bounded_moments.moment_at as evaluated_at
+    from bounded_moments
     left join engaged_triggers
-        on member_moments.account_id = engaged_triggers.account_id
-    where member_moments.moment_at >= member_moments.created_at
+        on bounded_moments.account_id = engaged_triggers.account_id
+    where bounded_moments.moment_at >= bounded_moments.created_at
         and (
-            member_moments.moment_type in ('created', 'threshold_crossing')
-            or (member_moments.moment_type = 'activity' and member_moments.points > 0)
+            bounded_moments.moment_type in ('created', 'threshold_crossing')
+            or (bounded_moments.moment_type = 'activity' and bounded_moments.points > 0)
         )
         and (
             engaged_triggers.engaged_contacts_reached_at is null
-            or member_moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
+            or bounded_moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
         )
         and {{ score_trigger_on }}
+        and bounded_moments.account_score_bound >= {{ mqa_score if mqa_score is not none else 0 }}
 ),
 
 last_evaluations as (
