@@ -204,3 +204,115 @@ def test_revenue_metrics_roll_up_as_summed_ratios(
                     source,
                     name,
                 )
+
+
+ACCOUNT_METRICS = (
+    "accounts",
+    "mqa_accounts",
+    "account_mqa_rate",
+    "opportunity_accounts",
+    "customer_accounts",
+    "account_to_customer_rate",
+    "account_opportunity_to_customer_rate",
+    "engaged_contacts",
+)
+
+
+@pytest.fixture(scope="module")
+def accounts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-built accounts warehouse of tests/test_accounts.py (six accounts)."""
+    from test_accounts import build_accounts_warehouse
+
+    # named like the build database: the semantic manifest names its catalog (lead_funnel)
+    return build_accounts_warehouse(
+        tmp_path_factory.mktemp("accounts_metrics"), db_name="lead_funnel.duckdb"
+    )
+
+
+def account_query(
+    metrics_run: dict[str, Path], db_path: Path, name: str, *group_by: str
+) -> list[dict[str, str]]:
+    answer = metrics_run["project"].parent / f"{name}.csv"
+    arguments = ["--metrics", ",".join(ACCOUNT_METRICS)]
+    if group_by:
+        arguments += ["--group-by", ",".join(group_by)]
+    completed = mf(
+        metrics_run["project"], db_path, "query", "--quiet", *arguments, "--csv", str(answer)
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-4000:]
+    return read_csv(answer)
+
+
+def test_account_rates_roll_up_as_summed_ratios_by_hand(
+    metrics_run: dict[str, Path], accounts_db: Path
+) -> None:
+    """The hand-built accounts (tests/test_accounts.py), by cohort month of the first lead:
+    March acme.com (MQA, opportunity, customer) and initech.com (opportunity); April
+    initech.co.uk; May summit.io (MQA), summit-partners.com and name:wayne enterprises.
+    Over the three months the MQA rate is 2 / 6, not the mean of the monthly rates
+    (1/2 + 0/1 + 1/3) / 3; the customer rate 1 / 6; opportunity -> customer 1 / 2."""
+    by_month = {
+        row["metric_time__month"][:10]: row
+        for row in account_query(
+            metrics_run, accounts_db, "accounts_by_month", "metric_time__month"
+        )
+    }
+    expected_months = {
+        # accounts, MQA, MQA rate, opportunity, customer, customer rate, opp -> customer, engaged
+        "2025-03-01": (2, 1, 1 / 2, 2, 1, 1 / 2, 1 / 2, 1),  # acme.com: ACME4 engaged at as_of
+        "2025-04-01": (1, 0, 0.0, 0, 0, 0.0, None, 0),
+        "2025-05-01": (3, 1, 1 / 3, 0, 0, 0.0, None, 0),
+    }
+    overall = account_query(metrics_run, accounts_db, "accounts_overall")
+    assert len(overall) == 1
+    answers = {**by_month, "all": overall[0]}
+    expected = {**expected_months, "all": (6, 2, 2 / 6, 2, 1, 1 / 6, 1 / 2, 1)}
+    assert answers.keys() == expected.keys()
+    for key, values in expected.items():
+        for name, want in zip(ACCOUNT_METRICS, values, strict=True):
+            got = number(answers[key][name])
+            if want is None:
+                assert got is None, (key, name, got)
+            else:
+                assert got is not None and math.isclose(got, want, abs_tol=1e-9), (key, name)
+    mean_of_monthly_rates = (1 / 2 + 0 + 1 / 3) / 3
+    assert not math.isclose(number(overall[0]["account_mqa_rate"]) or 0, mean_of_monthly_rates)
+
+
+def test_account_metrics_match_the_account_funnel(
+    metrics_run: dict[str, Path], published: Path
+) -> None:
+    """On the demo, per first-lead source over all months: the semantic layer (on dim_accounts)
+    gives mart_account_funnel's summed counts and their summed ratios."""
+    answered = {
+        row["account__first_lead_source"]: row
+        for row in account_query(
+            metrics_run, metrics_run["build_db"], "accounts_by_source", "account__first_lead_source"
+        )
+    }
+    expected = query(
+        published,
+        """
+        select first_lead_source, sum(accounts), sum(mqa_accounts),
+            sum(mqa_accounts) / sum(accounts), sum(opportunity_accounts),
+            sum(customer_accounts), sum(customer_accounts) / sum(accounts),
+            sum(customer_accounts) / nullif(sum(opportunity_accounts), 0)
+        from mart_account_funnel
+        group by first_lead_source
+        """,
+    )
+    assert answered.keys() == {row[0] for row in expected}
+    assert any(row[5] for row in expected), "the demo has no customer account"
+    for source, *values in expected:
+        row = answered[source]
+        for name, want in zip(ACCOUNT_METRICS[:-1], values, strict=True):
+            got = number(row[name])
+            if want is None:
+                assert got is None, (source, name, got)
+            else:
+                assert got is not None and math.isclose(got, float(want), abs_tol=1e-9), (
+                    source,
+                    name,
+                )
+    (engaged,) = query(published, "select sum(engaged_contacts) from dim_accounts")[0]
+    assert sum(number(row["engaged_contacts"]) or 0 for row in answered.values()) == engaged

@@ -3,12 +3,13 @@
 The report is rendered from the published demo warehouse (the session's `published`
 fixture) and opened in headless Chromium (Debian's `chromium`, installed by
 `make setup-browser`, which `make test` runs first; without it the browser test is skipped):
-the DOM Chromium built must hold every chart with its marks, and a screenshot is written to
-docs/report.png for the README.
+the DOM Chromium built must hold every chart with its marks and the tables (the open breach
+list, the top accounts), and a screenshot is written to docs/report.png for the README.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from dbt_helpers import query
 from lead_funnel import report
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -111,6 +113,77 @@ def test_speed_buckets_include_the_sla_target() -> None:
     assert sum(report.speed_histogram([0.1, 0.9, 1.0, 40, 500], edges)) == 5
 
 
+def test_top_accounts_table_ranks_by_account_score(report_html: Path, published: Path) -> None:
+    """The table lists dim_accounts' 10 best account scores (ties: more leads, then the id),
+    with the account's leads, engaged contacts, score, furthest stage, MQA and customer."""
+    expected = query(
+        published,
+        """
+        select account_id, account_name, lead_count, engaged_contacts, account_score,
+            furthest_stage, is_mqa, is_customer
+        from dim_accounts
+        order by account_score desc nulls last, lead_count desc, account_id
+        limit 10
+        """,
+    )
+    assert len(expected) == 10, "the demo has fewer than 10 accounts"
+    table = re.search(r'<table class="accounts">.*?</table>', report_html.read_text(), re.S)
+    assert table, "no top-accounts table"
+    rows = re.findall(r'<tr data-account="([^"]*)">(.*?)</tr>', table.group(0), re.S)
+    assert [account for account, _ in rows] == [row[0] for row in expected]
+    for (_, cells), row in zip(rows, expected, strict=True):
+        values = re.findall(r"<td>(.*?)</td>", cells)
+        account_id, name, leads, engaged, score, stage, is_mqa, is_customer = row
+        assert values[1] == html.escape(name, quote=True), account_id
+        assert values[3:7] == [f"{leads:,}", f"{engaged:,}", f"{score:,.1f}", stage], account_id
+        assert (values[7] != "no") == is_mqa, account_id
+        assert (values[8] != "no") == is_customer, account_id
+    scores = [row[4] for row in expected]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_accounts_table_reads_well() -> None:
+    when = report.datetime(2025, 4, 10, 15, 0)
+    table = report.accounts_table(
+        [
+            {
+                "account_id": "acme.com",
+                "account_name": "Acme <R&D>",
+                "account_domain": "acme.com",
+                "lead_count": 1200,
+                "engaged_contacts": 3,
+                "account_score": 152.4,
+                "furthest_stage": "customer",
+                "is_mqa": True,
+                "mqa_at": when,
+                "is_customer": True,
+                "customer_at": when,
+            },
+            {
+                "account_id": "name:wayne enterprises",
+                "account_name": "Wayne Enterprises",
+                "account_domain": None,
+                "lead_count": 2,
+                "engaged_contacts": 0,
+                "account_score": 0,
+                "furthest_stage": "lead",
+                "is_mqa": False,
+                "mqa_at": None,
+                "is_customer": False,
+                "customer_at": None,
+            },
+        ]
+    )
+    rows = re.findall(r"<tr data-account[^>]*>(.*?)</tr>", table)
+    acme = ["1", "Acme &lt;R&amp;D&gt;", "acme.com", "1,200", "3", "152.4", "customer"]
+    wayne = ["2", "Wayne Enterprises", "(name only)", "2", "0", "0.0", "lead", "no", "no"]
+    assert [re.findall(r"<td>(.*?)</td>", row) for row in rows] == [
+        [*acme, "2025-04-10", "2025-04-10"],
+        wayne,
+    ]
+    assert "no accounts" in report.accounts_table([])
+
+
 def test_chromium_draws_every_chart_and_writes_the_screenshot(
     report_html: Path, tmp_path: Path
 ) -> None:
@@ -126,14 +199,16 @@ def test_chromium_draws_every_chart_and_writes_the_screenshot(
     for line in ("1 hour", "SLA 24 h", "threshold"):
         assert f'data-line="{line}' in dom, line
     assert dom.count("<tr>") > 5  # the open breach list
+    assert len(re.findall(r'<tr data-account="[^"]+">', dom)) == report.TOP_ACCOUNTS
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     shot = tmp_path / "report.png"
+    # tall enough for the whole demo report, down to the top accounts at its end
     taken = run_chromium(
         binary,
         tmp_path / "profile-shot",
         f"--screenshot={shot}",
-        "--window-size=1280,2400",
+        "--window-size=1280,3800",
         report_html.as_uri(),
     )
     assert taken.returncode == 0, taken.stderr[-2000:]

@@ -4,7 +4,8 @@
 
 The report reads only the published marts (mart_funnel_cohort, mart_mql_monthly,
 mart_sla_mql_response, mart_sla_open_breaches, mart_score_calibration,
-mart_mql_threshold_curve, mart_revenue_by_channel, mart_targets_pacing). Its charts are drawn
+mart_mql_threshold_curve, mart_revenue_by_channel, mart_targets_pacing, dim_accounts, and
+scored_leads for the unmatched leads). Its charts are drawn
 with matplotlib when the report is written and inlined as SVG (text as paths): the file needs
 no network, no JavaScript and no fonts to be viewed, mailed or archived.
 """
@@ -39,6 +40,7 @@ STAGE_COLUMNS = ("leads", "mqls", "sals", "sqls", "opportunities", "customers")
 # Speed-to-lead buckets (hours); the one-hour line and the SLA target are added as edges.
 SPEED_EDGES = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 24.0, 48.0, 96.0, 168.0)
 BREACH_ROWS = 10
+TOP_ACCOUNTS = 10
 
 WIDTH = 880
 PALETTE = {
@@ -73,6 +75,8 @@ class ReportData:
     revenue_by_channel: list[dict[str, Any]] = field(default_factory=list)
     pacing: list[dict[str, Any]] = field(default_factory=list)
     pacing_month: date | None = None
+    top_accounts: list[dict[str, Any]] = field(default_factory=list)
+    account_counts: dict[str, int] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------- data
@@ -175,6 +179,29 @@ def load_report_data(db_path: Path) -> ReportData:
                 when 'customer' then 4 else 5 end
             """,
         )
+        # the accounts ranked by account score (ties: more leads, then the id, so the list is
+        # stable); an account without a score (no scored member) ranks last
+        top_accounts = _records(
+            connection,
+            f"""
+            select account_id, account_name, account_domain, lead_count, engaged_contacts,
+                account_score, furthest_stage, is_mqa, mqa_at, is_customer, customer_at
+            from dim_accounts
+            order by account_score desc nulls last, lead_count desc, account_id
+            limit {TOP_ACCOUNTS}
+            """,
+        )
+        (account_counts,) = _records(
+            connection,
+            """
+            select
+                (select count(*) from dim_accounts) as accounts,
+                (select count(*) from dim_accounts where is_mqa) as mqa_accounts,
+                (select count(*) from dim_accounts where is_customer) as customer_accounts,
+                (select count(*) from scored_leads) as leads,
+                (select count(*) from scored_leads where account_id is null) as unmatched_leads
+            """,
+        )
     return ReportData(
         as_of=as_of,
         funnel=list(zip(STAGES, [int(value) for value in counts], strict=True)),
@@ -192,6 +219,8 @@ def load_report_data(db_path: Path) -> ReportData:
         revenue_by_channel=revenue_by_channel,
         pacing=pacing,
         pacing_month=pacing[0]["month"] if pacing else None,
+        top_accounts=top_accounts,
+        account_counts={name: int(value or 0) for name, value in account_counts.items()},
     )
 
 
@@ -684,6 +713,42 @@ def breach_table(breaches: Sequence[dict[str, Any]]) -> str:
     return f'<table class="breaches"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
+def _since(flag: object, moment: object) -> str:
+    """The date a flag became true (yes when it has none), or no."""
+    if not flag:
+        return "no"
+    return f"{moment:%Y-%m-%d}" if isinstance(moment, datetime | date) else "yes"
+
+
+def accounts_table(accounts: Sequence[dict[str, Any]]) -> str:
+    """The top accounts by account score as an HTML table (dim_accounts): who they are, how
+    many leads and engaged contacts they have, how far they got."""
+    columns = ["#", "account", "domain", "leads", "engaged contacts", "account score"]
+    columns += ["furthest stage", "MQA since", "customer since"]
+    head = "".join(f"<th>{_text(name)}</th>" for name in columns)
+    body = []
+    for rank, row in enumerate(accounts, start=1):
+        score = row["account_score"]
+        cells = [
+            str(rank),
+            _cell(row["account_name"]),
+            _cell(row["account_domain"]) or "(name only)",
+            f"{int(row['lead_count'] or 0):,}",
+            f"{int(row['engaged_contacts'] or 0):,}",
+            "" if score is None else f"{float(score):,.1f}",
+            _cell(row["furthest_stage"]),
+            _since(row["is_mqa"], row["mqa_at"]),
+            _since(row["is_customer"], row["customer_at"]),
+        ]
+        body.append(
+            f'<tr data-account="{_text(row["account_id"])}">'
+            + "".join(f"<td>{_text(cell)}</td>" for cell in cells)
+            + "</tr>"
+        )
+    rows = "".join(body) or f'<tr><td colspan="{len(columns)}">no accounts</td></tr>'
+    return f'<table class="accounts"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
 # -------------------------------------------------------------------------------- report
 
 STYLE = """
@@ -696,10 +761,11 @@ p.note { color: #6b737c; font-size: 13px; margin: 0 0 8px; }
 .kpi b { display: block; font-size: 22px; } .kpi span { color: #6b737c; font-size: 12px; }
 svg.chart { display: block; max-width: 100%; height: auto; margin: 4px 0 8px; }
 svg.chart * { stroke-linejoin: round; stroke-linecap: butt; }
-table.breaches { border-collapse: collapse; font-size: 12px; width: 100%; }
-table.breaches th, table.breaches td { border-bottom: 1px solid #e3e6ea; padding: 4px 6px;
-       text-align: left; }
-table.breaches th { background: #f5f6f8; }
+table.breaches, table.accounts { border-collapse: collapse; font-size: 12px; width: 100%; }
+table.breaches th, table.breaches td, table.accounts th, table.accounts td {
+       border-bottom: 1px solid #e3e6ea; padding: 4px 6px; text-align: left; }
+table.breaches th, table.accounts th { background: #f5f6f8; }
+table.accounts td { white-space: nowrap; } table.accounts td:nth-child(2) { white-space: normal; }
 """
 
 
@@ -722,6 +788,10 @@ def render_report(data: ReportData) -> str:
         f'<div class="kpi"><b>{_text(v)}</b><span>{_text(k)}</span></div>' for v, k in kpis
     )
     shown = min(len(data.breaches), data.breach_count)
+    accounts = {
+        name: data.account_counts.get(name, 0)
+        for name in ("accounts", "mqa_accounts", "customer_accounts", "leads", "unmatched_leads")
+    }
     sections = [
         (
             "Cohort waterfall",
@@ -770,6 +840,16 @@ def render_report(data: ReportData) -> str:
             "month ends at the current pace (the dot).",
             pacing_chart(data.pacing, f"{data.pacing_month:%Y-%m}" if data.pacing_month else "n/a"),
         ),
+        (
+            "Top accounts",
+            f"The {len(data.top_accounts)} accounts with the highest account score "
+            f"(dim_accounts) of {accounts['accounts']:,} accounts, {accounts['mqa_accounts']:,} "
+            f"of them marketing-qualified (MQA) and {accounts['customer_accounts']:,} "
+            f"customers; {accounts['unmatched_leads']:,} of {accounts['leads']:,} leads match "
+            "no account. Engaged contacts: leads of the account engaged in the last "
+            "account_engaged_days days.",
+            accounts_table(data.top_accounts),
+        ),
     ]
     section_html = "".join(
         f'<section><h2>{_text(title)}</h2><p class="note">{_text(note)}</p>{content}</section>'
@@ -805,8 +885,8 @@ def make_parser(prog: str = "lead-funnel report") -> argparse.ArgumentParser:
             "it) with the cohort waterfall, "
             "MQLs against target by month, speed to lead with the one-hour and SLA lines, the "
             "open SLA breach list, the score calibration with the MQL threshold, pipeline and "
-            "revenue by channel with the return on spend, and the current month's pacing "
-            "against its targets."
+            "revenue by channel with the return on spend, the current month's pacing "
+            "against its targets, and the top accounts by account score."
         ),
         epilog=f"Example: {prog} --db warehouse/lead_funnel.duckdb --out build/report.html",
     )
