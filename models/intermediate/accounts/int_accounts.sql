@@ -3,7 +3,8 @@
 -- best fit grade, account score), its MQA moment, the furthest funnel stage any member
 -- reached, whether it is a customer and since when, its open leads and its owner
 -- (docs/definitions.md#account-engagement-mqa-and-the-account-funnel). dim_accounts publishes
--- it; scored_leads reads the customer and owner facts from it.
+-- it. The customer and owner facts come from int_account_customers (scored_leads reads them
+-- there, off the engagement and MQA chain).
 {%- set funnel_stages = funnel_stage_names() %}
 {%- set top_n = var('account_score_top_n') | int %}
 with
@@ -17,6 +18,7 @@ stages as (select * from {{ ref('stages') }}),
 role_groups as (select * from {{ ref('int_lead_role_groups') }}),
 spans as (select * from {{ ref('int_account_engagement_spans') }}),
 mqa_moments as (select * from {{ ref('int_account_mqa_moments') }}),
+customers as (select * from {{ ref('int_account_customers') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 
 members as (
@@ -26,7 +28,6 @@ members as (
         lead_accounts.account_domain,
         lead_accounts.account_match_method,
         leads.lead_id,
-        leads.owner_id,
         leads.lead_source,
         leads.created_at,
         profile_scores.fit_score,
@@ -34,8 +35,6 @@ members as (
         role_groups.role_group,
         stages_reached.reached_opportunity,
         stages_reached.first_opportunity_at,
-        stages_reached.reached_customer,
-        stages_reached.first_customer_at,
         case
             {%- for stage in funnel_stages | reverse %}
             when stages_reached.reached_{{ stage }} then {{ funnel_stages | length - loop.index0 }}
@@ -44,24 +43,10 @@ members as (
         -- still worked as a prospect: in a funnel stage (not an outcome) short of customer
         coalesce(current_stages.stage_group = 'funnel', false)
         and not stages_reached.reached_customer as is_open_lead,
-        -- the first customer lead first (ties: lead_id); then the latest created
-        row_number() over (
-            partition by lead_accounts.account_id
-            order by
-                case when stages_reached.reached_customer then 0 else 1 end asc,
-                stages_reached.first_customer_at asc,
-                leads.created_at desc,
-                leads.lead_id asc
-        ) as customer_rank,
         row_number() over (
             partition by lead_accounts.account_id
             order by leads.created_at, leads.lead_id
-        ) as creation_rank,
-        -- among the members with an owner: the latest created first
-        row_number() over (
-            partition by lead_accounts.account_id, case when leads.owner_id is null then 1 else 0 end
-            order by leads.created_at desc, leads.lead_id desc
-        ) as owner_rank
+        ) as creation_rank
     from lead_accounts
     inner join leads
         on lead_accounts.lead_id = leads.lead_id
@@ -139,13 +124,7 @@ account_members as (
         count(distinct case when role_group != 'unknown' then role_group end) as role_groups,
         max(furthest_stage_order) as furthest_stage_order,
         min(first_opportunity_at) as opportunity_at,
-        min(first_customer_at) as customer_at,
-        sum(case when reached_customer then 1 else 0 end) as customer_lead_count,
-        sum(case when is_open_lead then 1 else 0 end) as open_lead_count,
-        coalesce(
-            max(case when customer_rank = 1 and reached_customer then owner_id end),
-            max(case when owner_rank = 1 then owner_id end)
-        ) as account_owner_id
+        sum(case when is_open_lead then 1 else 0 end) as open_lead_count
     from members
     group by account_id
 ),
@@ -185,15 +164,19 @@ final as (
         furthest_stages.stage as furthest_stage,
         account_members.furthest_stage_order,
         account_members.opportunity_at,
-        account_members.customer_at is not null as is_customer,
-        account_members.customer_at,
-        account_members.customer_lead_count,
+        customers.customer_at is not null as is_customer,
+        customers.customer_at,
+        customers.customer_lead_count,
         account_members.open_lead_count,
-        account_members.account_owner_id,
+        customers.account_owner_id,
         as_of.as_of_at as scored_as_of
     from account_members
     inner join account_scores
         on account_members.account_id = account_scores.account_id
+    -- int_account_customers' members are a superset of these (fewer inner joins): every
+    -- account here has its row there
+    inner join customers
+        on account_members.account_id = customers.account_id
     left join domain_counts
         on account_members.account_id = domain_counts.account_id
             and domain_counts.domain_rank = 1

@@ -1,7 +1,8 @@
 -- one row per account: identity and matching, first lead, engagement at as_of (engaged
 -- contacts, best fit grade, account score), MQA moment and trigger, furthest stage, customer
 -- status, open leads and owner (docs/definitions.md#account-engagement-mqa-and-the-account-funnel).
--- The facts are computed once in int_accounts (scored_leads reads them too).
+-- The facts are computed once in int_accounts, the customer and owner facts in
+-- int_account_customers (which scored_leads reads too).
 with
 
 accounts as (select * from {{ ref('int_accounts') }}),

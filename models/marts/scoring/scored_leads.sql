@@ -1,8 +1,8 @@
 -- one row per valid lead: its profile, fit / engagement / negative scores at as_of, grade,
 -- priority tier, MQL eligibility and the first moment it became eligible, and its current
--- stage, and its account (int_lead_accounts) with the account's customer facts (int_accounts),
--- so routing can send a lead of an existing customer to the account owner. Scores and the
--- threshold test come from int_lead_score_timeline (its as_of moment).
+-- stage, and its account (int_lead_accounts) with the account's customer facts
+-- (int_account_customers), so routing can send a lead of an existing customer to the account
+-- owner. Scores and the threshold test come from int_lead_score_timeline (its as_of moment).
 -- The only model holding contacts (names, email, phone); mask_pii replaces the email with
 -- a keyed hash (pii_hash) and drops names and phone.
 {%- set mask_pii = mask_pii_enabled() %}
@@ -16,7 +16,7 @@ profile_rule_matches as (select * from {{ ref('int_lead_profile_rule_matches') }
 activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }} where is_disqualifying),
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
 lead_accounts as (select * from {{ ref('int_lead_accounts') }}),
-accounts as (select * from {{ ref('int_accounts') }}),
+accounts as (select * from {{ ref('int_account_customers') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 
 disqualifying_rules as (
@@ -132,7 +132,7 @@ final as (
         lead_accounts.account_name,
         lead_accounts.account_match_method,
         -- another lead of the account has reached customer and this one has not
-        coalesce(accounts.is_customer and not stages_reached.reached_customer, false)
+        coalesce(accounts.customer_at is not null and not stages_reached.reached_customer, false)
             as is_existing_customer_account,
         accounts.customer_at as account_customer_since,
         accounts.account_owner_id,
