@@ -77,14 +77,14 @@ channel_counts as (
     -- an inquiry still younger than an hour and untouched is not judged yet (null flag)
     select
         'inquiry_response_within_1h' as metric,
-        lead_source,
+        coalesce(lead_source, 'unknown') as lead_source,
         count(case when touched_within_1_hour then 1 end) as numerator,
         count(touched_within_1_hour) as denominator,
         count(*) - count(touched_within_1_hour) as immature_denominator,
         min(case when touched_within_1_hour is not null then inquiry_month end) as first_month,
         max(case when touched_within_1_hour is not null then inquiry_month end) as last_month
     from inquiry_clocks
-    group by lead_source
+    group by coalesce(lead_source, 'unknown')
 ),
 
 scoped_counts as (
