@@ -52,6 +52,8 @@ CONTRACT_MODELS = (
     "mart_buying_group_coverage",
     "mart_duplicate_leads",
     "dq_unmatched_account_leads",
+    "mart_mql_outcome_reasons",
+    "mart_benchmark_comparison",
 )
 
 
