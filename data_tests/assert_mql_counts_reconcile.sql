@@ -4,7 +4,11 @@
 -- (3) MQL entries (SLA clocks, mart_mql_monthly) = the handed-off leads' mql_entries;
 -- (1) leads that reached MQL (mart_funnel_cohort) = handed-off leads + leads that reached
 --     MQL without an MQL entry (int_lead_stages_reached)
+-- The lead-level figures are taken over the funnel's leads (int_lead_funnel_scope), as the
+-- funnel marts count them: all leads, unless funnel_exclude_existing_customer_leads.
 with
+
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
 
 handoff as (
     select
@@ -14,12 +18,14 @@ handoff as (
         count(case when handoff_status = 'eligible_not_handed_off' then 1 end) as not_handed_off,
         coalesce(sum(case when is_handed_off then mql_entries else 0 end), 0) as handed_off_mql_entries
     from {{ ref('mart_mql_handoff') }}
+    where lead_id not in (select lead_id from leads_out_of_scope)
 ),
 
 eligible as (
     select count(*) as ever_eligible_leads
     from {{ ref('scored_leads') }}
     where mql_eligible_at is not null
+        and lead_id not in (select lead_id from leads_out_of_scope)
 ),
 
 clocks as (
@@ -27,6 +33,7 @@ clocks as (
         count(distinct lead_id) as leads_with_clock,
         count(*) as mql_clocks
     from {{ ref('mart_sla_mql_response') }}
+    where lead_id not in (select lead_id from leads_out_of_scope)
 ),
 
 monthly as (
@@ -51,6 +58,7 @@ skipped_mql as (
         on stages_reached.lead_id = mql_entry_leads.lead_id
     where stages_reached.reached_mql
         and mql_entry_leads.lead_id is null
+        and stages_reached.lead_id not in (select lead_id from leads_out_of_scope)
 ),
 
 final as (

@@ -6,7 +6,14 @@
 -- to as_of).
 with
 
-stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stages_reached as (
+    select * from {{ ref('int_lead_stages_reached') }}
+    where lead_id not in (select lead_id from leads_out_of_scope)
+),
 
 channel_spend as (select * from {{ ref('channel_spend') }}),
 

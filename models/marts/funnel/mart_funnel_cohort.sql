@@ -17,7 +17,14 @@
 {%- set maturity_steps = ['lead_to_mql', 'lead_to_sal', 'lead_to_sql', 'lead_to_opportunity', 'lead_to_customer'] %}
 with
 
-stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stages_reached as (
+    select * from {{ ref('int_lead_stages_reached') }}
+    where lead_id not in (select lead_id from leads_out_of_scope)
+),
 
 as_of as (select as_of_at from {{ ref('run_as_of') }}),
 

@@ -4,7 +4,14 @@
 -- Every stage appears in every month that has any stage entry (0 when none).
 with
 
-stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stage_history as (
+    select * from {{ ref('fct_lead_stage_history') }}
+    where lead_id not in (select lead_id from leads_out_of_scope)
+),
 
 stages as (select * from {{ ref('stages') }}),
 

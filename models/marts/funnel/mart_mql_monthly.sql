@@ -8,7 +8,14 @@
 -- from MQL to the outcome has passed since the month ended)
 with
 
-mql_entries as (select * from {{ ref('int_mql_entries') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+mql_entries as (
+    select * from {{ ref('int_mql_entries') }}
+    where lead_id not in (select lead_id from leads_out_of_scope)
+),
 
 sla_clocks as (select * from {{ ref('int_mql_sla_clocks') }}),
 

@@ -38,7 +38,15 @@
 {%- endfor %}
 with
 
-stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
+-- the leads the stage actuals leave out, as the funnel marts do (int_lead_funnel_scope: none,
+-- unless the var funnel_exclude_existing_customer_leads leaves out those of existing
+-- customers); won_amount counts every deal
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stage_entries as (
+    select * from {{ ref('int_lead_stage_entries') }}
+    where lead_id not in (select lead_id from leads_out_of_scope)
+),
 
 opportunities as (select * from {{ ref('int_opportunities') }}),
 
