@@ -10,8 +10,11 @@ velocity as (select * from {{ ref('mart_stage_velocity') }}),
 velocity_overall as (select * from {{ ref('mart_stage_velocity_overall') }}),
 
 stage_history as (
-    select * from {{ ref('fct_lead_stage_history') }}
-    where lead_id not in (select lead_id from leads_out_of_scope)
+    select * from {{ ref('fct_lead_stage_history') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 by_cohort as (

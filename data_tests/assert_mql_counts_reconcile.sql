@@ -17,23 +17,32 @@ handoff as (
         count(case when handoff_status = 'handed_off_never_eligible' then 1 end) as never_eligible,
         count(case when handoff_status = 'eligible_not_handed_off' then 1 end) as not_handed_off,
         coalesce(sum(case when is_handed_off then mql_entries else 0 end), 0) as handed_off_mql_entries
-    from {{ ref('mart_mql_handoff') }}
-    where lead_id not in (select lead_id from leads_out_of_scope)
+    from {{ ref('mart_mql_handoff') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 eligible as (
     select count(*) as ever_eligible_leads
-    from {{ ref('scored_leads') }}
-    where mql_eligible_at is not null
-        and lead_id not in (select lead_id from leads_out_of_scope)
+    from {{ ref('scored_leads') }} as scoped_rows
+    where scoped_rows.mql_eligible_at is not null
+        and not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 clocks as (
     select
         count(distinct lead_id) as leads_with_clock,
         count(*) as mql_clocks
-    from {{ ref('mart_sla_mql_response') }}
-    where lead_id not in (select lead_id from leads_out_of_scope)
+    from {{ ref('mart_sla_mql_response') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 monthly as (
@@ -58,7 +67,10 @@ skipped_mql as (
         on stages_reached.lead_id = mql_entry_leads.lead_id
     where stages_reached.reached_mql
         and mql_entry_leads.lead_id is null
-        and stages_reached.lead_id not in (select lead_id from leads_out_of_scope)
+        and not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = stages_reached.lead_id
+        )
 ),
 
 final as (

@@ -9,8 +9,11 @@ with
 leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
 
 stage_history as (
-    select * from {{ ref('fct_lead_stage_history') }}
-    where lead_id not in (select lead_id from leads_out_of_scope)
+    select * from {{ ref('fct_lead_stage_history') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 stages as (select * from {{ ref('stages') }}),

@@ -44,8 +44,11 @@ with
 leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
 
 stage_entries as (
-    select * from {{ ref('int_lead_stage_entries') }}
-    where lead_id not in (select lead_id from leads_out_of_scope)
+    select * from {{ ref('int_lead_stage_entries') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 opportunities as (select * from {{ ref('int_opportunities') }}),
