@@ -1,7 +1,8 @@
 -- no loss, no double counting: summed over their rows, mart_funnel_cohort and
 -- mart_channel_performance count every valid lead once and every stage reached as often as
 -- int_lead_stages_reached does; mart_mql_monthly counts every MQL entry and
--- mart_funnel_period every stage entry
+-- mart_funnel_period every stage entry; all of them over the funnel's leads
+-- (int_lead_funnel_scope: every lead unless funnel_exclude_existing_customer_leads)
 {#- the counts compared, and per mart: its import CTE and, for each count it holds, the
     column summed to it -#}
 {%- set counts = ['leads', 'mqls', 'sqls', 'opportunities', 'customers', 'mql_entries', 'stage_entries'] %}
@@ -17,11 +18,31 @@
 ] %}
 with
 
-stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
 
-mql_entries as (select * from {{ ref('int_mql_entries') }}),
+stages_reached as (
+    select * from {{ ref('int_lead_stages_reached') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
-stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
+mql_entries as (
+    select * from {{ ref('int_mql_entries') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
+
+stage_history as (
+    select * from {{ ref('fct_lead_stage_history') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
 cohort as (select * from {{ ref('mart_funnel_cohort') }}),
 

@@ -1,13 +1,21 @@
 -- mart_stage_velocity: the cohort rows of each move add up to its row in
 -- mart_stage_velocity_overall, and the overall rows count every transition of the stage
--- history (an entry with a next stage)
+-- history (an entry with a next stage) of the funnel's leads (int_lead_funnel_scope)
 with
+
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
 
 velocity as (select * from {{ ref('mart_stage_velocity') }}),
 
 velocity_overall as (select * from {{ ref('mart_stage_velocity_overall') }}),
 
-stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
+stage_history as (
+    select * from {{ ref('fct_lead_stage_history') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
 by_cohort as (
     select

@@ -4,7 +4,11 @@
 -- (3) MQL entries (SLA clocks, mart_mql_monthly) = the handed-off leads' mql_entries;
 -- (1) leads that reached MQL (mart_funnel_cohort) = handed-off leads + leads that reached
 --     MQL without an MQL entry (int_lead_stages_reached)
+-- The lead-level figures are taken over the funnel's leads (int_lead_funnel_scope), as the
+-- funnel marts count them: all leads, unless funnel_exclude_existing_customer_leads.
 with
+
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
 
 handoff as (
     select
@@ -13,20 +17,32 @@ handoff as (
         count(case when handoff_status = 'handed_off_never_eligible' then 1 end) as never_eligible,
         count(case when handoff_status = 'eligible_not_handed_off' then 1 end) as not_handed_off,
         coalesce(sum(case when is_handed_off then mql_entries else 0 end), 0) as handed_off_mql_entries
-    from {{ ref('mart_mql_handoff') }}
+    from {{ ref('mart_mql_handoff') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 eligible as (
     select count(*) as ever_eligible_leads
-    from {{ ref('scored_leads') }}
-    where mql_eligible_at is not null
+    from {{ ref('scored_leads') }} as scoped_rows
+    where scoped_rows.mql_eligible_at is not null
+        and not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 clocks as (
     select
         count(distinct lead_id) as leads_with_clock,
         count(*) as mql_clocks
-    from {{ ref('mart_sla_mql_response') }}
+    from {{ ref('mart_sla_mql_response') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
 ),
 
 monthly as (
@@ -51,6 +67,10 @@ skipped_mql as (
         on stages_reached.lead_id = mql_entry_leads.lead_id
     where stages_reached.reached_mql
         and mql_entry_leads.lead_id is null
+        and not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = stages_reached.lead_id
+        )
 ),
 
 final as (

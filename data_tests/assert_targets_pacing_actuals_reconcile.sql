@@ -3,8 +3,12 @@
 -- mart_funnel_period, won_amount = the won amounts of fct_opportunities by closed_month;
 -- and customer entries are the deals won (each customer entry wins one deal), so the
 -- customer and won_amount targets measure the same wins. A month x metric with something
--- done has a row, and its actual is that figure.
+-- done has a row, and its actual is that figure. With funnel_exclude_existing_customer_leads
+-- the stage actuals leave out existing customers' leads (int_lead_funnel_scope) and
+-- won_amount does not, so customer entries equal the wins of the funnel's leads.
 with
+
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
 
 pacing as (
     select
@@ -33,14 +37,17 @@ stage_entries as (
         and entries > 0
 ),
 
+-- won_deals: the wins of the funnel's leads; won_amount: every win
 won_deals as (
     select
-        closed_month as month,
-        count(*) as won_deals,
-        cast(coalesce(sum(won_amount), 0) as {{ dbt.type_numeric() }}) as won_amount
-    from {{ ref('fct_opportunities') }}
-    where outcome = 'won'
-    group by closed_month
+        opportunities.closed_month as month,
+        count(case when leads_out_of_scope.lead_id is null then 1 end) as won_deals,
+        cast(coalesce(sum(opportunities.won_amount), 0) as {{ dbt.type_numeric() }}) as won_amount
+    from {{ ref('fct_opportunities') }} as opportunities
+    left join leads_out_of_scope
+        on opportunities.lead_id = leads_out_of_scope.lead_id
+    where opportunities.outcome = 'won'
+    group by opportunities.closed_month
 ),
 
 expected as (

@@ -6,7 +6,17 @@
 -- to as_of).
 with
 
-stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stages_reached as (
+    select * from {{ ref('int_lead_stages_reached') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
 channel_spend as (select * from {{ ref('channel_spend') }}),
 

@@ -17,7 +17,17 @@
 {%- set maturity_steps = ['lead_to_mql', 'lead_to_sal', 'lead_to_sql', 'lead_to_opportunity', 'lead_to_customer'] %}
 with
 
-stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stages_reached as (
+    select * from {{ ref('int_lead_stages_reached') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
 as_of as (select as_of_at from {{ ref('run_as_of') }}),
 

@@ -8,7 +8,17 @@
 -- from MQL to the outcome has passed since the month ended)
 with
 
-mql_entries as (select * from {{ ref('int_mql_entries') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+mql_entries as (
+    select * from {{ ref('int_mql_entries') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
 sla_clocks as (select * from {{ ref('int_mql_sla_clocks') }}),
 

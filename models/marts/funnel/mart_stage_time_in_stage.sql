@@ -3,7 +3,17 @@
 -- the exited-only figures and the number and age of the open entries
 with
 
-stage_history as (select * from {{ ref('fct_lead_stage_history') }}),
+-- the leads the funnel leaves out (int_lead_funnel_scope: none, unless the var
+-- funnel_exclude_existing_customer_leads leaves out those of existing customers)
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stage_history as (
+    select * from {{ ref('fct_lead_stage_history') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
 stages as (select * from {{ ref('stages') }}),
 

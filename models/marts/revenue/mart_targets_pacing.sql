@@ -38,7 +38,18 @@
 {%- endfor %}
 with
 
-stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
+-- the leads the stage actuals leave out, as the funnel marts do (int_lead_funnel_scope: none,
+-- unless the var funnel_exclude_existing_customer_leads leaves out those of existing
+-- customers); won_amount counts every deal
+leads_out_of_scope as (select lead_id from {{ ref('int_lead_funnel_scope') }} where not is_in_funnel_scope),
+
+stage_entries as (
+    select * from {{ ref('int_lead_stage_entries') }} as scoped_rows
+    where not exists (
+            select 1 from leads_out_of_scope
+            where leads_out_of_scope.lead_id = scoped_rows.lead_id
+        )
+),
 
 opportunities as (select * from {{ ref('int_opportunities') }}),
 
