@@ -33,7 +33,7 @@ stage_entries as (
         stage as metric,
         cast(entries as {{ dbt.type_numeric() }}) as expected_actual
     from {{ ref('mart_funnel_period') }}
-    where stage in ('sql', 'opportunity', 'customer')
+    where stage in ({{ funnel_stages_from('sql') }})
         and entries > 0
 ),
 

@@ -5,3 +5,12 @@
 {% macro funnel_stage_names() -%}
     {{ return(['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer']) }}
 {%- endmacro %}
+
+{#- The funnel stages from `stage` on, quoted for an `in (...)` list: "reached sql" is an entry
+    into sql or any later funnel stage. -#}
+{% macro funnel_stages_from(stage) -%}
+    {%- set stages = funnel_stage_names() -%}
+    {%- for name in stages[stages.index(stage):] -%}
+        '{{ name }}'{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -87,7 +87,7 @@ sql_after_re_mql as (
     inner join stage_entries
         on decisions.lead_id = stage_entries.lead_id
             and re_mqls.re_mql_at <= stage_entries.entered_at
-    where stage_entries.stage in ('sql', 'opportunity', 'customer')
+    where stage_entries.stage in ({{ funnel_stages_from('sql') }})
     group by re_mqls.mql_entry_id
 ),
 

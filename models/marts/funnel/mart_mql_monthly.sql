@@ -49,7 +49,7 @@ sql_after_mql as (
     inner join stage_entries
         on mql_entries.lead_id = stage_entries.lead_id
             and mql_entries.mql_entered_at <= stage_entries.entered_at
-    where stage_entries.stage in ('sql', 'opportunity', 'customer')
+    where stage_entries.stage in ({{ funnel_stages_from('sql') }})
     group by mql_entries.mql_entry_id
 ),
 
