@@ -32,6 +32,7 @@ CHARTS = (
     "calibration",
     "revenue-by-channel",
     "targets-pacing",
+    "market-bands",
 )
 
 
@@ -182,6 +183,69 @@ def test_accounts_table_reads_well() -> None:
         wayne,
     ]
     assert "no accounts" in report.accounts_table([])
+
+
+def test_market_bands_chart_places_each_rate_against_its_band() -> None:
+    """Each metric's band, interval and dot are drawn; the dot carries the mart's judgement,
+    and a metric without a rate (no mature group) shows its band only."""
+    bands = [
+        {
+            "metric": "lead_to_mql",
+            "numerator": 30,
+            "denominator": 200,
+            "rate": 0.15,
+            "rate_ci_lower": 0.107,
+            "rate_ci_upper": 0.206,
+            "band_low": 0.04,
+            "band_high": 0.25,
+            "band_position": "within",
+        },
+        {
+            "metric": "mql_to_sal",
+            "numerator": 5,
+            "denominator": 100,
+            "rate": 0.05,
+            "rate_ci_lower": 0.022,
+            "rate_ci_upper": 0.112,
+            "band_low": 0.40,
+            "band_high": 0.60,
+            "band_position": "below",
+        },
+        {
+            "metric": "sal_to_sql",
+            "numerator": 0,
+            "denominator": 0,
+            "rate": None,
+            "rate_ci_lower": None,
+            "rate_ci_upper": None,
+            "band_low": 0.50,
+            "band_high": 0.70,
+            "band_position": None,
+        },
+    ]
+    svg = report.market_bands_chart(bands)
+    assert svg.count('class="band"') == 3
+    assert svg.count('class="interval"') == 2
+    dots = re.findall(
+        r'class="mark" data-metric="([^"]+)" data-value="([^"]+)" data-position="([^"]+)"', svg
+    )
+    assert dots == [("lead_to_mql", "0.1500", "within"), ("mql_to_sal", "0.0500", "below")]
+    assert "5.0% (5 of 100), below the band" in svg
+    assert "no market bands" in report.market_bands_chart([])
+
+
+def test_market_bands_follow_the_funnel_order(published: Path) -> None:
+    """The panel reads the company rows of mart_benchmark_comparison in funnel order."""
+    data = report.load_report_data(published)
+    metrics = [row["metric"] for row in data.market_bands]
+    assert metrics[:5] == [
+        "lead_to_mql",
+        "mql_to_sal",
+        "sal_to_sql",
+        "sql_to_opportunity",
+        "opportunity_to_won",
+    ]
+    assert set(metrics[5:]) == {"sales_ready_share", "inquiry_response_within_1h"}
 
 
 def test_chromium_draws_every_chart_and_writes_the_screenshot(

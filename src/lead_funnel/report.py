@@ -4,10 +4,10 @@
 
 The report reads only the published marts (mart_funnel_cohort, mart_mql_monthly,
 mart_sla_mql_response, mart_sla_open_breaches, mart_score_calibration,
-mart_mql_threshold_curve, mart_revenue_by_channel, mart_targets_pacing, dim_accounts, and
-scored_leads for the unmatched leads). Its charts are drawn
-with matplotlib when the report is written and inlined as SVG (text as paths): the file needs
-no network, no JavaScript and no fonts to be viewed, mailed or archived.
+mart_mql_threshold_curve, mart_revenue_by_channel, mart_targets_pacing,
+mart_benchmark_comparison, dim_accounts, and scored_leads for the unmatched leads). Its
+charts are drawn with matplotlib when the report is written and inlined as SVG (text as
+paths): the file needs no network, no JavaScript and no fonts to be viewed, mailed or archived.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class ReportData:
     pacing_month: date | None = None
     top_accounts: list[dict[str, Any]] = field(default_factory=list)
     account_counts: dict[str, int] = field(default_factory=dict)
+    market_bands: list[dict[str, Any]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------- data
@@ -202,6 +203,17 @@ def load_report_data(db_path: Path) -> ReportData:
                 (select count(*) from scored_leads where account_id is null) as unmatched_leads
             """,
         )
+        # the company's rates against the published bands, in funnel order
+        market_bands = _records(
+            connection,
+            """
+            select metric, numerator, denominator, rate, rate_ci_lower, rate_ci_upper,
+                band_low, band_high, band_position
+            from mart_benchmark_comparison
+            where scope_type = 'company'
+            order by metric_order
+            """,
+        )
     return ReportData(
         as_of=as_of,
         funnel=list(zip(STAGES, [int(value) for value in counts], strict=True)),
@@ -221,6 +233,7 @@ def load_report_data(db_path: Path) -> ReportData:
         pacing_month=pacing[0]["month"] if pacing else None,
         top_accounts=top_accounts,
         account_counts={name: int(value or 0) for name, value in account_counts.items()},
+        market_bands=market_bands,
     )
 
 
@@ -673,6 +686,72 @@ def pacing_chart(pacing: Sequence[dict[str, Any]], month_label: str) -> str:
         return chart.svg()
 
 
+def market_bands_chart(bands: Sequence[dict[str, Any]]) -> str:
+    """The company's rates against the market: each metric's published band (a shaded bar),
+    the rate (a dot, coloured by band_position: judged on the interval) and its Wilson
+    interval (a line). A metric without a mature group shows its band only."""
+    colours = {"below": PALETTE["alert"], "above": PALETTE["good"], "within": PALETTE["bar"]}
+    with rc_context({**CHART_STYLE, "axes.grid.axis": "x"}):
+        chart = Chart.new("market-bands", "Rates against market bands", 60 + 34 * len(bands))
+        axes = chart.axes
+        if not bands:
+            axes.set_axis_off()
+            axes.text(0.5, 0.5, "no market bands", ha="center", color=PALETTE["muted"])
+            return chart.svg()
+        for index, row in enumerate(bands):
+            metric = str(row["metric"])
+            low, high = float(row["band_low"]), float(row["band_high"])
+            (band,) = axes.barh(
+                index, high - low, left=low, height=0.5, color=PALETTE["grid"], zorder=1
+            )
+            chart.tag(
+                band, "band", f"{metric}: market band {_percent(low, 0)} to {_percent(high, 0)}"
+            )
+            if row["rate"] is None:
+                continue
+            rate = float(row["rate"])
+            (interval,) = axes.plot(
+                [float(row["rate_ci_lower"]), float(row["rate_ci_upper"])],
+                [index, index],
+                color=PALETTE["text"],
+                linewidth=1.5,
+                zorder=2,
+            )
+            chart.tag(interval, "interval", f"{metric}: 95% interval", metric=metric)
+            (dot,) = axes.plot(
+                rate,
+                index,
+                marker="o",
+                markersize=8,
+                color=colours.get(str(row["band_position"]), PALETTE["bar"]),
+                zorder=3,
+            )
+            chart.tag(
+                dot,
+                "mark",
+                f"{metric}: {_percent(rate)} ({row['numerator']:,} of {row['denominator']:,}), "
+                f"{row['band_position']} the band",
+                metric=metric,
+                value=f"{rate:.4f}",
+                position=str(row["band_position"]),
+            )
+        axes.set_yticks(range(len(bands)), [str(row["metric"]) for row in bands])
+        axes.invert_yaxis()
+        axes.set_xlim(0, 1)
+        axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        chart.figure.legend(
+            handles=[
+                Patch(color=PALETTE["grid"], label="market band"),
+                Line2D([], [], color=PALETTE["alert"], marker="o", linewidth=0, label="below"),
+                Line2D([], [], color=PALETTE["bar"], marker="o", linewidth=0, label="within"),
+                Line2D([], [], color=PALETTE["good"], marker="o", linewidth=0, label="above"),
+            ],
+            loc="outside upper left",
+            ncols=4,
+        )
+        return chart.svg()
+
+
 # ------------------------------------------------------------------------------- tables
 
 
@@ -841,6 +920,14 @@ def render_report(data: ReportData) -> str:
             pacing_chart(data.pacing, f"{data.pacing_month:%Y-%m}" if data.pacing_month else "n/a"),
         ),
         (
+            "Rates against market bands",
+            "The company's funnel step rates over mature cohorts, its sales-ready share and "
+            "its within-one-hour response rate (mart_benchmark_comparison), each with its 95% "
+            "Wilson interval, against the published band of seeds/config/market_benchmarks.csv. "
+            "A rate is called below or above only when its whole interval is outside the band.",
+            market_bands_chart(data.market_bands),
+        ),
+        (
             "Top accounts",
             f"The {len(data.top_accounts)} accounts with the highest account score "
             f"(dim_accounts) of {accounts['accounts']:,} accounts, {accounts['mqa_accounts']:,} "
@@ -886,7 +973,8 @@ def make_parser(prog: str = "lead-funnel report") -> argparse.ArgumentParser:
             "MQLs against target by month, speed to lead with the one-hour and SLA lines, the "
             "open SLA breach list, the score calibration with the MQL threshold, pipeline and "
             "revenue by channel with the return on spend, the current month's pacing "
-            "against its targets, and the top accounts by account score."
+            "against its targets, the rates against market bands, and the top accounts by "
+            "account score."
         ),
         epilog=f"Example: {prog} --db warehouse/lead_funnel.duckdb --out build/report.html",
     )

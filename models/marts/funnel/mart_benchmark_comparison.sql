@@ -46,6 +46,7 @@ channel_counts as (
     {%- for metric, numerator, denominator, is_mature in funnel_metrics %}
     select
         '{{ metric }}' as metric,
+        {{ loop.index }} as metric_order,
         lead_source,
         sum(case when {{ is_mature }} then {{ numerator }} else 0 end) as numerator,
         sum(case when {{ is_mature }} then {{ denominator }} else 0 end) as denominator,
@@ -60,6 +61,7 @@ channel_counts as (
 
     select
         'sales_ready_share' as metric,
+        {{ funnel_metrics | length + 1 }} as metric_order,
         lead_cohorts.lead_source,
         count(case when cohort_months.is_mature = 1 and lead_cohorts.mql_eligible_at is not null then 1 end)
             as numerator,
@@ -77,6 +79,7 @@ channel_counts as (
     -- an inquiry still younger than an hour and untouched is not judged yet (null flag)
     select
         'inquiry_response_within_1h' as metric,
+        {{ funnel_metrics | length + 2 }} as metric_order,
         coalesce(lead_source, 'unknown') as lead_source,
         count(case when touched_within_1_hour then 1 end) as numerator,
         count(touched_within_1_hour) as denominator,
@@ -90,6 +93,7 @@ channel_counts as (
 scoped_counts as (
     select
         metric,
+        metric_order,
         'channel' as scope_type,
         lead_source as scope,
         numerator,
@@ -103,6 +107,7 @@ scoped_counts as (
 
     select
         metric,
+        metric_order,
         'company' as scope_type,
         'company' as scope,
         sum(numerator) as numerator,
@@ -111,12 +116,13 @@ scoped_counts as (
         min(first_month) as first_month,
         max(last_month) as last_month
     from channel_counts
-    group by metric
+    group by metric, metric_order
 ),
 
 rated as (
     select
         scoped_counts.metric,
+        scoped_counts.metric_order,
         scoped_counts.scope_type,
         scoped_counts.scope,
         cast(scoped_counts.numerator as {{ dbt.type_bigint() }}) as numerator,
@@ -143,6 +149,7 @@ final as (
         metric,
         scope_type,
         scope,
+        metric_order,
 
         -- the rate over mature groups, and what was left out as not yet mature
         numerator,
