@@ -316,3 +316,44 @@ def test_account_metrics_match_the_account_funnel(
                 )
     (engaged,) = query(published, "select sum(engaged_contacts) from dim_accounts")[0]
     assert sum(number(row["engaged_contacts"]) or 0 for row in answered.values()) == engaged
+
+
+def test_re_mql_metrics_roll_up_by_reason_group(
+    metrics_run: dict[str, Path], published: Path
+) -> None:
+    """The re-MQL rate per reason group over all months: re-MQLs summed over negative
+    decisions summed across months, owners and sources, never an average of row rates."""
+    answer = metrics_run["project"].parent / "outcome_reasons.csv"
+    completed = mf(
+        metrics_run["project"],
+        metrics_run["build_db"],
+        "query",
+        "--quiet",
+        "--metrics",
+        "negative_mql_decisions,re_mql_rate_after_negative_decision,re_mql_to_sql_rate",
+        "--group-by",
+        "mql_outcome_reason_group__reason_group",
+        "--csv",
+        str(answer),
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-4000:]
+    answered = {row["mql_outcome_reason_group__reason_group"]: row for row in read_csv(answer)}
+    expected = query(
+        published,
+        """
+        select reason_group, sum(decisions), sum(re_mqls) / sum(decisions),
+            sum(re_mqls_reaching_sql) / nullif(sum(re_mqls), 0)
+        from mart_mql_outcome_reasons
+        group by reason_group
+        """,
+    )
+    assert len(expected) > 3, "the demo has too few reason groups"
+    assert answered.keys() == {row[0] for row in expected}
+    for reason_group, decisions, re_mql_rate, re_mql_to_sql in expected:
+        row = answered[reason_group]
+        assert int(row["negative_mql_decisions"]) == decisions
+        assert math.isclose(float(row["re_mql_rate_after_negative_decision"]), re_mql_rate)
+        got = number(row["re_mql_to_sql_rate"])
+        assert (got is None) == (re_mql_to_sql is None), reason_group
+        if got is not None:
+            assert math.isclose(got, re_mql_to_sql, abs_tol=1e-9)
