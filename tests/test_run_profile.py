@@ -68,17 +68,26 @@ def test_the_run_s_dbt_build_leaves_the_unit_tests_out(
     """The dbt build of `lead-funnel run` excludes unit tests, and its progress count does
     too (the same EXCLUDED_RESOURCE_TYPES)."""
     calls: dict[str, Any] = {}
+    parsed = object()
 
-    def count(db_path: Path, extra_args: list[str], excluded: Any = ()) -> int:
+    def parse(db_path: Path, extra_args: list[str]) -> object:
+        calls["parse_args"] = extra_args
+        return parsed
+
+    def count(manifest: Any, excluded: Any = ()) -> int:
         calls["count_excluded"] = tuple(excluded)
         return 2
 
-    def run_dbt(args: list[str], db_path: Path, on_event: Any = None) -> DbtOutcome:
+    def run_dbt(
+        args: list[str], db_path: Path, on_event: Any = None, manifest: Any = None
+    ) -> DbtOutcome:
         calls["args"] = args
+        calls["manifest"] = manifest
         on_event(_node_finished("model", "staging/a.sql", 1.5))
         on_event(_node_finished("test", "t.sql", 0.5))
         return DbtOutcome(success=True)
 
+    monkeypatch.setattr(pipeline, "parse_project", parse)
     monkeypatch.setattr(pipeline, "count_build_nodes", count)
     monkeypatch.setattr(pipeline, "run_dbt", run_dbt)
     profile = pipeline.build(tmp_path / "b.duckdb", {}, full_refresh=False)
@@ -87,6 +96,9 @@ def test_the_run_s_dbt_build_leaves_the_unit_tests_out(
     excluded = [args[i + 1] for i, arg in enumerate(args) if arg == "--exclude-resource-type"]
     assert "unit_test" in excluded
     assert calls["count_excluded"] == tuple(excluded)
+    # the project is parsed once, with the build's vars, and the build reuses that manifest
+    assert calls["manifest"] is parsed
+    assert calls["parse_args"] == args[args.index("--vars") : args.index("--vars") + 2]
     assert profile["phase_seconds"] == {"staging": 1.5, "data tests": 0.5}
     assert profile["nodes"] == {"model": 1, "test": 1}
     assert profile["nodes_expected"] == 2

@@ -516,8 +516,11 @@ def run_dbt(
     args: list[str],
     db_path: Path,
     on_event: Callable[[Any], None] | None = None,
+    manifest: Any | None = None,
 ) -> DbtOutcome:
-    """Run one dbt command in-process (dbtRunner) against the given DuckDB file."""
+    """Run one dbt command in-process (dbtRunner) against the given DuckDB file. With a
+    `manifest` (from parse_project, parsed with the same --vars) dbt does not parse the
+    project again."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LEAD_FUNNEL_DB"] = str(db_path)
@@ -525,7 +528,7 @@ def run_dbt(
     os.environ.setdefault("DBT_VERSION_CHECK", "false")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_defensive(on_event)] if on_event else []
-    runner = dbtRunner(callbacks=callbacks)
+    runner = dbtRunner(manifest=manifest, callbacks=callbacks)
     full_args = [
         *args,
         "--project-dir",
@@ -570,12 +573,10 @@ def release_duckdb() -> None:
                 DuckDBConnectionManager._ENV = None
 
 
-def count_build_nodes(
-    db_path: Path, extra_args: list[str], exclude_resource_types: Iterable[str] = ()
-) -> int:
-    """How many seeds, models, tests, unit tests and exposures `dbt build` will run (for
-    progress; dbt 1.11's build reports a result for each exposure too), leaving out the
-    resource types the build excludes (its --exclude-resource-type)."""
+def parse_project(db_path: Path, extra_args: list[str]) -> Any | None:
+    """Parse the project once (dbt parse, with the --vars the build will use); returns the
+    manifest, or None when the project does not parse. run_dbt reuses it, so a build does
+    not parse again."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LEAD_FUNNEL_DB"] = str(db_path)
@@ -590,7 +591,13 @@ def count_build_nodes(
             str(PROJECT_DIR),
         ]
     )
-    manifest = result.result if result.success else None
+    return result.result if result.success else None
+
+
+def count_build_nodes(manifest: Any | None, exclude_resource_types: Iterable[str] = ()) -> int:
+    """How many seeds, models, tests, unit tests and exposures `dbt build` will run (for
+    progress; dbt 1.11's build reports a result for each exposure too), leaving out the
+    resource types the build excludes (its --exclude-resource-type); 0 without a manifest."""
     if manifest is None:
         return 0
     excluded = set(exclude_resource_types)

@@ -55,6 +55,7 @@ from lead_funnel.common import (
     count_build_nodes,
     funnel_stages,
     missing_raw_tables,
+    parse_project,
     parse_vars,
     published_db_path,
     raw_file_globs,
@@ -230,7 +231,8 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
 
     common_args = ["--vars", yaml.safe_dump(variables, default_flow_style=True).strip()]
     counting = time.monotonic()
-    total = count_build_nodes(build_db, common_args, EXCLUDED_RESOURCE_TYPES)
+    manifest = parse_project(build_db, common_args)
+    total = count_build_nodes(manifest, EXCLUDED_RESOURCE_TYPES)
     parse_seconds = round(time.monotonic() - counting, 3)
     if not total:
         raise PipelineError("dbt could not parse the project; run `dbt parse` to see why.")
@@ -263,7 +265,7 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
             args += ["--exclude-resource-type", resource_type]
         if full_refresh:
             args.append("--full-refresh")
-        outcome = run_dbt(args, build_db, on_event=on_event)
+        outcome = run_dbt(args, build_db, on_event=on_event, manifest=manifest)
     if not outcome.success:
         lines = "\n  ".join(outcome.failures) or str(outcome.exception or "see the dbt output")
         raise BuildFailed(f"dbt build failed:\n  {lines}", outcome.succeeded)
