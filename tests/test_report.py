@@ -272,7 +272,7 @@ def test_chromium_draws_every_chart_and_writes_the_screenshot(
         binary,
         tmp_path / "profile-shot",
         f"--screenshot={shot}",
-        "--window-size=1280,3800",
+        "--window-size=1280,4200",
         report_html.as_uri(),
     )
     assert taken.returncode == 0, taken.stderr[-2000:]
