@@ -5,11 +5,15 @@
 -- reached SQL (or later) after that re-entry. Dated by the decision, not the MQL entry: the
 -- reason is given when the decision is made, so a closed month's counts and shares are
 -- final, where an MQL month's would keep growing while its entries wait for a decision.
+-- The re-MQL figures do keep growing: is_re_mql_rate_mature says when a month's have had
+-- the time a cohort has (cohort_maturity_days after the month ended).
 with
 
 outcome_reasons as (select * from {{ ref('int_mql_outcome_reasons') }}),
 
 mql_entries as (select * from {{ ref('int_mql_entries') }}),
+
+as_of as (select * from {{ ref('run_as_of') }}),
 
 -- every decision (accepting or negative) dated in the month: the denominator of
 -- share_of_decisions
@@ -47,6 +51,17 @@ joined as (
         on grouped.decision_month = month_decisions.decision_month
 ),
 
+-- the re-MQL figures of a month are mature once the month has ended and
+-- cohort_maturity_days have passed since (the rule of is_cohort_complete)
+matured as (
+    select
+        joined.*,
+        {{ dbt.dateadd('day', var('cohort_maturity_days'), dbt.dateadd('month', 1, 'joined.decision_month')) }}
+        <= as_of.as_of_at as is_re_mql_rate_mature
+    from joined
+    cross join as_of
+),
+
 final as (
     select
         -- grain
@@ -69,8 +84,9 @@ final as (
         {{ wilson_lower('re_mqls', 'decisions') }} as re_mql_rate_ci_lower,
         {{ wilson_upper('re_mqls', 'decisions') }} as re_mql_rate_ci_upper,
         re_mqls_reaching_sql,
-        {{ safe_ratio('re_mqls_reaching_sql', 're_mqls') }} as re_mql_to_sql_rate
-    from joined
+        {{ safe_ratio('re_mqls_reaching_sql', 're_mqls') }} as re_mql_to_sql_rate,
+        is_re_mql_rate_mature
+    from matured
 )
 
 select * from final
