@@ -22,6 +22,7 @@ accounts as (select * from {{ ref('int_account_customers') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 mql_levels as (select * from {{ ref('int_lead_mql_levels') }}),
 mql_entries as (select * from {{ ref('int_mql_entries') }}),
+engagement as (select * from {{ ref('int_lead_engagement') }}),
 
 disqualifying_rules as (
     select
@@ -182,7 +183,8 @@ final as (
         case when not scored.is_disqualified then levels_at_latest_mql_entry.mql_level_at_latest_mql_entry end
             as mql_level_at_latest_mql_entry,
 
-        -- funnel
+        -- funnel: a contact until its first engagement (int_lead_engagement), a lead from then on
+        engagement.engaged_at,
         stages_reached.current_stage,
 
         -- account
@@ -203,6 +205,8 @@ final as (
         on leads.lead_id = scored.lead_id
     left join stages_reached
         on leads.lead_id = stages_reached.lead_id
+    left join engagement
+        on leads.lead_id = engagement.lead_id
     left join current_levels
         on leads.lead_id = current_levels.lead_id
     left join levels_at_latest_mql_entry
