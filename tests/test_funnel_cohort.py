@@ -261,6 +261,20 @@ def test_rates_without_a_denominator_are_null(built: Path) -> None:
     assert ebook["opportunity_to_customer_rate"] is None
 
 
+def test_funnel_starts_at_contacts(built: Path) -> None:
+    """Every record here is created with an ebook download or a demo request at its creation
+    (both positive-point engagement rules): each contact is a lead at once, and the lead
+    stage still counts every record."""
+    rows = query(
+        built,
+        "select acquisition_offer, contacts, engaged_leads, leads, contact_to_lead_rate,"
+        " median_days_contact_to_lead from mart_funnel_cohort",
+    )
+    by_offer = {row[0]: row[1:] for row in rows}
+    for offer in OFFERS:
+        assert by_offer[offer] == (100, 100, 100, 1.0, 0.0), offer
+
+
 def test_re_mqls_count_as_entries_not_as_leads(built: Path) -> None:
     recycled_leads = 2 + 3
     (re_entries,) = query(

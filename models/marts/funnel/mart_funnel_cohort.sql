@@ -4,7 +4,10 @@
 -- often it re-enters), the step rates, the median days between stages, and whether the
 -- cohort is old enough for its numbers to be final; beside each step rate its Wilson
 -- interval and whether it is mature (int_funnel_step_maturity: the p90 time from creation to
--- the step's stage has passed since the cohort month ended)
+-- the step's stage has passed since the cohort month ended). The funnel starts at contacts
+-- (every record of the cohort, as the lead stage counts them) with contact -> lead as its
+-- first step: the records that have engaged by as_of (int_lead_engagement); the lead stage
+-- and every rate from it keep their meaning.
 {%- set rates = [
     ('lead_to_mql_rate', 'mqls', 'leads', 'lead_to_mql'),
     ('mql_to_sal_rate', 'sals', 'mqls', 'lead_to_sal'),
@@ -31,6 +34,8 @@ stages_reached as (
 
 as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
+engagement as (select * from {{ ref('int_lead_engagement') }}),
+
 step_maturity as (select * from {{ ref('int_funnel_step_maturity') }}),
 
 -- days a cohort needs, after its month ends, for its rate into each stage to be mature
@@ -43,11 +48,26 @@ maturity as (
     from step_maturity
 ),
 
+-- each lead with its engagement: a contact until engaged_at
+cohort_leads as (
+    select
+        stages_reached.*,
+        engagement.is_engaged,
+        engagement.engaged_at
+    from stages_reached
+    left join engagement
+        on stages_reached.lead_id = engagement.lead_id
+),
+
 cohorts as (
     select
         cohort_month,
         lead_source,
         acquisition_offer,
+
+        -- contacts (every record) and those that engaged: leads in the contact -> lead step
+        count(*) as contacts,
+        count(case when is_engaged then 1 end) as engaged_leads,
 
         -- leads reaching each stage
         count(*) as leads,
@@ -57,6 +77,10 @@ cohorts as (
         count(case when reached_opportunity then 1 end) as opportunities,
         count(case when reached_customer then 1 end) as customers,
 
+        -- days from the record's creation to its first engagement (null unless engaged)
+        {{ median(days_between('created_at', 'engaged_at')) }}
+            as median_days_contact_to_lead,
+
         -- days between first reaching consecutive stages (null unless both were reached)
         {{ median(days_between('first_lead_at', 'first_mql_at')) }} as median_days_lead_to_mql,
         {{ median(days_between('first_mql_at', 'first_sal_at')) }} as median_days_mql_to_sal,
@@ -64,7 +88,7 @@ cohorts as (
         {{ median(days_between('first_sql_at', 'first_opportunity_at')) }} as median_days_sql_to_opportunity,
         {{ median(days_between('first_opportunity_at', 'first_customer_at')) }}
             as median_days_opportunity_to_customer
-    from stages_reached
+    from cohort_leads
     group by
         cohort_month,
         lead_source,
@@ -87,6 +111,15 @@ final as (
         cohorts.cohort_month,
         cohorts.lead_source,
         cohorts.acquisition_offer,
+
+        -- the contact -> lead step: every record, the engaged ones, their share and its
+        -- Wilson interval, and the median days from creation to engagement
+        cohorts.contacts,
+        cohorts.engaged_leads,
+        {{ safe_ratio('cohorts.engaged_leads', 'cohorts.contacts') }} as contact_to_lead_rate,
+        {{ wilson_lower('cohorts.engaged_leads', 'cohorts.contacts') }} as contact_to_lead_rate_ci_lower,
+        {{ wilson_upper('cohorts.engaged_leads', 'cohorts.contacts') }} as contact_to_lead_rate_ci_upper,
+        cohorts.median_days_contact_to_lead,
 
         -- leads reaching each stage
         cohorts.leads,

@@ -3,6 +3,8 @@
 -- stage, and its account (int_lead_accounts) with the account's customer facts
 -- (int_account_customers), so routing can send a lead of an existing customer to the account
 -- owner. Scores and the threshold test come from int_lead_score_timeline (its as_of moment).
+-- Its MQL level (int_lead_mql_levels): the highest-order level reached by as_of, when, and
+-- the highest reached by its latest MQL entry (int_mql_entries); none while disqualified.
 -- The only model holding contacts (names, email, phone); mask_pii replaces the email with
 -- a keyed hash (pii_hash) and drops names and phone.
 {%- set mask_pii = mask_pii_enabled() %}
@@ -18,6 +20,9 @@ stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
 lead_accounts as (select * from {{ ref('int_lead_accounts') }}),
 accounts as (select * from {{ ref('int_account_customers') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
+mql_levels as (select * from {{ ref('int_lead_mql_levels') }}),
+mql_entries as (select * from {{ ref('int_mql_entries') }}),
+engagement as (select * from {{ ref('int_lead_engagement') }}),
 
 disqualifying_rules as (
     select
@@ -57,6 +62,53 @@ threshold_crossings as (
     where is_eligibility_candidate
         and is_at_or_above_threshold
     group by lead_id
+),
+
+-- the highest-order level each lead has reached (levels are never lost once reached)
+current_levels as (
+    select
+        lead_id,
+        level as current_mql_level,
+        first_reached_at as current_mql_level_reached_at
+    from (
+        select
+            lead_id,
+            level,
+            first_reached_at,
+            row_number() over (partition by lead_id order by level_order desc) as level_rank
+        from mql_levels
+    ) as ranked_levels
+    where level_rank = 1
+),
+
+latest_mql_entries as (
+    select
+        lead_id,
+        max(mql_entered_at) as latest_mql_entered_at
+    from mql_entries
+    group by lead_id
+),
+
+-- the highest-order level reached at or before the lead's latest MQL entry: which bar the
+-- lead had cleared when marketing handed it over
+levels_at_latest_mql_entry as (
+    select
+        lead_id,
+        level as mql_level_at_latest_mql_entry
+    from (
+        select
+            mql_levels.lead_id,
+            mql_levels.level,
+            row_number() over (
+                partition by mql_levels.lead_id
+                order by mql_levels.level_order desc
+            ) as level_rank
+        from mql_levels
+        inner join latest_mql_entries
+            on mql_levels.lead_id = latest_mql_entries.lead_id
+                and mql_levels.first_reached_at <= latest_mql_entries.latest_mql_entered_at
+    ) as ranked_levels
+    where level_rank = 1
 ),
 
 scored as (
@@ -124,7 +176,15 @@ final as (
                 then scored.first_at_or_above_threshold_at
         end as mql_eligible_at,
 
-        -- funnel
+        -- MQL levels (seed mql_levels); a disqualified lead has none, as it is never eligible
+        case when not scored.is_disqualified then current_levels.current_mql_level end as current_mql_level,
+        case when not scored.is_disqualified then current_levels.current_mql_level_reached_at end
+            as current_mql_level_reached_at,
+        case when not scored.is_disqualified then levels_at_latest_mql_entry.mql_level_at_latest_mql_entry end
+            as mql_level_at_latest_mql_entry,
+
+        -- funnel: a contact until its first engagement (int_lead_engagement), a lead from then on
+        engagement.engaged_at,
         stages_reached.current_stage,
 
         -- account
@@ -145,6 +205,12 @@ final as (
         on leads.lead_id = scored.lead_id
     left join stages_reached
         on leads.lead_id = stages_reached.lead_id
+    left join engagement
+        on leads.lead_id = engagement.lead_id
+    left join current_levels
+        on leads.lead_id = current_levels.lead_id
+    left join levels_at_latest_mql_entry
+        on leads.lead_id = levels_at_latest_mql_entry.lead_id
     left join lead_accounts
         on leads.lead_id = lead_accounts.lead_id
     left join accounts
