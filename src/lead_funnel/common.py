@@ -54,6 +54,7 @@ CONTRACT_MODELS = (
     "dq_unmatched_account_leads",
     "mart_mql_outcome_reasons",
     "mart_benchmark_comparison",
+    "mart_event_outcomes",
 )
 
 
