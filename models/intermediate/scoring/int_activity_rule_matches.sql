@@ -22,24 +22,35 @@ activities_to_build as ({{ rows_of_leads_to_build('lead_activities', with_finger
 -- an attendance's share of its event (null for other activities, an unknown duration or an
 -- event without a length) and the share the rules' conditions read (unknown: 1; null for
 -- an activity that is not an attendance, which no condition matches)
-activities as (
+activities_with_length as (
     select
         activities_to_build.activity_id,
         activities_to_build.lead_id,
         activities_to_build.activity_type,
         activities_to_build.occurred_at,
         activities_to_build.lead_input_fingerprint,
-        case
-            when {{ activity_type_in('activities_to_build.activity_type', attendance_types) }}
-                then {{ attendance_share('activities_to_build.duration_seconds', 'event_lengths.event_length_seconds') }}
-        end as attendance_share,
-        case
-            when {{ activity_type_in('activities_to_build.activity_type', attendance_types) }}
-                then coalesce({{ attendance_share('activities_to_build.duration_seconds', 'event_lengths.event_length_seconds') }}, 1)
-        end as rule_share
+        activities_to_build.duration_seconds,
+        event_lengths.event_length_seconds,
+        {{ activity_type_in('activities_to_build.activity_type', attendance_types) }} as is_attendance
     from activities_to_build
     left join event_lengths
         on activities_to_build.campaign = event_lengths.campaign
+),
+
+activities as (
+    select
+        activity_id,
+        lead_id,
+        activity_type,
+        occurred_at,
+        lead_input_fingerprint,
+        case
+            when is_attendance then {{ attendance_share('duration_seconds', 'event_length_seconds') }}
+        end as attendance_share,
+        case
+            when is_attendance then coalesce({{ attendance_share('duration_seconds', 'event_length_seconds') }}, 1)
+        end as rule_share
+    from activities_with_length
 ),
 
 -- the rules are matched once per distinct activity type, then joined to the activities
