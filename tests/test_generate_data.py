@@ -425,3 +425,49 @@ def test_generated_offer_plan_follows_the_generated_volume(
     # 5000 leads against the demo's 2000: about 2.5 times the channel plan
     ratio = plan.spend.sum() / read(CHANNEL_SPEND).spend.astype(float).sum()
     assert 2.0 <= ratio <= 3.0, ratio
+
+
+def test_trade_show_visits_lead_to_conversations_and_follow_up_requests(
+    sample: dict[str, pd.DataFrame],
+) -> None:
+    acts = sample["activities"].assign(t=lambda df: utc(df.occurred_at))
+    visits = acts[acts.activity_type == "trade_show_visit"]
+    talks = acts[acts.activity_type == "trade_show_conversation"]
+    asks = acts[acts.activity_type == "follow_up_requested"]
+    # about a third to a half of the badge scans become a conversation, a quarter of those
+    # a follow-up request (more for the leads that become MQLs)
+    assert 0.3 <= len(talks) / len(visits) <= 0.6, (len(talks), len(visits))
+    assert 0.15 <= len(asks) / len(talks) <= 0.45, (len(asks), len(talks))
+    # a conversation comes 2-45 minutes after a visit of the same lead, at the same show,
+    # and lasts 1-30 minutes
+    after = talks.merge(visits, on=["lead_id", "campaign"], suffixes=("", "_visit"))
+    gap = (after.t - after.t_visit).dt.total_seconds()
+    after = after[(gap >= 120) & (gap < 45 * 60)]
+    assert set(after.activity_id) == set(talks.activity_id)
+    assert talks.duration_seconds.astype(int).between(60, 1800).all()
+    assert talks.detail.str.endswith(" booth").all()
+    # a follow-up request comes at the end of a conversation of the same lead and show
+    ends = talks.assign(t=talks.t + pd.to_timedelta(talks.duration_seconds.astype(int), "s"))
+    matched = asks.merge(ends, on=["lead_id", "campaign", "t"], suffixes=("", "_talk"))
+    assert set(matched.activity_id) == set(asks.activity_id)
+    assert asks.detail.str.startswith("Follow-up requested: ").all()
+    assert (asks.duration_seconds == "").all()
+
+
+def test_webinar_attendances_carry_the_webinar_registered_for(
+    sample: dict[str, pd.DataFrame],
+) -> None:
+    acts = sample["activities"].assign(t=lambda df: utc(df.occurred_at))
+    webinar = acts[acts.activity_type.isin(["webinar_registered", "webinar_attended"])]
+    webinar = webinar.sort_values(["lead_id", "t", "activity_type"], ascending=[True, True, False])
+    registered = webinar.activity_type == "webinar_registered"
+    # the lead's latest registration at or before each attendance
+    latest = webinar.t.where(registered).groupby(webinar.lead_id).ffill()
+    latest_campaign = webinar.campaign.where(registered).groupby(webinar.lead_id).ffill()
+    attended = ~registered & latest.notna() & (webinar.t - latest <= pd.Timedelta(days=30))
+    assert attended.sum() > 100
+    assert (webinar.campaign[attended] == latest_campaign[attended]).all()
+    # attendances are 5 to 60 minutes long (the demo's webinars last 60)
+    durations = webinar[~registered].duration_seconds
+    durations = durations[durations != ""].astype(int)
+    assert durations.between(300, 3600).all()

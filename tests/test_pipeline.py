@@ -32,6 +32,7 @@ CONTRACT_MODELS = [
     "mart_sla_compliance",
     "dq_row_reconciliation",
     "mart_mql_levels",
+    "mart_event_outcomes",
 ]
 BAD_INPUT = Path(__file__).parent / "fixtures" / "bad_input"
 # 5 leads (2 bad: an unparseable created_at, a missing lead_id), no activities, 3 stage

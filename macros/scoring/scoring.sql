@@ -23,6 +23,43 @@
     ({{ conditions | join(' or ') | replace('\n', ' ') }})
 {%- endmacro %}
 
+{#- True when an activity's attendance share (attendance_share below) meets a parsed rule's
+    optional attendance_share condition (int_scoring_rules_parsed): a rule without one always
+    passes; a rule with one needs a known share at least share_low (inclusive) and below
+    share_high (exclusive), an empty side open, so `..0.5` and `0.5..` split attendances
+    without a gap or an overlap. -#}
+{% macro attendance_share_matches(share_expr, rule='rules') -%}
+    (not coalesce({{ rule }}.has_share_condition, false) or ({{ share_expr }} is not null and ({{ rule }}.share_low is null or {{ share_expr }} >= {{ rule }}.share_low) and ({{ rule }}.share_high is null or {{ share_expr }} < {{ rule }}.share_high)))
+{%- endmacro %}
+
+{#- An attendance's share of its event: the seconds attended over the event's length in
+    seconds, at most 1 (staying past the scheduled end counts as the whole event). Null when
+    either is unknown or the length is not positive. -#}
+{% macro attendance_share(seconds_expr, length_seconds_expr) -%}
+    case when {{ length_seconds_expr }} > 0 and {{ seconds_expr }} >= 0 then least({{ safe_ratio(seconds_expr, length_seconds_expr) }}, 1.0) end
+{%- endmacro %}
+
+{#- True when the activity type expression is one of `types` (a list var such as
+    event_attendance_activity_types); false for an empty list. -#}
+{% macro activity_type_in(type_expr, types) -%}
+    {%- if types -%}
+        {{ type_expr }} in ('{{ types | join("', '") }}')
+    {%- else -%}
+        false
+    {%- endif -%}
+{%- endmacro %}
+
+{#- True when `relation` (a seed) has the column: lets an optional seed column (the
+    attendance_share of scoring_rules.csv) be absent from older files. False at parse time;
+    a unit test overrides it (the fixture stands in for the seed). -#}
+{% macro relation_has_column(relation, column_name) -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{ return(column_name | lower in names) }}
+{%- endmacro %}
+
 {#- What one more activity adds for a rule whose cap is max_points, given the rule's
     (uncapped) points of the lead's earlier activities (points_before): what is left of the
     cap. For positive points the cap is a ceiling of the rule's total, for negative points a

@@ -55,6 +55,7 @@ CONTRACT_MODELS = (
     "mart_mql_outcome_reasons",
     "mart_benchmark_comparison",
     "mart_mql_levels",
+    "mart_event_outcomes",
 )
 
 

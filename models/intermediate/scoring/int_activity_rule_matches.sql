@@ -1,16 +1,57 @@
 -- one row per valid activity x engagement scoring rule its activity_type matches, with the
 -- points it adds after the rule's cap: max_points caps the rule's total for one lead and is
 -- applied in time order (ties by activity_id) on undecayed points, so an activity gets what
--- is left of the cap after the lead's earlier activities (0 once the cap is reached).
+-- is left of the cap after the lead's earlier activities (0 once the cap is reached). A rule
+-- with an attendance_share condition matches only attendances (var
+-- event_attendance_activity_types) whose share of their event's length is within it; an
+-- attendance whose share is unknown (no duration, no campaign, no length) reads as a whole
+-- attendance (1), so data without durations scores as it did before the condition existed.
 -- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
 {{ lead_partitioned_config('activity_input_fingerprint') }}
+{%- set attendance_types = var('event_attendance_activity_types', ['webinar_attended']) %}
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
 lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 rules as (select * from {{ ref('int_scoring_rules_parsed') }} where category = 'engagement'),
+-- one row per event campaign: joined once, never one activity to another
+event_lengths as (select * from {{ ref('int_campaign_event_lengths') }}),
 
-activities as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}),
+activities_to_build as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}),
+
+-- an attendance's share of its event (null for other activities, an unknown duration or an
+-- event without a length) and the share the rules' conditions read (unknown: 1; null for
+-- an activity that is not an attendance, which no condition matches)
+activities_with_length as (
+    select
+        activities_to_build.activity_id,
+        activities_to_build.lead_id,
+        activities_to_build.activity_type,
+        activities_to_build.occurred_at,
+        activities_to_build.lead_input_fingerprint,
+        activities_to_build.duration_seconds,
+        event_lengths.event_length_seconds,
+        {{ activity_type_in('activities_to_build.activity_type', attendance_types) }} as is_attendance
+    from activities_to_build
+    left join event_lengths
+        on activities_to_build.campaign = event_lengths.campaign
+),
+
+activities as (
+    select
+        activity_id,
+        lead_id,
+        activity_type,
+        occurred_at,
+        lead_input_fingerprint,
+        case
+            when is_attendance then {{ attendance_share('duration_seconds', 'event_length_seconds') }}
+        end as attendance_share,
+        case
+            when is_attendance then coalesce({{ attendance_share('duration_seconds', 'event_length_seconds') }}, 1)
+        end as rule_share
+    from activities_with_length
+),
 
 -- the rules are matched once per distinct activity type, then joined to the activities
 activity_types as (
@@ -24,7 +65,10 @@ activity_type_rules as (
         rules.rule_id,
         rules.points,
         rules.max_points,
-        rules.is_disqualifying
+        rules.is_disqualifying,
+        rules.has_share_condition,
+        rules.share_low,
+        rules.share_high
     from activity_types
     inner join rules
         on {{ scoring_rule_matches('activity_types.activity_type', 'rules') }}
@@ -37,6 +81,7 @@ matched as (
         activities.activity_type,
         activities.occurred_at,
         activities.lead_input_fingerprint,
+        activities.attendance_share,
         activity_type_rules.rule_id,
         activity_type_rules.points as rule_points,
         activity_type_rules.max_points,
@@ -48,7 +93,9 @@ matched as (
         ), 0) as rule_points_before
     from activities
     inner join activity_type_rules
-        on activities.activity_type = activity_type_rules.activity_type
+        on
+            activities.activity_type = activity_type_rules.activity_type
+            and {{ attendance_share_matches('activities.rule_share', 'activity_type_rules') }}
 ),
 
 final as (
@@ -64,6 +111,7 @@ final as (
         rule_points_before,
         {{ capped_points('rule_points', 'max_points', 'rule_points_before') }} as points,
         is_disqualifying,
+        attendance_share,
         lead_input_fingerprint,
         {{ written_by_run_id() }} as written_by_run_id
     from matched

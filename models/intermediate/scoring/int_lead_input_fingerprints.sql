@@ -8,8 +8,11 @@
 -- which has rows for every valid lead). Each also holds the version of the logic of its
 -- models (lead_logic_version, derived from their code), so a change to that code rebuilds
 -- every lead. Null where the model has nothing to build for the lead (an unknown lead, a
--- lead without activities).
+-- lead without activities). The activity and score fingerprints also hold the lengths of the
+-- events the lead attended whose length is their longest attendance (int_campaign_event_lengths):
+-- another lead's longer attendance changes this lead's attendance shares, so it rebuilds the lead.
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
+{%- set attendance_types = var('event_attendance_activity_types', ['webinar_attended']) %}
 {%- set scoring_vars = [scoring_half_life_days(), var('calibration_horizon_days', 30), var('mql_threshold', 100)] %}
 with
 
@@ -18,6 +21,11 @@ data_fingerprints as (
     where lead_fingerprint is not null
 ),
 scoring_rules as (select * from {{ ref('int_scoring_rules_parsed') }}),
+event_lengths as (
+    select * from {{ ref('int_campaign_event_lengths') }}
+    where event_length_source = 'longest_attendance'
+),
+lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 stages as (select * from {{ ref('stages') }}),
 free_email_domains as (select * from {{ ref('free_email_domains') }}),
 
@@ -27,7 +35,8 @@ activity_config as (
         {{ row_hash([
             fingerprint_sum(row_hash(['rule_id', 'category', 'field', 'match_operator', 'match_value',
                                       'value_low', 'value_high', 'points', 'max_points',
-                                      'is_disqualifying'])),
+                                      'is_disqualifying', 'has_share_condition', 'share_low',
+                                      'share_high'])),
             "'" ~ sales_touch_types | join('|') ~ "'",
             "'" ~ lead_logic_version('activity_input_fingerprint') ~ "'",
         ]) }} as config_fingerprint
@@ -45,6 +54,20 @@ score_config as (
     from free_email_domains
 ),
 
+-- per lead: the fallback lengths of the events it attended (a configured length is a seed,
+-- already in the logic version); a per-campaign table joined once to the attendances
+lead_event_lengths as (
+    select
+        lead_activities.lead_id,
+        {{ fingerprint_sum(row_hash(['event_lengths.campaign', 'event_lengths.event_length_seconds'])) }}
+            as event_lengths_fingerprint
+    from lead_activities
+    inner join event_lengths
+        on lead_activities.campaign = event_lengths.campaign
+    where {{ activity_type_in('lead_activities.activity_type', attendance_types) }}
+    group by lead_activities.lead_id
+),
+
 stage_config as (
     select
         {{ row_hash([
@@ -60,17 +83,21 @@ final as (
         case
             when data_fingerprints.activities_fingerprint is not null
                 then {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.activities_fingerprint',
-                                  'activity_config.config_fingerprint']) }}
+                                  'activity_config.config_fingerprint',
+                                  'lead_event_lengths.event_lengths_fingerprint']) }}
         end as activity_input_fingerprint,
         {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.stage_changes_fingerprint',
                      'stage_config.config_fingerprint']) }} as stage_input_fingerprint,
         {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.activities_fingerprint',
-                     'activity_config.config_fingerprint', 'score_config.config_fingerprint']) }}
+                     'activity_config.config_fingerprint', 'score_config.config_fingerprint',
+                     'lead_event_lengths.event_lengths_fingerprint']) }}
             as score_input_fingerprint
     from data_fingerprints
     cross join activity_config
     cross join stage_config
     cross join score_config
+    left join lead_event_lengths
+        on data_fingerprints.lead_id = lead_event_lengths.lead_id
 )
 
 select * from final

@@ -14,6 +14,7 @@ from .catalogues import (
     CASE_STUDIES,
     CONTENT,
     FIXED_CAMPAIGNS,
+    FOLLOW_UP_REQUESTS,
     INTENT_MIX,
     NURTURE_MIX,
     OFFER_ACTIVITY,
@@ -27,7 +28,7 @@ from .catalogues import (
     WEBINAR_TOPICS,
     A,
 )
-from .config import DAY, EVENT_ID_WIDTH, HOUR, LEAD_ID_WIDTH, Config
+from .config import DAY, EVENT_ID_WIDTH, HOUR, LEAD_ID_WIDTH, MINUTE, Config
 from .people import Leads, offset_minutes
 from .sampling import (
     Rows,
@@ -200,6 +201,7 @@ def activity_columns(
     details.add("newsletter", [f"Newsletter {m}" for m in ym])
     for name, texts in {**SALES_NOTES, **OTHER_DETAILS}.items():
         details.add(name, texts)
+    details.add("follow_up", FOLLOW_UP_REQUESTS)  # last: the positions above stay
 
     campaigns = _Catalogue()
     campaigns.add("fixed", FIXED_CAMPAIGNS)
@@ -443,6 +445,87 @@ def acquisition_and_retargeting(
 
     out = new.concat()
     keep = (out["t"] <= cutoff) & (out["t"] >= le.created[out["lead"]])
+    out = {k: v[keep] for k, v in out.items()}
+    columns = {k: out.pop(k).astype(np.int32) for k in ("campaign", "detail", "duration")}
+    return out, columns
+
+
+# event depth (event_depth): a trade-show badge scan leads to a conversation at the booth,
+# and some conversations to a follow-up request; leads that become MQLs talk and ask more
+TALK_RATE = (0.35, 0.6)  # P(conversation | visit): other leads, MQL leads
+ASK_RATE = (0.2, 0.45)  # P(follow-up requested | conversation): other leads, MQL leads
+REGISTRATION_CARRY = 30 * DAY  # an attendance is of the webinar registered for this recently
+
+
+def event_depth(
+    rng: np.random.Generator,
+    cfg: Config,
+    entries: MqlEntries,
+    acts: dict[str, np.ndarray],
+    extra: dict[str, np.ndarray],
+    details: _Catalogue,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Event depth, drawn from its own random stream after everything else so the rows drawn
+    before stay as they were.
+
+    - An attendance of a webinar carries the campaign (and title) of the lead's latest
+      webinar registration in the REGISTRATION_CARRY before it, so registrations and
+      attendances pair per campaign (extra["campaign"] and extra["detail"] are updated in
+      place; no draw). Attendances without such a registration keep their month's webinar.
+    - New rows: trade_show_conversation 2-45 minutes after a trade_show_visit (TALK_RATE;
+      the conversation's length in duration_seconds, ~5 minutes), and follow_up_requested at
+      the end of some conversations (ASK_RATE; what was asked in detail), with the visit's
+      campaign. Returns the new rows (lead, type, t, owner) and their campaign, detail and
+      duration, like acquisition_and_retargeting."""
+    t_all, lead_all, type_all = acts["t"], acts["lead"], acts["type"]
+
+    # attendances take the campaign of the registration just before them (same lead)
+    rows = np.flatnonzero(
+        (type_all == A["webinar_registered"]) | (type_all == A["webinar_attended"])
+    )
+    is_reg = type_all[rows] == A["webinar_registered"]
+    # by lead, then time, registrations first at the same instant (lexsort: last key first)
+    order = np.lexsort((~is_reg, t_all[rows], lead_all[rows]))
+    rows, is_reg = rows[order], is_reg[order]
+    latest = np.maximum.accumulate(np.where(is_reg, np.arange(rows.size), -1))
+    source = rows[np.maximum(latest, 0)]
+    carry = (
+        ~is_reg
+        & (latest >= 0)
+        & (lead_all[source] == lead_all[rows])
+        & (t_all[rows] - t_all[source] <= REGISTRATION_CARRY)
+    )
+    extra["campaign"][rows[carry]] = extra["campaign"][source[carry]]
+    extra["detail"][rows[carry]] = extra["detail"][source[carry]]
+
+    # conversations at the booth, and follow-up requests at their end
+    visit = np.flatnonzero(type_all == A["trade_show_visit"])
+    mql_lead = np.isin(lead_all[visit], entries.lead)
+    talk = rng.random(visit.size) < np.where(mql_lead, TALK_RATE[1], TALK_RATE[0])
+    visit, mql_lead = visit[talk], mql_lead[talk]
+    t_talk = t_all[visit] + rng.integers(2 * MINUTE, 45 * MINUTE, visit.size)
+    talk_length = lognormal_s(rng, 300, 0.6, visit.size, low=60, high=1800)
+    ask = rng.random(visit.size) < np.where(mql_lead, ASK_RATE[1], ASK_RATE[0])
+
+    new = Rows("lead", "type", "t", "owner", "campaign", "detail", "duration")
+    new.add(
+        lead=lead_all[visit],
+        type=A["trade_show_conversation"],
+        t=t_talk,
+        campaign=extra["campaign"][visit],
+        detail=extra["detail"][visit],
+        duration=talk_length,
+    )
+    new.add(
+        lead=lead_all[visit[ask]],
+        type=A["follow_up_requested"],
+        t=t_talk[ask] + talk_length[ask],
+        campaign=extra["campaign"][visit[ask]],
+        detail=details.pick(rng, "follow_up", int(ask.sum())),
+        duration=-1,
+    )
+    out = new.concat()
+    keep = out["t"] <= cfg.cutoff_s
     out = {k: v[keep] for k, v in out.items()}
     columns = {k: out.pop(k).astype(np.int32) for k in ("campaign", "detail", "duration")}
     return out, columns

@@ -202,6 +202,10 @@ ACTIVITY_TYPES = (
     "sales_call",
     "sales_email",
     "sales_meeting",
+    # event depth (activities.event_depth, from a random stream of its own): appended last,
+    # so the positions above, which the simulation draws, stay as they were
+    "trade_show_conversation",
+    "follow_up_requested",
 )
 A = {name: i for i, name in enumerate(ACTIVITY_TYPES)}
 NURTURE_MIX = {
@@ -256,6 +260,7 @@ OTHER_DETAILS: dict[str, tuple[str, ...]] = {
     k: tuple(v) for k, v in _DETAILS["other_details"].items()
 }
 FIXED_CAMPAIGNS: tuple[str, ...] = tuple(_DETAILS["fixed_campaigns"])
+FOLLOW_UP_REQUESTS: tuple[str, ...] = tuple(_DETAILS["follow_up_requests"])
 # utm campaign (position in FIXED_CAMPAIGNS) for paid/social/display/partner traffic, by
 # lead_source (-1: none)
 SOURCE_CAMPAIGN = (-1, 1, 2, -1, -1, -1, 5, -1, 4, -1)
@@ -296,6 +301,7 @@ def check_catalogue_text() -> None:
         *TRADE_SHOWS,
         *(text for texts in (*SALES_NOTES.values(), *OTHER_DETAILS.values()) for text in texts),
         *FIXED_CAMPAIGNS,
+        *FOLLOW_UP_REQUESTS,
     ]
     unsafe = sorted({text for text in texts if any(ch in text for ch in ',"\r\n')})
     if unsafe:

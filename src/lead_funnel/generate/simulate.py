@@ -29,6 +29,9 @@ arguments give the same bytes. How the data is made:
   weekday patterns; campaigns: the creating conversion carries its channel's campaign (or
   the offer's webinar / event), then newsletters, nurture tracks, webinars, events, quarterly
   promos and a few paid retargeting clicks;
+* event depth (activities.event_depth): a webinar attendance carries the webinar its lead
+  registered for (within 30 days before), and trade-show badge scans lead to booth
+  conversations (with their length) and some of those to a follow-up request;
 * offer plan (plan.py): offer_spend.csv, each paid channel's monthly spend split across the
   offers its leads convert on (the demo: channel_spend.csv as it is; other data: scaled to
   the generated leads);
@@ -46,6 +49,7 @@ from .activities import (
     acquisition_and_retargeting,
     activity_columns,
     activity_renderer,
+    event_depth,
 )
 from .catalogues import CUSTOMER, MQL, OPP, STAGE_LABELS, TS_STYLE_WEIGHTS
 from .config import ACTIVITY_COLUMNS, DAY, LEAD_COLUMNS, STAGE_COLUMNS, Config
@@ -62,6 +66,8 @@ from .tables import Dataset, RawTable
 # before stay as they were: np.random.default_rng([seed, DEAL_STREAM]) and [seed, TOUCH_STREAM]
 DEAL_STREAM = 2026
 TOUCH_STREAM = 2027
+# event depth (activities.event_depth): [seed, EVENT_STREAM], drawn last
+EVENT_STREAM = 2028
 
 
 def generate(cfg: Config) -> Dataset:
@@ -115,6 +121,17 @@ def generate(cfg: Config) -> Dataset:
     )
     new_acts = {k: v.astype(acts[k].dtype) for k, v in new_acts.items()}
     new_style = draw(rng3, TS_STYLE_WEIGHTS, new_acts["t"].size).astype(np.int8)
+    order = np.argsort(np.concatenate([acts["t"], new_acts["t"]]), kind="stable")
+    acts = {k: np.concatenate([v, new_acts[k]])[order] for k, v in acts.items()}
+    extra = {k: np.concatenate([v, new_extra[k]])[order] for k, v in extra.items()}
+    act_style = np.concatenate([act_style, new_style])[order]
+
+    # event depth: attendances paired with their registration's webinar, trade-show
+    # conversations and follow-up requests
+    rng4 = np.random.default_rng([cfg.seed, EVENT_STREAM])
+    new_acts, new_extra = event_depth(rng4, cfg, entries, acts, extra, details)
+    new_acts = {k: v.astype(acts[k].dtype) for k, v in new_acts.items()}
+    new_style = draw(rng4, TS_STYLE_WEIGHTS, new_acts["t"].size).astype(np.int8)
     order = np.argsort(np.concatenate([acts["t"], new_acts["t"]]), kind="stable")
     acts = {k: np.concatenate([v, new_acts[k]])[order] for k, v in acts.items()}
     extra = {k: np.concatenate([v, new_extra[k]])[order] for k, v in extra.items()}
