@@ -30,7 +30,13 @@
         cast(null as {{ dbt.type_string() }}) as malformed_record,
         cast(null as {{ dbt.type_string() }}) as landing_file
     {%- if var('raw_schema', none) %}
+    {#- an optional table the schema lacks reads as no rows (raw_table_absent) -#}
+    {%- if raw_table_absent(name) %}
+    from (select 1 as no_table) as no_table
+    where 1 = 0
+    {%- else %}
     from {{ source('raw', name) }}
+    {%- endif %}
     {%- else %}
     from {{ ref('raw_' ~ name) }}
     {%- endif %}
@@ -49,7 +55,7 @@
         {%- set all_files = raw_files(name) -%}
         {#- the files chosen may be none of raw_dir's (nothing new landed), not so raw_dir -#}
         {%- set files = all_files if files is none else files -%}
-        {%- if all_files | length == 0 -%}
+        {%- if all_files | length == 0 and name not in raw_optional_tables() -%}
             {{ exceptions.raise_compiler_error(
                 "No raw '" ~ name ~ "' data in raw_dir '" ~ raw_dir ~ "': expected "
                 ~ name ~ ".csv, " ~ name ~ ".csv.gz, " ~ name ~ ".parquet or a folder " ~ name
@@ -72,6 +78,19 @@
         {%- endif -%}
         {{ selects | join("\n    union all\n    ") }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- True when `name` is an optional raw table (raw_optional_tables) that the raw_schema
+    schema does not hold, looked up when the model runs (at parse time: false, so the source
+    stays a dependency). Then its rows are none: a warehouse without qualifications builds. -#}
+{% macro raw_table_absent(name) -%}
+    {%- if not execute or name not in raw_optional_tables() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set declared = source('raw', name) -%}
+    {%- set found = adapter.get_relation(
+        database=declared.database, schema=declared.schema, identifier=declared.identifier) -%}
+    {{ return(found is none) }}
 {%- endmacro %}
 
 {#- The raw files of one table in raw_dir, listed once (sorted). raw_dir is escaped for

@@ -7,10 +7,12 @@ with
 leads as (select * from {{ ref('stg_leads_triaged') }}),
 activities as (select * from {{ ref('stg_activities_triaged') }}),
 stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
+qualifications as (select * from {{ ref('stg_qualifications_triaged') }}),
 activities_lead_checked as (select * from {{ ref('int_activities_lead_checked') }}),
 stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_checked') }}),
+qualifications_lead_checked as (select * from {{ ref('int_qualifications_lead_checked') }}),
 
-{% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+{% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id'), ('qualifications', 'qualification_id')] %}
 -- usable rows whose lead is not a valid lead. Staging keeps their raw text when their lead
 -- was unknown as they were triaged; a lead that stopped being valid since (a re-delivered
 -- lead row, an earlier as_of) leaves rows without it, read back from the base model
@@ -55,7 +57,7 @@ stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_chec
 {% endfor -%}
 
 rejected as (
-    {% for table, key in [('leads', 'lead_id'), ('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+    {% for table, key in [('leads', 'lead_id'), ('activities', 'activity_id'), ('stage_changes', 'change_id'), ('qualifications', 'qualification_id')] %}
     select
         '{{ table }}' as source_table,
         {{ key }} as source_key,
@@ -68,7 +70,7 @@ rejected as (
 
     union all
     {% endfor %}
-    {% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+    {% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id'), ('qualifications', 'qualification_id')] %}
     select
         '{{ table }}' as source_table,
         {{ key }} as source_key,
