@@ -22,16 +22,17 @@
             ~ target.type ~ ", load the raw tables into the warehouse and set the raw_schema "
             ~ "var to their schema instead (README: Other engines).") }}
     {%- endif -%}
+    {#- an optional table the raw_schema schema lacks reads as no rows (raw_table_absent) -#}
+    {%- set absent = var('raw_schema', none) and raw_table_absent(name) %}
     select
     {%- for column in columns %}
-        cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
+        cast({{ 'null' if absent else column }} as {{ dbt.type_string() }}) as {{ column }},
     {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as malformed_reason,
         cast(null as {{ dbt.type_string() }}) as malformed_record,
         cast(null as {{ dbt.type_string() }}) as landing_file
     {%- if var('raw_schema', none) %}
-    {#- an optional table the schema lacks reads as no rows (raw_table_absent) -#}
-    {%- if raw_table_absent(name) %}
+    {%- if absent %}
     from (select 1 as no_table) as no_table
     where 1 = 0
     {%- else %}
