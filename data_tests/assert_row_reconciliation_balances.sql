@@ -89,10 +89,11 @@ table_mismatches as (
     left join delivered
         on reconciliation.source_table = delivered.source_table
     -- an optional table (raw_optional_tables) raw_dir has no file of is in no ledger: 0 rows
-    where (
-        delivered.delivered_rows is null
-        and reconciliation.source_table not in ('{{ raw_optional_tables() | join("', '") }}')
-    )
+    where
+        (
+            delivered.delivered_rows is null
+            and reconciliation.source_table not in ('{{ raw_optional_tables() | join("', '") }}')
+        )
         or reconciliation.raw_rows != coalesce(delivered.delivered_rows, 0)
         or reconciliation.raw_rows
         != reconciliation.valid_rows + reconciliation.rejected_rows + reconciliation.duplicate_rows

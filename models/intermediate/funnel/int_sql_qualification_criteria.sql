@@ -70,7 +70,7 @@ answers_at_moment as (
     inner join qualifications
         on checklist.lead_id = qualifications.lead_id
             and checklist.criterion = qualifications.criterion
-            and qualifications.recorded_at <= checklist.sql_entered_at
+            and checklist.sql_entered_at >= qualifications.recorded_at
 ),
 
 -- the first known answer recorded after the SQL moment (the gap filled later)
@@ -83,7 +83,7 @@ known_later as (
     inner join qualifications
         on checklist.lead_id = qualifications.lead_id
             and checklist.criterion = qualifications.criterion
-            and qualifications.recorded_at > checklist.sql_entered_at
+            and checklist.sql_entered_at < qualifications.recorded_at
     where {{ qualification_value_is_known('qualifications.value') }}
     group by checklist.sql_entry_id, checklist.criterion
 ),

@@ -9,7 +9,7 @@ criteria_at_sql as (select * from {{ ref('int_sql_qualification_criteria') }}),
 
 stage_entries as (select * from {{ ref('int_lead_stage_entries') }}),
 
-leads as (select lead_id, lead_source from {{ ref('stg_leads') }}),
+leads as (select * from {{ ref('stg_leads') }}),
 
 sql_entries as (
     select
@@ -37,10 +37,10 @@ opportunity_after_sql as (
     from sql_entries
     inner join stage_entries
         on sql_entries.lead_id = stage_entries.lead_id
-            and stage_entries.entry_sequence > sql_entries.entry_sequence
+            and sql_entries.entry_sequence < stage_entries.entry_sequence
             and (
                 sql_entries.next_sql_entry_sequence is null
-                or stage_entries.entry_sequence < sql_entries.next_sql_entry_sequence
+                or sql_entries.next_sql_entry_sequence > stage_entries.entry_sequence
             )
     where stage_entries.stage in ({{ funnel_stages_from('opportunity') }})
     group by sql_entries.sql_entry_id
@@ -56,9 +56,12 @@ checklists as (
         sum(case when is_required and is_known then 1 else 0 end) as required_known_criteria,
         sum(case when gates_stage = 'sal' and is_required and not is_known then 1 else 0 end) as missing_sal_criteria,
         sum(case when gates_stage = 'sql' and is_required and not is_known then 1 else 0 end) as missing_sql_criteria,
-        {{ listagg_ordered("case when is_known then criterion end", order_by='criterion_order') }} as known_criteria_list,
-        {{ listagg_ordered("case when is_required and not is_known then criterion end", order_by='criterion_order') }}
-            as missing_criteria_list
+        {{ listagg_ordered(
+            "case when is_known then criterion end", order_by='criterion_order'
+        ) }} as known_criteria_list,
+        {{ listagg_ordered(
+            "case when is_required and not is_known then criterion end", order_by='criterion_order'
+        ) }} as missing_criteria_list
     from criteria_at_sql
     group by sql_entry_id
 ),

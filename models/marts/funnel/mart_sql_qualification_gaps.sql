@@ -8,7 +8,7 @@ criteria_at_sql as (select * from {{ ref('int_sql_qualification_criteria') }}),
 
 sql_qualification as (select * from {{ ref('mart_sql_qualification') }}),
 
-criteria as (select criterion, label from {{ ref('qualification_criteria') }}),
+criteria as (select * from {{ ref('qualification_criteria') }}),
 
 final as (
     select
