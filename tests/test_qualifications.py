@@ -209,3 +209,37 @@ def test_raw_schema_without_the_qualifications_table_builds(tmp_path: Path) -> N
         db, "select raw_rows, is_balanced from dq_row_reconciliation order by source_table"
     ) == [(0, True), (5, True), (0, True), (3, True)]
     assert query(db, "select count(*) from mart_sql_qualification") == [(0,)]
+
+
+def test_a_qualifications_landing_arriving_later_is_read_incrementally(
+    tmp_path: Path, with_qualifications: tuple[Path, Path]
+) -> None:
+    """raw_dir without the table first; then its landing folder appears: the next
+    (incremental) run reads it landing by landing and ends where a full build does."""
+    full_db, _ = with_qualifications
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(BAD_INPUT, raw_dir)
+    with (raw_dir / "stage_changes.csv").open("a") as handle:
+        handle.write("S013,L002,SQL,2025-01-16 09:00:00,rep_02,,\n")
+        handle.write("S014,L002,opportunity,2025-01-20 09:00:00,rep_02,,\n")
+    db = tmp_path / "w.duckdb"
+    run_dbt([*SELECTION, "--full-refresh"], db, {"raw_dir": str(raw_dir)})
+    assert query(db, "select count(*) from mart_sql_qualification") == [(0,)]
+    landings = raw_dir / "qualifications" / "2025" / "01"
+    landings.mkdir(parents=True)
+    (landings / "day1.csv").write_text(DAY1)
+    (landings / "day2.csv").write_text(DAY2)
+    run_dbt(SELECTION, db, {"raw_dir": str(raw_dir)})
+    reconciliation = (
+        "select raw_rows, valid_rows, rejected_rows, duplicate_rows, is_balanced "
+        "from dq_row_reconciliation where source_table = 'qualifications'"
+    )
+    assert query(db, reconciliation) == query(full_db, reconciliation) == [(13, 5, 7, 1, True)]
+    checklist = (
+        "select sql_entry_id, known_criteria, missing_criteria_list from mart_sql_qualification"
+    )
+    assert query(db, checklist) == query(full_db, checklist)
+    assert query(
+        db,
+        "select count(*) from staging.stg_landing_ledger where source_table = 'qualifications'",
+    ) == [(2,)]
