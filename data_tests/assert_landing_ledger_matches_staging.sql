@@ -6,7 +6,7 @@ with
 ledger as (select * from {{ ref('stg_landing_ledger') }}),
 
 staged as (
-    {%- for table in ['leads', 'activities', 'stage_changes'] %}
+    {%- for table in ['leads', 'activities', 'stage_changes', 'qualifications'] %}
     select
         '{{ table }}' as source_table,
         landing_file,

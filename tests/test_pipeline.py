@@ -33,6 +33,9 @@ CONTRACT_MODELS = [
     "dq_row_reconciliation",
     "mart_mql_levels",
     "mart_event_outcomes",
+    "mart_sql_qualification",
+    "mart_sql_qualification_conversion",
+    "mart_sql_qualification_gaps",
 ]
 BAD_INPUT = Path(__file__).parent / "fixtures" / "bad_input"
 # 5 leads (2 bad: an unparseable created_at, a missing lead_id), no activities, 3 stage
@@ -171,7 +174,12 @@ def test_raw_dir_missing_a_table_is_a_usage_error(tmp_path: Path) -> None:
 def test_raw_dir_layouts_are_the_ones_dbt_reads(tmp_path: Path) -> None:
     """common.raw_file_globs() are the dbt macro raw_file_patterns' globs (read from it), so
     the check before dbt and dbt itself agree on which files make a table."""
-    from lead_funnel.common import missing_raw_tables, raw_file_globs, raw_tables
+    from lead_funnel.common import (
+        missing_raw_tables,
+        optional_raw_tables,
+        raw_file_globs,
+        raw_tables,
+    )
 
     assert "{name}.csv" in raw_file_globs() and "{name}/**/*.parquet" in raw_file_globs()
 
@@ -187,7 +195,9 @@ def test_raw_dir_layouts_are_the_ones_dbt_reads(tmp_path: Path) -> None:
     (tmp_path / "stage_changes.csv.zip").write_bytes(b"")  # not read by the macro
     (tmp_path / "activities.parquet").rename(tmp_path / "Activities.parquet")
     assert missing_raw_tables(tmp_path) == ["activities", "stage_changes"]
-    assert raw_tables() == ("leads", "activities", "stage_changes")
+    assert raw_tables() == ("leads", "activities", "stage_changes", "qualifications")
+    # the optional table is never missing (absent, it reads as no rows)
+    assert optional_raw_tables() == ("qualifications",)
 
 
 def test_failure_without_a_previous_publish_says_so(

@@ -9,12 +9,21 @@ leads: [lead_id, created_at, email, first_name, last_name, job_title, phone, com
 activities: [activity_id, lead_id, activity_type, occurred_at, owner_id, campaign, detail,
              duration_seconds]
 stage_changes: [change_id, lead_id, stage, changed_at, owner_id, reason, amount]
+qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner_id]
     {%- endset -%}
     {%- set columns = fromyaml(raw_contract_yaml) -%}
     {%- if name not in columns -%}
         {{ exceptions.raise_compiler_error("Unknown raw table '" ~ name ~ "'") }}
     {%- endif -%}
     {{ return(columns[name]) }}
+{%- endmacro %}
+
+{#- The raw tables a source may lack (docs/definitions.md#raw-data-contract): absent, they
+    read as no rows (raw_dir without their files, raw_schema without the table) and
+    everything else builds. The Python package reads the same list
+    (lead_funnel.common.optional_raw_tables). -#}
+{% macro raw_optional_tables() -%}
+    {{ return(['qualifications']) }}
 {%- endmacro %}
 
 {#- The raw rows of one table as delivered, one row per record (an identical copy is a row

@@ -22,15 +22,22 @@
             ~ target.type ~ ", load the raw tables into the warehouse and set the raw_schema "
             ~ "var to their schema instead (README: Other engines).") }}
     {%- endif -%}
+    {#- an optional table the raw_schema schema lacks reads as no rows (raw_table_absent) -#}
+    {%- set absent = var('raw_schema', none) and raw_table_absent(name) %}
     select
     {%- for column in columns %}
-        cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
+        cast({{ 'null' if absent else column }} as {{ dbt.type_string() }}) as {{ column }},
     {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as malformed_reason,
         cast(null as {{ dbt.type_string() }}) as malformed_record,
         cast(null as {{ dbt.type_string() }}) as landing_file
     {%- if var('raw_schema', none) %}
+    {%- if absent %}
+    from (select 1 as no_table) as no_table
+    where 1 = 0
+    {%- else %}
     from {{ source('raw', name) }}
+    {%- endif %}
     {%- else %}
     from {{ ref('raw_' ~ name) }}
     {%- endif %}
@@ -49,7 +56,7 @@
         {%- set all_files = raw_files(name) -%}
         {#- the files chosen may be none of raw_dir's (nothing new landed), not so raw_dir -#}
         {%- set files = all_files if files is none else files -%}
-        {%- if all_files | length == 0 -%}
+        {%- if all_files | length == 0 and name not in raw_optional_tables() -%}
             {{ exceptions.raise_compiler_error(
                 "No raw '" ~ name ~ "' data in raw_dir '" ~ raw_dir ~ "': expected "
                 ~ name ~ ".csv, " ~ name ~ ".csv.gz, " ~ name ~ ".parquet or a folder " ~ name
@@ -72,6 +79,19 @@
         {%- endif -%}
         {{ selects | join("\n    union all\n    ") }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- True when `name` is an optional raw table (raw_optional_tables) that the raw_schema
+    schema does not hold, looked up when the model runs (at parse time: false, so the source
+    stays a dependency). Then its rows are none: a warehouse without qualifications builds. -#}
+{% macro raw_table_absent(name) -%}
+    {%- if not execute or name not in raw_optional_tables() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set declared = source('raw', name) -%}
+    {%- set found = adapter.get_relation(
+        database=declared.database, schema=declared.schema, identifier=declared.identifier) -%}
+    {{ return(found is none) }}
 {%- endmacro %}
 
 {#- The raw files of one table in raw_dir, listed once (sorted). raw_dir is escaped for

@@ -11,8 +11,9 @@
 -- depends_on: {{ ref('stg_leads_triaged') }}
 -- depends_on: {{ ref('stg_activities_triaged') }}
 -- depends_on: {{ ref('stg_stage_changes_triaged') }}
+-- depends_on: {{ ref('stg_qualifications_triaged') }}
 {%- set loaded_at = "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
-{%- set tables = ['leads', 'activities', 'stage_changes'] %}
+{%- set tables = ['leads', 'activities', 'stage_changes', 'qualifications'] %}
 {%- set ns = namespace(missing=[]) %}
 with
 

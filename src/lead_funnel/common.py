@@ -56,6 +56,9 @@ CONTRACT_MODELS = (
     "mart_benchmark_comparison",
     "mart_mql_levels",
     "mart_event_outcomes",
+    "mart_sql_qualification",
+    "mart_sql_qualification_conversion",
+    "mart_sql_qualification_gaps",
 )
 
 
@@ -445,6 +448,15 @@ def raw_tables() -> tuple[str, ...]:
     return tuple(_raw_contract())
 
 
+def optional_raw_tables() -> tuple[str, ...]:
+    """The raw tables a source may lack (absent, they read as no rows), from the dbt macro
+    raw_optional_tables (docs/definitions.md#raw-data-contract)."""
+    listed = re.search(r"return\(\[([^\]]*)\]\)", macro_body("raw_optional_tables"))
+    if not listed:
+        raise PipelineError("the dbt macro raw_optional_tables lists no table")
+    return tuple(re.findall(r"'([^']+)'", listed.group(1)))
+
+
 def raw_columns(table: str) -> list[str]:
     """A raw table's columns in contract order (docs/definitions.md#raw-data-contract)."""
     contract = _raw_contract()
@@ -484,14 +496,17 @@ def glob_literal(path: str) -> str:
 
 
 def missing_raw_tables(raw_dir: Path) -> list[str]:
-    """The raw tables that raw_dir holds no file for, found with DuckDB's glob as dbt does
-    (the directory escaped, so `data[1]` never finds `data1`)."""
+    """The required raw tables that raw_dir holds no file for, found with DuckDB's glob as
+    dbt does (the directory escaped, so `data[1]` never finds `data1`); an optional table
+    (optional_raw_tables) is never missing."""
     import duckdb
 
     base = glob_literal(str(raw_dir).rstrip("/"))[1:-1]
     missing = []
     with duckdb.connect() as connection:
         for name in raw_tables():
+            if name in optional_raw_tables():
+                continue
             found = connection.execute(
                 " union all ".join(
                     f"select file from glob('{base}/{pattern.format(name=name)}')"

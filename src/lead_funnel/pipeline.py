@@ -55,6 +55,7 @@ from lead_funnel.common import (
     count_build_nodes,
     funnel_stages,
     missing_raw_tables,
+    optional_raw_tables,
     parse_project,
     parse_vars,
     published_db_path,
@@ -110,10 +111,13 @@ def dbt_vars(raw_dir: str | None, vars_text: str | None, mask_pii: bool = False)
 
 def _missing_tables_message(option: str, directory: Path, missing: list[str]) -> str:
     """Which raw tables the raw directory lacks, what dbt reads, and look-alikes found."""
+    optional = optional_raw_tables()
+    required = [name for name in raw_tables() if name not in optional]
+    optional_note = f" ({', '.join(optional)} may be left out)" if optional else ""
     lines = [
         f"{option} {directory} has no {' and no '.join(missing)}: each of "
-        f"{', '.join(raw_tables())} must be there as NAME.csv, NAME.csv.gz, NAME.parquet or a "
-        "folder NAME/ of .csv/.csv.gz/.parquet files."
+        f"{', '.join(required)} must be there as NAME.csv, NAME.csv.gz, NAME.parquet or a "
+        f"folder NAME/ of .csv/.csv.gz/.parquet files{optional_note}."
     ]
     for name in missing:
         # the names read at the top of the folder (raw_file_globs), and a landing folder
@@ -821,8 +825,8 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     run_parser.add_argument(
         "--raw-dir",
         metavar="DIR",
-        help="read raw leads/activities/stage_changes files (.csv, .parquet or folders of "
-        "daily landings) from DIR instead of the demo seeds",
+        help="read raw leads/activities/stage_changes (and, optionally, qualifications) files "
+        "(.csv, .parquet or folders of daily landings) from DIR instead of the demo seeds",
     )
     run_parser.add_argument(
         "--db",

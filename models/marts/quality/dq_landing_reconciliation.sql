@@ -2,7 +2,10 @@
 -- rows the landing delivered and what became of them; raw = valid + rejected + duplicate for
 -- every landing, and the landings add up to dq_row_reconciliation. Without raw_dir there is
 -- one landing per table (landing_file null: the seed or the raw_schema table).
-{%- set tables = [('leads', 'lead_id'), ('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+{%- set tables = [
+    ('leads', 'lead_id'), ('activities', 'activity_id'), ('stage_changes', 'change_id'),
+    ('qualifications', 'qualification_id'),
+] %}
 with
 
 {% for table, key in tables -%}

@@ -2,15 +2,22 @@
 -- dq_row_reconciliation.duplicate_rows), with the reason and the raw values (with var
 -- mask_pii rendered from masked values: macros/staging/pii.sql, masked_raw_value)
 {%- set mask_pii = mask_pii_enabled() %}
+{#- the raw tables and their keys; all but leads refer to a lead -#}
+{%- set lead_keyed_tables = [
+    ('activities', 'activity_id'), ('stage_changes', 'change_id'), ('qualifications', 'qualification_id'),
+] %}
+{%- set tables = [('leads', 'lead_id')] + lead_keyed_tables %}
 with
 
 leads as (select * from {{ ref('stg_leads_triaged') }}),
 activities as (select * from {{ ref('stg_activities_triaged') }}),
 stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
+qualifications as (select * from {{ ref('stg_qualifications_triaged') }}),
 activities_lead_checked as (select * from {{ ref('int_activities_lead_checked') }}),
 stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_checked') }}),
+qualifications_lead_checked as (select * from {{ ref('int_qualifications_lead_checked') }}),
 
-{% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+{% for table, key in lead_keyed_tables %}
 -- usable rows whose lead is not a valid lead. Staging keeps their raw text when their lead
 -- was unknown as they were triaged; a lead that stopped being valid since (a re-delivered
 -- lead row, an earlier as_of) leaves rows without it, read back from the base model
@@ -55,7 +62,7 @@ stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_chec
 {% endfor -%}
 
 rejected as (
-    {% for table, key in [('leads', 'lead_id'), ('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+    {% for table, key in tables %}
     select
         '{{ table }}' as source_table,
         {{ key }} as source_key,
@@ -68,7 +75,7 @@ rejected as (
 
     union all
     {% endfor %}
-    {% for table, key in [('activities', 'activity_id'), ('stage_changes', 'change_id')] %}
+    {% for table, key in lead_keyed_tables %}
     select
         '{{ table }}' as source_table,
         {{ key }} as source_key,

@@ -5,9 +5,11 @@ with
 leads as (select * from {{ ref('stg_leads_triaged') }}),
 activities as (select * from {{ ref('stg_activities_triaged') }}),
 stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
+qualifications as (select * from {{ ref('stg_qualifications_triaged') }}),
 valid_leads as (select * from {{ ref('stg_leads') }}),
 valid_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 valid_stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
+valid_qualifications as (select * from {{ ref('int_qualifications_lead_checked') }} where has_known_lead),
 rejected_rows as (select * from {{ ref('dq_rejected_rows') }}),
 
 deliveries as (
@@ -28,6 +30,13 @@ deliveries as (
         cast(sum(total_delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
         cast(sum(total_delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
     from stage_changes
+    union all
+    -- the optional table: absent, it has no rows and reconciles as 0 = 0 + 0 + 0
+    select
+        'qualifications' as source_table,
+        cast(sum(total_delivery_count) as {{ dbt.type_bigint() }}) as raw_rows,
+        cast(sum(total_delivery_count - 1) as {{ dbt.type_bigint() }}) as duplicate_rows
+    from qualifications
 ),
 
 valid as (
@@ -45,6 +54,11 @@ valid as (
         'stage_changes' as source_table,
         count(*) as valid_rows
     from valid_stage_changes
+    union all
+    select
+        'qualifications' as source_table,
+        count(*) as valid_rows
+    from valid_qualifications
 ),
 
 rejected as (
