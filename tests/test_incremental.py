@@ -3,6 +3,7 @@ conflicting re-delivery, an orphan whose lead lands later, and a configuration c
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 from collections import Counter
@@ -11,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import LEAD_FUNNEL, query, run_dbt
+from dbt_helpers import LEAD_FUNNEL, query, run_dbt, write_csv
 from lead_funnel.common import CONTRACT_MODELS
 
 LATE_LEAD = "L7777777"
@@ -222,4 +223,168 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         ],
         incremental_db,
         {**dbt_vars, **config_change},
+    )
+
+
+# The account chain and the models it is built from (dbt selection), and the account models
+# compared with a full refresh: schema, table, and the columns that say which run wrote a row
+# or at which as_of (a row an incremental run kept was built earlier), left out.
+ACCOUNT_SELECTION = "+dim_accounts +mart_account_funnel"
+ACCOUNT_MODELS = {
+    "intermediate.int_account_member_fingerprints": (),
+    "intermediate.int_account_engagement_spans": ("written_by_run_id", "built_as_of_at"),
+    "intermediate.int_account_mqa_evaluations": ("written_by_run_id", "built_as_of_at"),
+    "intermediate.int_account_mqa_moments": (),
+    "intermediate.int_accounts": (),
+    "main.dim_accounts": (),
+    "main.mart_account_funnel": (),
+}
+
+
+def assert_account_models_equal(incremental_db: Path, full_db: Path) -> None:
+    """The account models hold the same rows, duplicates included (EXCEPT ALL both ways)."""
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{incremental_db}' as incremental_db (read_only)")
+        connection.execute(f"attach '{full_db}' as full_db (read_only)")
+        for model, left_out in ACCOUNT_MODELS.items():
+            columns = [
+                name
+                for (name,) in connection.execute(
+                    "select column_name from information_schema.columns where table_catalog = "
+                    "'full_db' and table_schema = ? and table_name = ? order by ordinal_position",
+                    model.split("."),
+                ).fetchall()
+                if name not in left_out
+            ]
+            assert columns, model
+            select = ", ".join(columns)
+            rows = {
+                database: Counter(
+                    tuple(comparable(value) for value in row)
+                    for row in connection.execute(
+                        f"select {select} from {database}.{model}"
+                    ).fetchall()
+                )
+                for database in ("incremental_db", "full_db")
+            }
+            only_incremental = rows["incremental_db"] - rows["full_db"]
+            only_full = rows["full_db"] - rows["incremental_db"]
+            assert not only_incremental and not only_full, (
+                f"{model}: incremental-only rows {list(only_incremental)[:3]}, "
+                f"full-refresh-only rows {list(only_full)[:3]}"
+            )
+
+
+def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> None:
+    """The incremental account models (spans per member, MQA evaluations per account) after
+    a lead moving to another account in a re-delivered file, a late activity, a new day,
+    changed account vars and an as_of moved back equal a full refresh, and a day's landing
+    re-evaluates only the accounts it touched."""
+    raw = tmp_path / "raw"
+    work = tmp_path / "dbt"
+    work.mkdir()
+    incremental_db = work / "incremental.duckdb"
+    dbt_vars = {"raw_dir": str(raw)}
+    selection = ["--select", ACCOUNT_SELECTION]
+
+    def run_both(step: str, extra_vars: dict | None = None) -> None:
+        variables = {**dbt_vars, **(extra_vars or {})}
+        full_db = work / f"full_{step}.duckdb"
+        run_dbt(["seed"], full_db, variables)
+        run_dbt(["run", "--full-refresh", *selection], full_db, variables)
+        run_dbt(["run", *selection], incremental_db, variables)
+        assert_account_models_equal(incremental_db, full_db)
+
+    land(landings, raw, 0)
+    run_dbt(["seed"], incremental_db, dbt_vars)
+    run_dbt(["run", "--full-refresh", *selection], incremental_db, dbt_vars)
+
+    # an engaged member of an MQA account moves to another account with engaged members: its
+    # email changes domain in a re-delivered leads file
+    (mover, from_account, to_account, to_domain) = query(
+        incremental_db,
+        """
+        with engaged as (
+            select distinct spans.account_id, spans.lead_id, accounts.account_domain
+            from intermediate.int_account_engagement_spans as spans
+            inner join intermediate.int_lead_accounts as accounts
+                on spans.lead_id = accounts.lead_id
+            where accounts.account_match_method = 'email_domain'
+        )
+        select movers.lead_id, movers.account_id, targets.account_id, targets.account_domain
+        from engaged as movers
+        inner join intermediate.int_account_mqa_moments as mqa
+            on movers.account_id = mqa.account_id
+        inner join engaged as targets
+            on movers.account_id != targets.account_id
+        order by movers.lead_id, targets.account_id
+        limit 1
+        """,
+    )[0]
+    evaluated_before = set(
+        query(
+            incremental_db,
+            "select account_id, written_by_run_id from intermediate.int_account_mqa_evaluations",
+        )
+    )
+    leads_file = raw / "leads" / "leads_2026-01-12.csv"
+    with leads_file.open(newline="") as handle:
+        lead_rows = list(csv.DictReader(handle))
+    for row in lead_rows:
+        if row["lead_id"] == mover:
+            row["email"] = f"moved.contact@{to_domain}"
+    write_csv(leads_file, lead_rows)
+
+    # a late activity: a webinar long ago for a member of the target account
+    (late_member,) = query(
+        incremental_db,
+        "select min(lead_id) from intermediate.int_lead_accounts "
+        f"where account_id = '{to_account}' and lead_id != '{mover}'",
+    )[0]
+    history = raw / "activities" / "activities_2026-01-12.csv"
+    header = history.read_text().splitlines()[0]
+    write_landing(
+        raw,
+        "activities",
+        "2026-01-13_late",
+        header,
+        [f"A91000001,{late_member},webinar_attended,2025-11-03 10:00:00,,,Late webinar,3600"],
+    )
+    land(landings, raw, 1)
+    run_both("moved_lead")
+    assert query(
+        incremental_db,
+        f"select account_id from intermediate.int_lead_accounts where lead_id = '{mover}'",
+    ) == [(to_account,)], "the re-delivered email moves the lead to the other account"
+    evaluated_after = set(
+        query(
+            incremental_db,
+            "select account_id, written_by_run_id from intermediate.int_account_mqa_evaluations",
+        )
+    )
+    reevaluated = {account for account, _ in evaluated_after - evaluated_before}
+    assert {from_account, to_account} <= reevaluated, "both accounts of the mover are evaluated"
+    assert len(reevaluated) < len(evaluated_after) / 2, (
+        f"a day's landing re-evaluated {len(reevaluated)} of {len(evaluated_after)} accounts"
+    )
+
+    # the last day, then changed account vars: every account and member is built again
+    land(landings, raw, 2)
+    run_both("last_day")
+    account_vars = {"account_engaged_days": 30, "mqa_engaged_contacts": 2, "account_score_top_n": 2}
+    run_both("account_vars", account_vars)
+    assert query(
+        incremental_db,
+        "select count(distinct written_by_run_id) from intermediate.int_account_mqa_evaluations",
+    ) == [(1,)], "a changed MQA var evaluates every account again"
+
+    # as_of moved back: the members and accounts with something after it are built again
+    run_both("as_of_back", {**account_vars, "as_of": "2025-12-15"})
+    run_both("as_of_forward", account_vars)
+
+    # the account models' dbt tests hold on the incrementally built database
+    run_dbt(
+        ["test", "--select", "int_account_engagement_spans int_account_mqa_evaluations"],
+        incremental_db,
+        {**dbt_vars, **account_vars},
     )

@@ -7,7 +7,14 @@
 -- backdated activity counts from created_at); overlapping or touching intervals merge, so
 -- at any moment a member is in at most one span. The engaged contacts of an account at t are
 -- its spans with engaged_from <= t < engaged_until: counted with one running sum of +1 / -1
--- over the spans' edges (int_account_mqa_moments), no pairing of members and moments.
+-- over the spans' edges (int_account_mqa_evaluations), no pairing of members and moments.
+--
+-- Incremental per member (macros/accounts/account_incremental.sql): a member's spans depend
+-- only on its own activities, creation and account, account_engaged_days and as_of, so a run
+-- rebuilds only the members whose fingerprint (int_account_member_fingerprints) changed, the
+-- members with an activity between the as_of their spans were built at and the current one,
+-- and the members without spans.
+{{ account_incremental_config("{{ delete_changed_members() }}") }}
 {%- set engaged_days = var('account_engaged_days') %}
 with
 
@@ -15,10 +22,34 @@ lead_accounts as (select * from {{ ref('int_lead_accounts') }}),
 leads as (select * from {{ ref('stg_leads') }}),
 activities as (select * from {{ ref('int_activities_scored') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
+member_fingerprints as (select * from {{ ref('int_account_member_fingerprints') }}),
+
+-- the members this run builds, with the fingerprint their spans are built from: every member
+-- on a full build; on an incremental run those without spans (new, deleted by the pre-hook,
+-- or never engaged)
+members_to_build as (
+    select
+        lead_accounts.lead_id,
+        lead_accounts.account_id,
+        member_fingerprints.span_fingerprint as member_fingerprint
+    from lead_accounts
+    left join member_fingerprints
+        on lead_accounts.lead_id = member_fingerprints.lead_id
+    {%- if is_incremental() %}
+    left join (select distinct lead_id from {{ this }}) as built
+        on lead_accounts.lead_id = built.lead_id
+    where lead_accounts.account_id is not null
+        and built.lead_id is null
+    {%- else %}
+    where lead_accounts.account_id is not null
+    {%- endif %}
+),
 
 engagement_activities as (
     select
         lead_accounts.account_id,
+        lead_accounts.member_fingerprint,
+        as_of.as_of_at as built_as_of_at,
         activities.lead_id,
         activities.activity_id,
         activities.occurred_at,
@@ -29,13 +60,12 @@ engagement_activities as (
         {{ timestamp_from_epoch_seconds(epoch_seconds('activities.occurred_at') ~ ' + ' ~ engaged_days * 86400) }}
             as engaged_until
     from activities
-    inner join lead_accounts
+    inner join members_to_build as lead_accounts
         on activities.lead_id = lead_accounts.lead_id
     inner join leads
         on activities.lead_id = leads.lead_id
     cross join as_of
-    where lead_accounts.account_id is not null
-        and activities.uncapped_points > 0
+    where activities.uncapped_points > 0
         and activities.occurred_at <= as_of.as_of_at
 ),
 
@@ -45,6 +75,8 @@ engagement_activities as (
 span_starts as (
     select
         account_id,
+        member_fingerprint,
+        built_as_of_at,
         lead_id,
         activity_id,
         occurred_at,
@@ -62,6 +94,8 @@ span_starts as (
 numbered as (
     select
         account_id,
+        member_fingerprint,
+        built_as_of_at,
         lead_id,
         activity_id,
         engaged_from,
@@ -82,10 +116,15 @@ final as (
         span_number,
         min(engaged_from) as engaged_from,
         max(engaged_until) as engaged_until,
-        count(*) as engagement_activities
+        count(*) as engagement_activities,
+        member_fingerprint,
+        built_as_of_at,
+        {{ written_by_run_id() }} as written_by_run_id
     from numbered
     group by
         account_id,
+        member_fingerprint,
+        built_as_of_at,
         lead_id,
         span_number
 )

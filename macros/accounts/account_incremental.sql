@@ -1,0 +1,199 @@
+{#- Incremental account models (docs/definitions.md: account engagement, MQA and the account
+    funnel; README: Incremental runs and scale).
+
+    int_account_engagement_spans is partitioned by member (a lead with an account): a member's
+    spans depend only on its own activities, its creation, its account, account_engaged_days
+    and as_of. int_account_mqa_evaluations is partitioned by account: an account's MQA moment
+    depends only on its members' scoring moments and spans, the MQA vars and as_of. Each row
+    carries the fingerprint of the inputs it was built from (int_account_member_fingerprints;
+    for an account, account_fingerprint_sql) and the as_of it was built at (built_as_of_at).
+    An incremental run
+      1. deletes the rows of every member (account) whose stored fingerprint is no longer
+         current (new, late or re-delivered activities, a lead that moved to another account:
+         both accounts' fingerprints change, a changed var or seed, a change to the code the
+         model is built from), and of every member (account) with an input instant between
+         the as_of its rows were built at and the current as_of (an activity, scoring moment
+         or span start that as_of now includes or excludes), before the model runs (pre-hook);
+      2. builds only the members (accounts) without rows, from all of their inputs.
+    A member or account that has no rows (no engagement; never an MQA account is still
+    stored, as a row with a null mqa_at) is rebuilt every run; a member without engagement
+    activities costs nothing but a filter. So after any sequence of landings the tables hold
+    exactly what a full refresh builds. On Spark (no deletes without Delta) they are plain
+    tables, rebuilt every run (lead_incremental_materialization). -#}
+
+{#- The version of the code the given models are built from: an MD5 over the checksums of
+    those models and every node upstream of them (except the raw_* seeds: data, fingerprinted
+    per lead by content; configuration seeds are included, so a changed seed rebuilds every
+    row) and the source of every project macro they call (as lead_logic_version, which
+    starts from the models of one fingerprint column instead). Vars are mixed into the
+    fingerprints where they are used. At parse time, and in a unit test (no graph): a constant. -#}
+{% macro nodes_logic_version(model_names) -%}
+    {%- if not execute or graph.nodes is not defined -%}
+        {{ return('parse') }}
+    {%- endif -%}
+    {%- set pending = [] -%}
+    {%- for name in model_names -%}
+        {%- do pending.append('model.' ~ project_name ~ '.' ~ name) -%}
+    {%- endfor -%}
+    {%- set nodes = [] -%}
+    {%- set macro_names = [] -%}
+    {%- for unique_id in pending -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node is not none and unique_id not in nodes
+                and not (node.resource_type == 'seed' and node.name.startswith('raw_')) -%}
+            {%- do nodes.append(unique_id) -%}
+            {%- do pending.extend(node.depends_on.nodes) -%}
+            {%- for macro_id in node.depends_on.macros -%}
+                {%- if macro_id.startswith('macro.' ~ project_name ~ '.') -%}
+                    {%- do macro_names.append(macro_id.split('.')[-1]) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set macros = [] -%}
+    {%- for name in macro_names -%}
+        {%- if name not in macros -%}
+            {%- do macros.append(name) -%}
+            {%- for candidate in [adapter.type() ~ '__' ~ name, 'default__' ~ name] -%}
+                {%- if context.get(candidate) is not none -%}
+                    {%- do macro_names.append(candidate) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- set generator = context.get(name) -%}
+            {%- if generator is not none and generator.macro is defined -%}
+                {%- for macro_id in generator.macro.depends_on.macros -%}
+                    {%- if macro_id.startswith('macro.' ~ project_name ~ '.') -%}
+                        {%- do macro_names.append(macro_id.split('.')[-1]) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set parts = [] -%}
+    {%- for unique_id in nodes | sort -%}
+        {%- do parts.append(unique_id ~ '=' ~ graph.nodes[unique_id].checksum.checksum) -%}
+    {%- endfor -%}
+    {%- for name in macros | sort -%}
+        {%- set generator = context.get(name) -%}
+        {%- do parts.append('macro.' ~ name ~ '=' ~ (
+            local_md5(generator.macro.macro_sql) if generator is not none and generator.macro is defined
+            else 'unknown')) -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | join('\n'))) }}
+{%- endmacro %}
+
+{#- The config of an incremental account model: incremental where the engine can delete rows
+    (lead_incremental_materialization), rows appended per member or account, `pre_hook`
+    deleting the rows whose inputs changed. -#}
+{% macro account_incremental_config(pre_hook) -%}
+    {%- do config(
+        materialized=lead_incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook=pre_hook,
+    ) -%}
+{%- endmacro %}
+
+{#- The current fingerprint of every account with a member: its members (lead_id and
+    score_input_fingerprint: the lead row, its activities, the scoring rules and vars, the
+    scoring code), the MQA vars and the version of the code int_account_mqa_evaluations is
+    built from. A lead moving from account A to B changes both fingerprints. -#}
+{% macro account_fingerprint_sql() -%}
+    select
+        account_id,
+        {{ row_hash([
+            fingerprint_sum(row_hash(['lead_id', 'score_input_fingerprint'])),
+            "'" ~ [var('account_engaged_days'), var('account_score_top_n'), var('mqa_account_score'),
+                   var('mqa_engaged_contacts')] | join('|') ~ "'",
+            "'" ~ nodes_logic_version(['int_account_mqa_evaluations']) ~ "'",
+        ]) }} as account_fingerprint
+    from {{ ref('int_account_member_fingerprints') }}
+    group by account_id
+{%- endmacro %}
+
+{#- Whether the stored table has these columns: a table built by an older version of the
+    model (a full rebuild, not incremental) lacks them, and is then emptied and built again
+    (on_schema_change adds the columns). -#}
+{% macro stored_columns_present(column_names) -%}
+    {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- for name in column_names -%}
+        {%- if name not in stored -%}
+            {{ return(false) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{#- The rows of `relation` (with a lead_id and `instant_column`) whose instant lies between an
+    as_of the stored rows of {{ this }} were built at and the current as_of (either way: as_of
+    may also move back): their leads' rows may change with as_of. A join with the few distinct
+    stored as_of values, so the relation is scanned once. -#}
+{% macro leads_between_as_ofs(relation, instant_column, condition='1 = 1') -%}
+    select distinct moved.lead_id
+    from (select * from {{ relation }} where {{ condition }}) as moved
+    inner join (
+        select distinct
+            built.built_as_of_at,
+            current_as_of.as_of_at
+        from {{ this }} as built
+        cross join {{ ref('run_as_of') }} as current_as_of
+        where built.built_as_of_at != current_as_of.as_of_at
+    ) as as_ofs
+        on (moved.{{ instant_column }} > as_ofs.built_as_of_at and moved.{{ instant_column }} <= as_ofs.as_of_at)
+            or (moved.{{ instant_column }} > as_ofs.as_of_at and moved.{{ instant_column }} <= as_ofs.built_as_of_at)
+{%- endmacro %}
+
+{#- Pre-hook of int_account_engagement_spans: delete the spans of members whose fingerprint
+    changed (or who are no members any more), and of members with an activity between the
+    as_of their spans were built at and the current as_of (spans read the activities up to
+    as_of). -#}
+{% macro delete_changed_members() -%}
+    {%- if is_incremental() and not stored_columns_present(['member_fingerprint', 'built_as_of_at']) -%}
+    delete from {{ this }}
+    {%- elif is_incremental() -%}
+    delete from {{ this }}
+    where lead_id in (
+        select built.lead_id
+        from (select distinct lead_id, member_fingerprint from {{ this }}) as built
+        left join {{ ref('int_account_member_fingerprints') }} as current_members
+            on built.lead_id = current_members.lead_id
+                and built.member_fingerprint = current_members.span_fingerprint
+        where current_members.lead_id is null
+        union all
+        {{ leads_between_as_ofs(ref('int_activities_scored'), 'occurred_at', 'uncapped_points > 0') }}
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of int_account_mqa_evaluations: delete the accounts whose fingerprint changed (or
+    that have no members any more), and the accounts with a member scoring moment between the
+    as_of they were evaluated at and the current as_of that can change its MQA moment. The
+    MQA moment is the first instant something holds up to as_of, and what holds at an instant
+    does not depend on anything later; the instants it is evaluated at are the members'
+    creations, positive-point activities and threshold crossings, and the engaged contacts
+    only rise where a span starts: at a positive-point activity or the member's creation. So
+    only such a moment between the two as_ofs can change it (a calibration horizon or a cap
+    release passing into the window cannot). -#}
+{% macro delete_changed_accounts() -%}
+    {%- if is_incremental() and not stored_columns_present(['account_fingerprint', 'built_as_of_at']) -%}
+    delete from {{ this }}
+    {%- elif is_incremental() -%}
+    delete from {{ this }}
+    where account_id in (
+        select built.account_id
+        from {{ this }} as built
+        left join ({{ account_fingerprint_sql() }}) as current_accounts
+            on built.account_id = current_accounts.account_id
+                and built.account_fingerprint = current_accounts.account_fingerprint
+        where current_accounts.account_id is null
+        union all
+        select members.account_id
+        from {{ ref('int_account_member_fingerprints') }} as members
+        inner join (
+            {{ leads_between_as_ofs(ref('int_lead_score_moments'), 'moment_at',
+                "moment_type in ('created', 'threshold_crossing') or (moment_type = 'activity' and points > 0)") }}
+        ) as moved
+            on members.lead_id = moved.lead_id
+    )
+    {%- endif -%}
+{%- endmacro %}
