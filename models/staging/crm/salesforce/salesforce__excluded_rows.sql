@@ -35,29 +35,49 @@ excluded as (
     from leads
     where {{ crm_is_true('is_deleted') }}
     union all
-    select 'salesforce.task', id, 'soft_deleted' from tasks where {{ crm_is_true('is_deleted') }}
-    union all
-    select 'salesforce.event', id, 'soft_deleted' from events where {{ crm_is_true('is_deleted') }}
-    union all
-    select 'salesforce.campaign', id, 'soft_deleted' from campaigns where {{ crm_is_true('is_deleted') }}
-    union all
-    select 'salesforce.lead_history', id, 'soft_deleted' from lead_history where {{ crm_is_true('is_deleted') }}
-    union all
-    select 'salesforce.opportunity', id, 'soft_deleted' from deleted_opportunities
+    select
+        'salesforce.task' as source_table,
+        id as source_id,
+        'soft_deleted' as exclusion_reason
+    from tasks where {{ crm_is_true('is_deleted') }}
     union all
     select
-        'salesforce.opportunity_history',
-        id,
-        'soft_deleted'
+        'salesforce.event' as source_table,
+        id as source_id,
+        'soft_deleted' as exclusion_reason
+    from events where {{ crm_is_true('is_deleted') }}
+    union all
+    select
+        'salesforce.campaign' as source_table,
+        id as source_id,
+        'soft_deleted' as exclusion_reason
+    from campaigns where {{ crm_is_true('is_deleted') }}
+    union all
+    select
+        'salesforce.lead_history' as source_table,
+        id as source_id,
+        'soft_deleted' as exclusion_reason
+    from lead_history where {{ crm_is_true('is_deleted') }}
+    union all
+    select
+        'salesforce.opportunity' as source_table,
+        id as source_id,
+        'soft_deleted' as exclusion_reason
+    from deleted_opportunities
+    union all
+    select
+        'salesforce.opportunity_history' as source_table,
+        id as source_id,
+        'soft_deleted' as exclusion_reason
     from opportunity_history
     where
         {{ crm_is_true('is_deleted') }}
         or opportunity_id in (select deleted_opportunities.id from deleted_opportunities)
     union all
     select
-        'salesforce.campaign_member',
-        members.id,
-        case when {{ crm_is_true('members.is_deleted') }} then 'soft_deleted' else 'no_response' end
+        'salesforce.campaign_member' as source_table,
+        members.id as source_id,
+        case when {{ crm_is_true('members.is_deleted') }} then 'soft_deleted' else 'no_response' end as exclusion_reason
     from members
     where
         {{ crm_is_true('members.is_deleted') }}

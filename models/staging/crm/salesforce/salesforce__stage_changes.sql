@@ -122,8 +122,12 @@ opportunity_rows_marked as (
         opportunity_rows.*,
         case
             when
-                lag(stage_name) over (partition by opportunity_id order by created_at, change_id)
-                = stage_name
+                lag(opportunity_rows.stage_name)
+                    over (
+                        partition by opportunity_rows.opportunity_id
+                        order by opportunity_rows.created_at, opportunity_rows.change_id
+                    )
+                = opportunity_rows.stage_name
                 then 0
             else 1
         end as starts_run
@@ -133,9 +137,9 @@ opportunity_rows_marked as (
 opportunity_runs_numbered as (
     select
         opportunity_rows_marked.*,
-        sum(starts_run) over (
-            partition by opportunity_id
-            order by created_at, change_id
+        sum(opportunity_rows_marked.starts_run) over (
+            partition by opportunity_rows_marked.opportunity_id
+            order by opportunity_rows_marked.created_at, opportunity_rows_marked.change_id
             rows between unbounded preceding and current row
         ) as run_number
     from opportunity_rows_marked
@@ -145,12 +149,16 @@ opportunity_runs_ranked as (
     select
         opportunity_runs_numbered.*,
         row_number() over (
-            partition by opportunity_id, run_number order by created_at, change_id
+            partition by opportunity_runs_numbered.opportunity_id, opportunity_runs_numbered.run_number
+            order by opportunity_runs_numbered.created_at, opportunity_runs_numbered.change_id
         ) as row_in_run,
         -- the last amount given in the run: the deal's value while it was in this stage
         row_number() over (
-            partition by opportunity_id, run_number
-            order by case when amount is null then 1 else 0 end, created_at desc, change_id desc
+            partition by opportunity_runs_numbered.opportunity_id, opportunity_runs_numbered.run_number
+            order by
+                case when opportunity_runs_numbered.amount is null then 1 else 0 end,
+                opportunity_runs_numbered.created_at desc,
+                opportunity_runs_numbered.change_id desc
         ) as amount_rank
     from opportunity_runs_numbered
 ),
