@@ -10,8 +10,14 @@
     that was read) and show it with its file and line (`malformed_record`); only raw_dir
     files have such records (a warehouse table or a seed always has its columns). One more,
     `landing_file`, names the raw_dir file a row came from (null elsewhere). With `files`
-    (raw_dir only: paths from landing_plan) only those files are read. -#}
+    (raw_dir only: paths from landing_plan) only those files are read. With the `crm_source`
+    var set to a CRM, the rows come from that CRM's adapter instead (crm_raw_source), and
+    landing_file names the connector table a row came from. -#}
 {% macro raw_source(name, columns, files=none) -%}
+    {#- crm_source set to a CRM: the raw rows are that CRM adapter's (macros/staging/crm.sql) -#}
+    {%- if crm_source() != 'files' -%}
+        {{ return(crm_raw_source(name, columns)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('raw_source', 'lead_funnel')(name, columns, files)) }}
 {%- endmacro %}
 
