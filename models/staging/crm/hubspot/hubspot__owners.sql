@@ -1,5 +1,5 @@
 -- one row per HubSpot owner (the `owner` table): the id the raw tables carry as owner_id and
--- a readable name (first and last name; else the email; else the id itself), for crm_owners
+-- a readable name (first and last name; else the email), for crm_owners
 with
 
 owners as (
@@ -19,7 +19,7 @@ cleaned as (
 final as (
     select
         owner_id,
-        coalesce(full_name, owner_email, owner_id) as owner_name,
+        coalesce(full_name, owner_email) as owner_name,
         owner_email,
         'hubspot' as crm
     from cleaned
