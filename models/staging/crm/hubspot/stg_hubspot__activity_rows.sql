@@ -99,15 +99,17 @@ engagements as (
         {{ clean_text('engagement_id') }} as engagement_id,
         {{ crm_is_true('_fivetran_deleted') }} as is_deleted,
         'sales_meeting' as activity_type,
-        coalesce({{ clean_text('property_hs_meeting_start_time') }}, {{ clean_text('property_hs_timestamp') }}) as occurred_at,
+        coalesce(
+            {{ clean_text('property_hs_meeting_start_time') }}, {{ clean_text('property_hs_timestamp') }}
+        ) as occurred_at,
         {{ clean_text('property_hubspot_owner_id') }} as owner_id,
         {{ clean_text('property_hs_meeting_title') }} as detail,
         -- the scheduled length, end minus start (none when either is missing or out of order)
+        {%- set meeting_start = parse_timestamp_utc(clean_text('property_hs_meeting_start_time')) %}
+        {%- set meeting_end = parse_timestamp_utc(clean_text('property_hs_meeting_end_time')) %}
         case
-            when {{ parse_timestamp_utc(clean_text('property_hs_meeting_end_time')) }}
-                >= {{ parse_timestamp_utc(clean_text('property_hs_meeting_start_time')) }}
-                then {{ epoch_seconds(parse_timestamp_utc(clean_text('property_hs_meeting_end_time'))) }}
-                - {{ epoch_seconds(parse_timestamp_utc(clean_text('property_hs_meeting_start_time'))) }}
+            when {{ meeting_end }} >= {{ meeting_start }}
+                then {{ epoch_seconds(meeting_end) }} - {{ epoch_seconds(meeting_start) }}
         end as duration_seconds,
         'hubspot.engagement_meeting' as landing_file
     from meetings
@@ -117,8 +119,8 @@ engagements as (
 
 engagement_activities as (
     select distinct
-        {{ dbt.concat(['engagements.engagement_id', "'-'", clean_text('engagement_contacts.contact_id')]) }}
-        as activity_id,
+        {%- set contact_id = clean_text('engagement_contacts.contact_id') %}
+        {{ dbt.concat(['engagements.engagement_id', "'-'", contact_id]) }} as activity_id,
         {{ clean_text('engagement_contacts.contact_id') }} as lead_id,
         engagements.activity_type,
         engagements.occurred_at,
@@ -149,7 +151,9 @@ email_activities as (
         end as activity_type,
         {{ clean_text('email_events.created') }} as occurred_at,
         cast(null as {{ dbt.type_string() }}) as owner_id,
-        coalesce({{ clean_text('email_campaigns.name') }}, {{ clean_text('email_events.email_campaign_id') }}) as campaign,
+        coalesce(
+            {{ clean_text('email_campaigns.name') }}, {{ clean_text('email_events.email_campaign_id') }}
+        ) as campaign,
         cast(null as {{ dbt.type_string() }}) as detail,
         cast(null as {{ type_double() }}) as duration_seconds,
         'hubspot.email_event' as landing_file,
@@ -174,9 +178,9 @@ form_activities as (
                 clean_text('form_submissions.' ~ adapter.quote('timestamp'))]) }}
         ) as activity_id,
         {{ clean_text('form_submissions.contact_id') }} as lead_id,
-        {{ hubspot_form_activity_type(
-            'coalesce(' ~ clean_text('forms.name') ~ ', ' ~ clean_text('form_submissions.title') ~ ')') }}
-        as activity_type,
+        {%- set form_name = 'coalesce(' ~ clean_text('forms.name') ~ ', '
+            ~ clean_text('form_submissions.title') ~ ')' %}
+        {{ hubspot_form_activity_type(form_name) }} as activity_type,
         {{ clean_text('form_submissions.' ~ adapter.quote('timestamp')) }} as occurred_at,
         cast(null as {{ dbt.type_string() }}) as owner_id,
         cast(null as {{ dbt.type_string() }}) as campaign,
