@@ -13,6 +13,10 @@ staged as (
         count(*) as raw_rows
     from {{ ref('base_' ~ table) }}
     where landing_file is not null
+    {%- if crm_source() != 'files' %}
+        -- a CRM adapter's landing_file names its connector table: no raw_dir file, no ledger
+        and 1 = 0
+    {%- endif %}
     group by landing_file
     {{ "union all" if not loop.last }}
     {%- endfor %}
