@@ -54,7 +54,7 @@ deal_stage:
   columns: [deal_id, value, date_entered]
 deal_pipeline_stage:
   optional: true
-  columns: [stage_id, label, closed_won, is_closed, probability, _fivetran_deleted]
+  columns: [stage_id, closed_won, is_closed, probability, _fivetran_deleted]
     {%- endset -%}
     {{ return(fromyaml(tables_yaml)) }}
 {%- endmacro %}
