@@ -82,7 +82,7 @@
         {%- set from_clause, present = crm_file(crm_dir, table) -%}
     {%- else -%}
         {%- set relation = source(crm, table) -%}
-        {%- set from_clause, present = crm_relation(relation) -%}
+        {%- set from_clause, present = crm_relation(relation, columns) -%}
     {%- endif -%}
     {%- if from_clause is none and not spec.get('optional', false) -%}
         {{ exceptions.raise_compiler_error(
@@ -108,10 +108,19 @@
 {%- endmacro %}
 
 {#- A warehouse table's from-clause and its columns {lower name: name}; (none, {}) when the
-    table does not exist. At parse time every column is taken as present. -#}
-{% macro crm_relation(relation) -%}
+    table does not exist. At parse time no column is looked up; in a unit test every listed
+    column is taken as present (its input stands for the table). -#}
+{% macro crm_relation(relation, columns) -%}
     {%- if not execute -%}
         {{ return((relation, {})) }}
+    {%- endif -%}
+    {%- if model.resource_type == 'unit_test' -%}
+        {#- a unit test's input (given as SQL with every listed column) stands for the table -#}
+        {%- set present = {} -%}
+        {%- for name in columns -%}
+            {%- do present.update({name: name}) -%}
+        {%- endfor -%}
+        {{ return((relation, present)) }}
     {%- endif -%}
     {%- set found = adapter.get_relation(
         database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}

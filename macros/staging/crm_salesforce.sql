@@ -9,15 +9,14 @@
         'lead': {'optional': false, 'columns': [
             'id', 'created_date', 'email', 'first_name', 'last_name', 'title', 'phone',
             'company', 'number_of_employees', 'industry', 'country', 'lead_source', 'status',
-            'owner_id', 'is_deleted', 'master_record_id', 'is_converted', 'converted_date',
-            'converted_contact_id', 'converted_opportunity_id']},
+            'owner_id', 'is_deleted', 'master_record_id', 'converted_contact_id',
+            'converted_opportunity_id']},
         'task': {'optional': true, 'columns': [
             'id', 'who_id', 'owner_id', 'type', 'task_subtype', 'subject', 'activity_date',
             'created_date', 'call_duration_in_seconds', 'is_deleted']},
         'event': {'optional': true, 'columns': [
-            'id', 'who_id', 'owner_id', 'type', 'event_subtype', 'subject',
-            'activity_date_time', 'activity_date', 'created_date', 'duration_in_minutes',
-            'is_deleted']},
+            'id', 'who_id', 'owner_id', 'type', 'subject', 'activity_date_time',
+            'activity_date', 'created_date', 'duration_in_minutes', 'is_deleted']},
         'campaign_member': {'optional': true, 'columns': [
             'id', 'campaign_id', 'lead_id', 'contact_id', 'status', 'has_responded',
             'first_responded_date', 'created_date', 'last_modified_date', 'is_deleted']},
@@ -26,8 +25,8 @@
             'id', 'lead_id', 'field', 'old_value', 'new_value', 'created_date',
             'created_by_id', 'is_deleted']},
         'opportunity': {'optional': true, 'columns': [
-            'id', 'stage_name', 'amount', 'is_won', 'is_closed', 'created_date', 'close_date',
-            'owner_id', 'is_deleted']},
+            'id', 'stage_name', 'amount', 'is_closed', 'created_date', 'close_date',
+            'is_deleted']},
         'opportunity_history': {'optional': true, 'columns': [
             'id', 'opportunity_id', 'stage_name', 'amount', 'created_date', 'created_by_id',
             'is_deleted']},
