@@ -14,7 +14,7 @@ final as (
         owner_id,
         campaign,
         detail,
-        duration_seconds,
+        cast(duration_seconds as {{ dbt.type_string() }}) as duration_seconds,
         landing_file
     from activity_rows
     where exclusion_reason is null

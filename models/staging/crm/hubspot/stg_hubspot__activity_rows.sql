@@ -1,5 +1,5 @@
 -- one row per HubSpot row that is an activity of a contact, before soft deletes are taken
--- out: the raw `activities` columns (as text), the source table (landing_file) and why the
+-- out: the raw `activities` columns (as text; the duration as a number), the source table (landing_file) and why the
 -- row is left out (exclusion_reason, null for a row that is passed on). From
 --   - calls, sales emails and held meetings (engagement_call / _email / _meeting): one row
 --     per engagement and associated contact (engagement_contact), id <engagement_id>-<contact_id>;
@@ -210,14 +210,16 @@ final as (
         lead_id,
         owner_id,
 
-        -- strings (raw contract columns as text)
+        -- strings (raw contract columns as text, but the duration)
         activity_type,
         occurred_at,
         campaign,
         detail,
-        cast(duration_seconds as {{ dbt.type_string() }}) as duration_seconds,
         landing_file,
-        case when is_deleted then 'soft_deleted' end as exclusion_reason
+        case when is_deleted then 'soft_deleted' end as exclusion_reason,
+
+        -- numerics (hubspot__activities passes it on as text, like every raw column)
+        duration_seconds
     from activities
 )
 
