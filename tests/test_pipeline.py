@@ -555,3 +555,22 @@ def test_reader_never_sees_a_partial_build_and_vars_reach_dbt(
         "select as_of_at from staging.run_as_of",
     )
     assert str(as_of[0]) == "2025-11-30 12:00:00"
+
+
+def test_the_run_names_the_raw_input_it_builds_from() -> None:
+    """The opening line names where the raw tables come from: a CRM's connector tables
+    (folder or schema), a raw directory, a raw schema, else the demo seeds."""
+    from lead_funnel.pipeline import raw_input_label as label
+
+    assert label({}) == "the demo seeds"
+    assert label({"crm_source": "files", "raw_dir": "/data/x"}) == "/data/x"
+    assert label({"raw_schema": "raw"}) == "the raw tables in schema raw"
+    assert (
+        label({"crm_source": "salesforce", "crm_dir": "/exports/sf"})
+        == "the salesforce connector tables in /exports/sf"
+    )
+    assert label({"crm_source": "hubspot"}) == "the hubspot connector tables in schema hubspot"
+    assert (
+        label({"crm_source": "hubspot", "crm_schema": "hs_sync"})
+        == "the hubspot connector tables in schema hs_sync"
+    )

@@ -51,6 +51,15 @@
             ~ "unset raw_dir and raw_schema (they name the raw tables themselves), and point "
             ~ "crm_schema (or crm_dir on DuckDB) at the connector's tables.") }}
     {%- endif -%}
+    {#- the adapters build the required raw tables; an optional one (the qualification
+        checklist) has no rows -#}
+    {%- if name in raw_optional_tables() %}
+    select
+    {%- for column in columns + ['malformed_reason', 'malformed_record', 'landing_file'] %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    where 1 = 0
+    {%- else %}
     select
     {%- for column in columns %}
         cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
@@ -59,7 +68,9 @@
         cast(null as {{ dbt.type_string() }}) as malformed_record,
         cast(landing_file as {{ dbt.type_string() }}) as landing_file
     from {{ ref(crm ~ '__' ~ name) }}
+    {%- endif %}
 {%- endmacro %}
+
 
 {#- A select of one connector table: every column the adapter lists for it, cast to text (so
     booleans, timestamps and numbers read the same on every engine and from every file

@@ -300,6 +300,19 @@ def print_landings(build_db: Path, since: dt.datetime) -> None:
         console.print(f"[yellow]warning:[/] {escape(missing_message(summary.missing))}")
 
 
+def raw_input_label(variables: dict[str, Any]) -> str:
+    """What the build reads its raw tables from, for the opening line of a run."""
+    crm = variables.get("crm_source") or "files"
+    if crm != "files":
+        where = variables.get("crm_dir") or f"schema {variables.get('crm_schema') or crm}"
+        return f"the {crm} connector tables in {where}"
+    if variables.get("raw_dir"):
+        return str(variables["raw_dir"])
+    if variables.get("raw_schema"):
+        return f"the raw tables in schema {variables['raw_schema']}"
+    return "the demo seeds"
+
+
 def validate(build_db: Path) -> list[Any]:
     """Great Expectations suites on the freshly built marts: prints the warnings
     (validate.Finding) and returns them, or raises PipelineError on a blocking failure (after
@@ -630,10 +643,15 @@ def _build_and_publish(
         profile.full_refresh = full_refresh
     except PipelineError as error:
         return fail(error, EXIT_BUILD_FAILED, None)
-    source = variables.get("raw_dir") or "the demo seeds"
-    console.print(f"Building from {escape(str(source))} into [bold]{escape(str(build_db))}[/]")
+    console.print(
+        f"Building from {escape(raw_input_label(variables))} into [bold]{escape(str(build_db))}[/]"
+    )
     marker = built_marker(build_db)
     raw_input = {"raw_dir": variables.get("raw_dir"), "raw_schema": variables.get("raw_schema")}
+    crm = variables.get("crm_source") or "files"
+    if crm != "files":
+        # a CRM's connector tables are another raw input: switching to or from one rebuilds
+        raw_input |= {name: variables.get(name) for name in ("crm_source", "crm_schema", "crm_dir")}
     if not full_refresh and previous_raw_input(marker) not in (None, raw_input):
         # staging by landing keeps the rows of the raw input it was built from
         say("the raw input changed since the last build: this build is a full refresh")
