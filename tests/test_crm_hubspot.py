@@ -21,11 +21,13 @@ The fixture (contacts are leads; owners 101 Ana Silva, 102 Ben Okafor):
 - An email open to an address no contact has: rejected as unknown_lead.
 """
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import PROJECT_DIR, pipeline, query
+from dbt_helpers import DBT, PROJECT_DIR, pipeline, query, run_dbt
 
 FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "crm" / "hubspot"
 
@@ -151,3 +153,57 @@ def test_soft_deleted_rows_excluded_and_counted(hubspot_db: Path) -> None:
         build_db(hubspot_db), "select owner_id, owner_name from staging.crm_owners order by 1"
     )
     assert owners == [("101", "Ana Silva"), ("102", "Ben Okafor")]
+
+
+def test_typed_connector_tables_in_a_schema_read_the_same(hubspot_db: Path, tmp_path: Path) -> None:
+    """The fixture loaded as typed tables into a schema (the loader project) and read through
+    crm_schema, with the adapter's unit tests run on the way: staging holds the same rows as
+    the run that read the files."""
+    db_path = tmp_path / "w.duckdb"
+    loader = subprocess.run(
+        [
+            str(DBT),
+            "seed",
+            "--full-refresh",
+            "--project-dir",
+            str(PROJECT_DIR / "tests" / "fixtures" / "crm" / "loader"),
+            "--target-path",
+            str(tmp_path / "loader_target"),
+            "--log-path",
+            str(tmp_path / "loader_logs"),
+            "--vars",
+            "{crm_schema: hs_fixture}",
+        ],
+        env={
+            **os.environ,
+            "CRM_FIXTURE": "hubspot",
+            "LEAD_FUNNEL_DB": str(db_path),
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loader.returncode == 0, loader.stdout[-4000:]
+    as_of = query(build_db(hubspot_db), "select as_of_at from staging.run_as_of")[0][0]
+    run_dbt(
+        [
+            "build",
+            "-s",
+            "+stg_leads",
+            "+stg_activities",
+            "+stg_stage_changes",
+            "--exclude",
+            "test_type:data",
+        ],
+        db_path,
+        {"crm_source": "hubspot", "crm_schema": "hs_fixture", "as_of": str(as_of)},
+    )
+    counts = (
+        "select (select count(*) from staging.stg_leads),"
+        " (select count(*) from staging.stg_activities),"
+        " (select count(*) from staging.stg_stage_changes),"
+        " (select sum(amount) from staging.stg_stage_changes)"
+    )
+    assert query(db_path, counts) == query(build_db(hubspot_db), counts)
