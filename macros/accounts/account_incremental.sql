@@ -21,66 +21,6 @@
     exactly what a full refresh builds. On Spark (no deletes without Delta) they are plain
     tables, rebuilt every run (lead_incremental_materialization). -#}
 
-{#- The version of the code the given models are built from: an MD5 over the checksums of
-    those models and every node upstream of them (except the raw_* seeds: data, fingerprinted
-    per lead by content; configuration seeds are included, so a changed seed rebuilds every
-    row) and the source of every project macro they call (as lead_logic_version, which
-    starts from the models of one fingerprint column instead). Vars are mixed into the
-    fingerprints where they are used. At parse time, and in a unit test (no graph): a constant. -#}
-{% macro nodes_logic_version(model_names) -%}
-    {%- if not execute or graph.nodes is not defined -%}
-        {{ return('parse') }}
-    {%- endif -%}
-    {%- set pending = [] -%}
-    {%- for name in model_names -%}
-        {%- do pending.append('model.' ~ project_name ~ '.' ~ name) -%}
-    {%- endfor -%}
-    {%- set nodes = [] -%}
-    {%- set macro_names = [] -%}
-    {%- for unique_id in pending -%}
-        {%- set node = graph.nodes.get(unique_id) -%}
-        {%- if node is not none and unique_id not in nodes
-                and not (node.resource_type == 'seed' and node.name.startswith('raw_')) -%}
-            {%- do nodes.append(unique_id) -%}
-            {%- do pending.extend(node.depends_on.nodes) -%}
-            {%- for macro_id in node.depends_on.macros -%}
-                {%- if macro_id.startswith('macro.' ~ project_name ~ '.') -%}
-                    {%- do macro_names.append(macro_id.split('.')[-1]) -%}
-                {%- endif -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- set macros = [] -%}
-    {%- for name in macro_names -%}
-        {%- if name not in macros -%}
-            {%- do macros.append(name) -%}
-            {%- for candidate in [adapter.type() ~ '__' ~ name, 'default__' ~ name] -%}
-                {%- if context.get(candidate) is not none -%}
-                    {%- do macro_names.append(candidate) -%}
-                {%- endif -%}
-            {%- endfor -%}
-            {%- set generator = context.get(name) -%}
-            {%- if generator is not none and generator.macro is defined -%}
-                {%- for macro_id in generator.macro.depends_on.macros -%}
-                    {%- if macro_id.startswith('macro.' ~ project_name ~ '.') -%}
-                        {%- do macro_names.append(macro_id.split('.')[-1]) -%}
-                    {%- endif -%}
-                {%- endfor -%}
-            {%- endif -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- set parts = [] -%}
-    {%- for unique_id in nodes | sort -%}
-        {%- do parts.append(unique_id ~ '=' ~ graph.nodes[unique_id].checksum.checksum) -%}
-    {%- endfor -%}
-    {%- for name in macros | sort -%}
-        {%- set generator = context.get(name) -%}
-        {%- do parts.append('macro.' ~ name ~ '=' ~ (
-            local_md5(generator.macro.macro_sql) if generator is not none and generator.macro is defined
-            else 'unknown')) -%}
-    {%- endfor -%}
-    {{ return(local_md5(parts | join('\n'))) }}
-{%- endmacro %}
 
 {#- The config of an incremental account model: incremental where the engine can delete rows
     (lead_incremental_materialization), rows appended per member or account, `pre_hook`

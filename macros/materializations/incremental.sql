@@ -93,8 +93,27 @@
         {{ exceptions.raise_compiler_error(
             "lead_logic_version: no model calls lead_partitioned_config('" ~ fingerprint_column ~ "')") }}
     {%- endif -%}
-    {#- the nodes the models are built from (a breadth-first walk; a for loop over a list
-        that grows visits the added items too) -#}
+    {%- set names = [] -%}
+    {%- for unique_id in pending -%}
+        {%- do names.append(graph.nodes[unique_id].name) -%}
+    {%- endfor -%}
+    {{ return(nodes_logic_version(names)) }}
+{%- endmacro %}
+
+{#- The version of the code the given models are built from (lead_logic_version and the
+    incremental account models use it): an MD5 over the checksums of those models and every
+    node upstream of them (except the raw_* seeds: data, fingerprinted per lead by content;
+    configuration seeds are included, so a changed seed rebuilds every row) and the source of
+    every project macro they call. Vars are mixed into the fingerprints where they are used.
+    At parse time, and in a unit test (no graph): a constant. -#}
+{% macro nodes_logic_version(model_names) -%}
+    {%- if not execute or graph.nodes is not defined -%}
+        {{ return('parse') }}
+    {%- endif -%}
+    {%- set pending = [] -%}
+    {%- for name in model_names -%}
+        {%- do pending.append('model.' ~ project_name ~ '.' ~ name) -%}
+    {%- endfor -%}
     {%- set nodes = [] -%}
     {%- set macro_names = [] -%}
     {%- for unique_id in pending -%}
@@ -110,7 +129,6 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
-    {#- the project macros they use, and the macros those use -#}
     {%- set macros = [] -%}
     {%- for name in macro_names -%}
         {%- if name not in macros -%}
