@@ -619,7 +619,13 @@ def count_build_nodes(manifest: Any | None, exclude_resource_types: Iterable[str
         return 0
     excluded = set(exclude_resource_types)
     kinds = {"seed", "model", "test", "unit_test"} - excluded
-    nodes = [node for node in manifest.nodes.values() if str(node.resource_type) in kinds]
+    # a test of a disabled model (a CRM adapter's, with another crm_source) stays among the
+    # nodes, disabled, and is not run
+    nodes = [
+        node
+        for node in manifest.nodes.values()
+        if str(node.resource_type) in kinds and getattr(node.config, "enabled", True) is not False
+    ]
     extra = 0 if "unit_test" in excluded else len(getattr(manifest, "unit_tests", {}) or {})
     if "exposure" not in excluded:
         extra += len(getattr(manifest, "exposures", {}) or {})

@@ -18,29 +18,16 @@ activities as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=tru
 
 rule_matches as ({{ rows_of_leads_to_build('lead_rule_matches') }}),
 
+-- the rules an activity matched: its type, and for an attendance its share of the event
+-- (a rule's attendance_share condition), so they are listed per activity
 activity_points as (
     select
         activity_id,
         sum(points) as points,
-        sum(rule_points) as uncapped_points
+        sum(rule_points) as uncapped_points,
+        {{ listagg_ordered('rule_id') }} as matched_rule_ids
     from rule_matches
     group by activity_id
-),
-
--- the rules an activity matches depend on its type only: listed once per type
-type_rules as (
-    select distinct
-        activity_type,
-        rule_id
-    from rule_matches
-),
-
-type_rule_lists as (
-    select
-        activity_type,
-        {{ listagg_ordered('rule_id') }} as matched_rule_ids
-    from type_rules
-    group by activity_type
 ),
 
 final as (
@@ -59,7 +46,7 @@ final as (
         activities.duration_seconds,
         coalesce(activity_points.points, 0) as points,
         coalesce(activity_points.uncapped_points, 0) as uncapped_points,
-        type_rule_lists.matched_rule_ids,
+        activity_points.matched_rule_ids,
 
         -- booleans
         activity_points.activity_id is not null as has_scoring_rule,
@@ -77,8 +64,6 @@ final as (
         on activities.lead_id = leads.lead_id
     left join activity_points
         on activities.activity_id = activity_points.activity_id
-    left join type_rule_lists
-        on activities.activity_type = type_rule_lists.activity_type
 )
 
 select * from final
