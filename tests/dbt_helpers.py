@@ -125,6 +125,37 @@ def pipeline(
     )
 
 
+def load_crm_fixture(crm: str, schema: str, db_path: Path, work: Path) -> None:
+    """Load a CRM fixture (tests/fixtures/crm/<crm>) as typed tables into `schema` of a DuckDB
+    file, through the loader project, as a connector would sync them."""
+    loader = subprocess.run(
+        [
+            str(DBT),
+            "seed",
+            "--full-refresh",
+            "--project-dir",
+            str(PROJECT_DIR / "tests" / "fixtures" / "crm" / "loader"),
+            "--target-path",
+            str(work / "loader_target"),
+            "--log-path",
+            str(work / "loader_logs"),
+            "--vars",
+            f"{{crm_schema: {schema}}}",
+        ],
+        env={
+            **os.environ,
+            "CRM_FIXTURE": crm,
+            "LEAD_FUNNEL_DB": str(db_path),
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loader.returncode == 0, loader.stdout[-4000:]
+
+
 def load_module(path: Path) -> ModuleType:
     """A Python file imported by its path, without the import path: for the BI-client scripts
     (they run in environments without the lead_funnel package) and, from an environment that

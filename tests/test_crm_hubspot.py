@@ -21,13 +21,11 @@ The fixture (contacts are leads; owners 101 Ana Silva, 102 Ben Okafor):
 - An email open to an address no contact has: rejected as unknown_lead.
 """
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import DBT, PROJECT_DIR, pipeline, query, run_dbt
+from dbt_helpers import PROJECT_DIR, load_crm_fixture, pipeline, query, run_dbt
 
 FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "crm" / "hubspot"
 
@@ -160,32 +158,7 @@ def test_typed_connector_tables_in_a_schema_read_the_same(hubspot_db: Path, tmp_
     crm_schema, with the adapter's unit tests run on the way: staging holds the same rows as
     the run that read the files."""
     db_path = tmp_path / "w.duckdb"
-    loader = subprocess.run(
-        [
-            str(DBT),
-            "seed",
-            "--full-refresh",
-            "--project-dir",
-            str(PROJECT_DIR / "tests" / "fixtures" / "crm" / "loader"),
-            "--target-path",
-            str(tmp_path / "loader_target"),
-            "--log-path",
-            str(tmp_path / "loader_logs"),
-            "--vars",
-            "{crm_schema: hs_fixture}",
-        ],
-        env={
-            **os.environ,
-            "CRM_FIXTURE": "hubspot",
-            "LEAD_FUNNEL_DB": str(db_path),
-            "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert loader.returncode == 0, loader.stdout[-4000:]
+    load_crm_fixture("hubspot", "hs_fixture", db_path, tmp_path)
     as_of = query(build_db(hubspot_db), "select as_of_at from staging.run_as_of")[0][0]
     run_dbt(
         [

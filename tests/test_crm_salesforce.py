@@ -23,14 +23,12 @@ The fixture, by hand:
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import DBT, PROJECT_DIR, pipeline, query, run_dbt
+from dbt_helpers import PROJECT_DIR, load_crm_fixture, pipeline, query, run_dbt
 
 FIXTURE = PROJECT_DIR / "tests" / "fixtures" / "crm" / "salesforce"
 ALICE, BOB, DAN, EVE = (f"00Q00000000000{n}AAA" for n in (1, 2, 4, 6))
@@ -156,32 +154,7 @@ def test_typed_connector_tables_in_a_schema_read_the_same(tmp_path: Path) -> Non
     timestamps and numbers typed as the connector types them), read through crm_schema: the
     raw tables hold the same rows as from the files."""
     db_path = tmp_path / "w.duckdb"
-    loader = subprocess.run(
-        [
-            str(DBT),
-            "seed",
-            "--full-refresh",
-            "--project-dir",
-            str(PROJECT_DIR / "tests" / "fixtures" / "crm" / "loader"),
-            "--target-path",
-            str(tmp_path / "loader_target"),
-            "--log-path",
-            str(tmp_path / "loader_logs"),
-            "--vars",
-            "{crm_schema: sf_fixture}",
-        ],
-        env={
-            **os.environ,
-            "CRM_FIXTURE": "salesforce",
-            "LEAD_FUNNEL_DB": str(db_path),
-            "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert loader.returncode == 0, loader.stdout[-4000:]
+    load_crm_fixture("salesforce", "sf_fixture", db_path, tmp_path)
     run_dbt(
         [
             "build",
