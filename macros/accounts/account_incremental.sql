@@ -100,7 +100,7 @@
                 and built.member_fingerprint = current_members.span_fingerprint
         where current_members.lead_id is null
         union all
-        {{ leads_between_as_ofs(ref('int_activities_scored'), 'occurred_at', 'uncapped_points > 0') }}
+        {{ leads_between_as_ofs(ref('int_activities_scored'), 'occurred_at', is_engagement_activity()) }}
     )
     {%- endif -%}
 {%- endmacro %}

@@ -97,3 +97,12 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+{#- An engagement activity: one a positive-point engagement rule matched (uncapped, so a page
+    view still engages once its rule is at its cap; a sales touch, a bounce or an unsubscribe
+    engages nobody). Contacts become leads at the first one (int_lead_engagement) and account
+    members are engaged for account_engaged_days after each (int_account_engagement_spans).
+    `activity` names the int_activities_scored relation or alias (none: unqualified). -#}
+{% macro is_engagement_activity(activity=none) -%}
+    {{ (activity ~ '.' if activity else '') ~ 'uncapped_points > 0' }}
+{%- endmacro %}

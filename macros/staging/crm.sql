@@ -53,13 +53,9 @@
     {%- endif -%}
     {#- the adapters build the required raw tables; an optional one (the qualification
         checklist) has no rows -#}
-    {%- if name in raw_optional_tables() %}
-    select
-    {%- for column in columns + ['malformed_reason', 'malformed_record', 'landing_file'] %}
-        cast(null as {{ dbt.type_string() }}) as {{ column }}{{ ',' if not loop.last }}
-    {%- endfor %}
-    where 1 = 0
-    {%- else %}
+    {%- if name in raw_optional_tables() -%}
+        {{ return(no_rows(columns + raw_delivery_columns())) }}
+    {%- endif %}
     select
     {%- for column in columns %}
         cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
@@ -68,7 +64,6 @@
         cast(null as {{ dbt.type_string() }}) as malformed_record,
         cast(landing_file as {{ dbt.type_string() }}) as landing_file
     from {{ ref(crm ~ '__' ~ name) }}
-    {%- endif %}
 {%- endmacro %}
 
 
@@ -102,20 +97,19 @@
                if crm_dir else ("schema " ~ (var('crm_schema', none) or crm))) ~ "). It is required by the "
             ~ crm ~ " adapter (README: CRM adapters).") }}
     {%- endif -%}
+    {%- if from_clause is none -%}
+        {#- an optional table that is absent: no rows -#}
+        {{ return(no_rows(columns)) }}
+    {%- endif %}
     select
     {%- for column in columns %}
-        {% if from_clause is not none and column in present -%}
+        {% if column in present -%}
         cast({{ adapter.quote(present[column]) }} as {{ dbt.type_string() }})
         {%- else -%}
         cast(null as {{ dbt.type_string() }})
         {%- endif %} as {{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
-    {%- if from_clause is none %}
-    {#- an optional table that is absent: no rows -#}
-    where 1 = 0
-    {%- else %}
     from {{ from_clause }}
-    {%- endif %}
 {%- endmacro %}
 
 {#- A warehouse table's from-clause and its columns {lower name: name}; (none, {}) when the

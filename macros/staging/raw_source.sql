@@ -29,21 +29,18 @@
             ~ "var to their schema instead (README: Other engines).") }}
     {%- endif -%}
     {#- an optional table the raw_schema schema lacks reads as no rows (raw_table_absent) -#}
-    {%- set absent = var('raw_schema', none) and raw_table_absent(name) %}
+    {%- if var('raw_schema', none) and raw_table_absent(name) -%}
+        {{ return(no_rows(columns + raw_delivery_columns())) }}
+    {%- endif %}
     select
     {%- for column in columns %}
-        cast({{ 'null' if absent else column }} as {{ dbt.type_string() }}) as {{ column }},
+        cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
     {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as malformed_reason,
         cast(null as {{ dbt.type_string() }}) as malformed_record,
         cast(null as {{ dbt.type_string() }}) as landing_file
     {%- if var('raw_schema', none) %}
-    {%- if absent %}
-    from (select 1 as no_table) as no_table
-    where 1 = 0
-    {%- else %}
     from {{ source('raw', name) }}
-    {%- endif %}
     {%- else %}
     from {{ ref('raw_' ~ name) }}
     {%- endif %}
@@ -77,14 +74,26 @@
             {%- endif -%}
         {%- endfor -%}
         {%- if selects | length == 0 -%}
-            {%- set nulls = [] -%}
-            {%- for column in columns + ['malformed_reason', 'malformed_record', 'landing_file'] -%}
-                {%- do nulls.append("cast(null as varchar) as " ~ column) -%}
-            {%- endfor -%}
-            {%- do selects.append("select " ~ nulls | join(", ") ~ " where false") -%}
+            {%- do selects.append(no_rows(columns + raw_delivery_columns())) -%}
         {%- endif -%}
         {{ selects | join("\n    union all\n    ") }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The columns raw_source adds to a raw table's own: why a record could not be read, the
+    record as read, and the landing file it came from. -#}
+{% macro raw_delivery_columns() -%}
+    {{ return(['malformed_reason', 'malformed_record', 'landing_file']) }}
+{%- endmacro %}
+
+{#- A select of the given columns, as text, with no rows: an optional table that is absent,
+    or no file of a table to read. -#}
+{% macro no_rows(columns) -%}
+    {%- set nulls = [] -%}
+    {%- for column in columns -%}
+        {%- do nulls.append("cast(null as " ~ dbt.type_string() ~ ") as " ~ column) -%}
+    {%- endfor -%}
+    {{ return("select " ~ nulls | join(", ") ~ " where 1 = 0") }}
 {%- endmacro %}
 
 {#- True when `name` is an optional raw table (raw_optional_tables) that the raw_schema

@@ -65,7 +65,7 @@ engagement_activities as (
     inner join leads
         on activities.lead_id = leads.lead_id
     cross join as_of
-    where activities.uncapped_points > 0
+    where {{ is_engagement_activity('activities') }}
         and activities.occurred_at <= as_of.as_of_at
 ),
 

@@ -22,7 +22,7 @@ engagement_activities as (
         ) as engagement_rank
     from scored_activities
     cross join as_of
-    where scored_activities.uncapped_points > 0
+    where {{ is_engagement_activity('scored_activities') }}
         and scored_activities.occurred_at <= as_of.as_of_at
 ),
 

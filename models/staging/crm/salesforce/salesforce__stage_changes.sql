@@ -210,7 +210,10 @@ current_stage_entries as (
         )
 ),
 
+-- the four kinds of entry, one after the other (a lead created without a status has no
+-- creation entry)
 final as (
+    {%- for entries in ['status_entries', 'created_entries', 'history_entries', 'current_stage_entries'] %}
     select
         change_id,
         lead_id,
@@ -220,41 +223,14 @@ final as (
         cast(null as {{ dbt.type_string() }}) as reason,
         amount,
         landing_file
-    from status_entries
-    union all
-    select
-        change_id,
-        lead_id,
-        stage,
-        changed_at,
-        owner_id,
-        cast(null as {{ dbt.type_string() }}) as reason,
-        amount,
-        landing_file
-    from created_entries
+    from {{ entries }}
+    {%- if entries == 'created_entries' %}
     where stage is not null
+    {%- endif %}
+    {%- if not loop.last %}
     union all
-    select
-        change_id,
-        lead_id,
-        stage,
-        changed_at,
-        owner_id,
-        cast(null as {{ dbt.type_string() }}) as reason,
-        amount,
-        landing_file
-    from history_entries
-    union all
-    select
-        change_id,
-        lead_id,
-        stage,
-        changed_at,
-        owner_id,
-        cast(null as {{ dbt.type_string() }}) as reason,
-        amount,
-        landing_file
-    from current_stage_entries
+    {%- endif %}
+    {%- endfor %}
 )
 
 select * from final
