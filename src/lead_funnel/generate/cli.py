@@ -22,6 +22,7 @@ from .config import (
     Config,
     UsageError,
 )
+from .crm_shapes import SHAPES, write_crm_dataset
 from .plan import CHANNEL_SPEND, OFFER_SPEND_NAME, write_offer_plan
 from .simulate import generate
 from .writers import write_dataset
@@ -88,16 +89,25 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
             "seeds/config/channel_spend.csv scaled to the generated leads (per lead on the\n"
             "channel) and split across the offers the channel's leads convert on (by leads\n"
             "and cost per lead of the offer), in cents summing to the channel's month. The\n"
-            "same arguments always give the same bytes."
+            "same arguments always give the same bytes.\n"
+            "\n"
+            "--shape salesforce|hubspot writes the same population as that CRM's connector\n"
+            "tables instead (Fivetran's names: DIR/lead.csv, DIR/task.csv, ... or\n"
+            "DIR/contact.csv, DIR/deal_stage.csv, ...), a folder the CRM adapter reads as\n"
+            "crm_dir (README: CRM adapters). Activity types the CRM has no record for\n"
+            "(page views, unsubscribes, ...) are left out."
         ),
         epilog=(
             "examples:\n"
             f"  {prog} --leads 100000 --seed 7 --out /tmp/raw\n"
             f"  {prog} --leads 1000000 --seed 1 --out /tmp/raw --format parquet\n"
             f"  {prog} --leads 5000 --seed 3 --out /tmp/raw --defects --landing-days 30\n"
+            f"  {prog} --leads 5000 --seed 3 --out /tmp/sf --shape salesforce\n"
             f"  {prog} --demo    # rewrite seeds/demo/raw_*.csv (the committed demo)\n"
             "\n"
-            "Then build from the files: lead-funnel run --raw-dir /tmp/raw"
+            "Then build from the files: lead-funnel run --raw-dir /tmp/raw\n"
+            "or from a CRM shape: lead-funnel run --vars \"{crm_source: salesforce, "
+            "crm_dir: /tmp/sf}\""
         ),
     )
     parser.add_argument(
@@ -161,6 +171,14 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "first holds the history up to that day, the others one day each",
     )
     parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default=None,
+        help="files (default): the raw tables leads, activities, stage_changes; "
+        "salesforce / hubspot: the same population as that CRM connector's tables, "
+        "for crm_source + crm_dir (not with --defects, --landing-days or --demo)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help=f"write the committed demo seeds seeds/demo/raw_leads.csv, "
@@ -185,6 +203,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
                 ("--end-date", args.end_date),
                 ("--activities-per-lead", args.activities_per_lead),
                 ("--landing-days", args.landing_days),
+                ("--shape", args.shape),
             )
             if value is not None
         ]
@@ -223,6 +242,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
             f"which would be in the future; use an end date before "
             f"{dt.date.today() - dt.timedelta(days=GRACE_DAYS)}"
         )
+    shape = args.shape or "files"
+    if shape != "files":
+        for flag, value in (("--defects", args.defects), ("--landing-days", args.landing_days)):
+            if value:
+                raise UsageError(
+                    f"{flag} is for the files shape only; drop it or leave out --shape {shape}"
+                )
     if args.defects and args.leads < 50:
         raise UsageError("--defects needs at least 50 leads to place its defects; raise --leads")
     return Config(
@@ -235,6 +261,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         activities_per_lead=args.activities_per_lead or 20.0,
         defects=args.defects,
         landing_days=args.landing_days,
+        shape=shape,
     )
 
 
@@ -253,7 +280,9 @@ def _check_writable(out: Path) -> None:
 
 def _sibling_warnings(cfg: Config) -> list[str]:
     """Other layouts of the same table in DIR make raw_dir ambiguous: say so."""
-    warnings = []
+    warnings: list[str] = []
+    if cfg.shape != "files":
+        return warnings
     other = "csv" if cfg.fmt == "parquet" else "parquet"
     for table in TABLE_COLUMNS:
         name = f"{cfg.file_prefix}{table}"
@@ -291,10 +320,16 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         def progress(rows: int) -> None:
             nonlocal done
             done += rows
-            status.update(f"writing {cfg.fmt} to {cfg.out}: {done:,} / {total:,} rows")
+            of_total = f" / {total:,}" if cfg.shape == "files" else ""
+            status.update(f"writing {cfg.fmt} to {cfg.out}: {done:,}{of_total} rows")
 
         with console.status(f"writing {cfg.fmt} to {cfg.out}...") as status:
-            files = write_dataset(data, cfg, progress)
+            if cfg.shape == "files":
+                files = write_dataset(data, cfg, progress)
+                connector_rows = {}
+            else:
+                connector_rows = write_crm_dataset(data, cfg, progress)
+                files = list(connector_rows)
             plan_file = None
             if data.offer_plan is not None:
                 plan_path = cfg.offer_plan or cfg.out / OFFER_SPEND_NAME
@@ -319,13 +354,21 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
             f"{CHANNEL_SPEND} (the channel plan it splits) is missing"
         )
     size_mb = sum(f.stat().st_size for f in files) / 1e6
-    out.print(
-        f"[green]wrote[/green] {data.leads.total_rows:,} leads, "
-        f"{data.activities.total_rows:,} activities, "
-        f"{data.stage_changes.total_rows:,} stage changes "
-        f"({len(files)} {cfg.fmt} files, {size_mb:,.1f} MB) to {cfg.out} "
-        f"in {elapsed:.1f}s (simulation {generated:.1f}s)"
-    )
+    if connector_rows:
+        rows = ", ".join(f"{path.stem} {count:,}" for path, count in connector_rows.items())
+        out.print(
+            f"[green]wrote[/green] {data.leads.total_rows:,} leads as {cfg.shape} connector "
+            f"tables ({len(files)} {cfg.fmt} files, {size_mb:,.1f} MB) to {cfg.out} "
+            f"in {elapsed:.1f}s (simulation {generated:.1f}s): {rows}"
+        )
+    else:
+        out.print(
+            f"[green]wrote[/green] {data.leads.total_rows:,} leads, "
+            f"{data.activities.total_rows:,} activities, "
+            f"{data.stage_changes.total_rows:,} stage changes "
+            f"({len(files)} {cfg.fmt} files, {size_mb:,.1f} MB) to {cfg.out} "
+            f"in {elapsed:.1f}s (simulation {generated:.1f}s)"
+        )
     if plan_file is not None:
         rows = len(data.offer_plan or [])
         out.print(f"[green]wrote[/green] the offer plan ({rows} rows) to {plan_file}")

@@ -54,6 +54,7 @@ class Config:
     activities_per_lead: float = 20.0
     defects: bool = False
     landing_days: int | None = None
+    shape: str = "files"  # files: the raw tables; salesforce / hubspot: connector tables
     file_prefix: str = ""
     demo: bool = False  # the committed demo: the offer plan splits channel_spend.csv as it is
     offer_plan: Path | None = None  # where offer_spend.csv goes (default: OUT/offer_spend.csv)

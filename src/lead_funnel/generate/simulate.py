@@ -137,6 +137,11 @@ def generate(cfg: Config) -> Dataset:
     extra = {k: np.concatenate([v, new_extra[k]])[order] for k, v in extra.items()}
     act_style = np.concatenate([act_style, new_style])[order]
 
+    if cfg.shape != "files":
+        # a CRM writes UTC timestamps of one style (the styles were drawn all the same, so
+        # the population is the files shape's)
+        for style in (leads.extras["ts_style"], act_style, stage_style):
+            style[:] = 0
     data = Dataset(
         leads=RawTable(
             "leads",
