@@ -106,8 +106,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
             f"  {prog} --demo    # rewrite seeds/demo/raw_*.csv (the committed demo)\n"
             "\n"
             "Then build from the files: lead-funnel run --raw-dir /tmp/raw\n"
-            "or from a CRM shape: lead-funnel run --vars \"{crm_source: salesforce, "
-            "crm_dir: /tmp/sf}\""
+            'or from a CRM shape: lead-funnel run --vars "{crm_source: salesforce, '
+            'crm_dir: /tmp/sf}"'
         ),
     )
     parser.add_argument(

@@ -16,7 +16,7 @@ values, which the adapter maps back:
   into, `opportunity_history`; HubSpot: `deal`, `deal_stage`, `deal_contact`). Successive open
   deal rows (an amount revision) move the deal to the next open pipeline stage, so each
   stays an entry of its own;
-* activities, the types a CRM records (ACTIVITY_TABLES): Salesforce calls and e-mails as
+* activities, the types a CRM records (ACTIVITY_TYPES): Salesforce calls and e-mails as
   `task`, meetings as `event`, webinar registrations and attendances, trade-show visits and
   e-mail clicks as `campaign_member` of a Webinar / Trade Show / Email `campaign`; HubSpot
   calls, e-mails and meetings as engagements, e-mail opens, clicks and bounces as
@@ -33,11 +33,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import jinja2
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import yaml
 
 from lead_funnel import common
 
@@ -107,42 +110,22 @@ HUBSPOT_PIPELINE = (
 # the stages a CRM keeps on its deal object (opportunity / deal), not on the lead or contact
 DEAL_STAGES = ("opportunity", "customer", "lost")
 
-# the activity types each CRM records, and where
-ACTIVITY_TABLES = {
-    "salesforce": {
-        "sales_call": "task",
-        "sales_email": "task",
-        "sales_meeting": "event",
-        "webinar_registered": "campaign_member",
-        "webinar_attended": "campaign_member",
-        "trade_show_visit": "campaign_member",
-        "email_click": "campaign_member",
-    },
-    "hubspot": {
-        "sales_call": "engagement_call",
-        "sales_email": "engagement_email",
-        "sales_meeting": "engagement_meeting",
-        "email_open": "email_event",
-        "email_click": "email_event",
-        "email_bounce": "email_event",
-        "demo_request": "contact_form_submission",
-        "free_trial_signup": "contact_form_submission",
-        "webinar_registered": "contact_form_submission",
-        "newsletter_signup": "contact_form_submission",
-        "content_download": "contact_form_submission",
-        "contact_form": "contact_form_submission",
-    },
-}
 # Salesforce: task type, campaign type and member status of the activity types
 SALESFORCE_TASK_TYPES = {"sales_call": "Call", "sales_email": "Email"}
-SALESFORCE_EVENT_TYPE = "Meeting"
+SALESFORCE_EVENT_TYPES = {"sales_meeting": "Meeting"}
 SALESFORCE_CAMPAIGNS = {
     "webinar_registered": ("Webinar", "Registered"),
     "webinar_attended": ("Webinar", "Attended"),
     "trade_show_visit": ("Trade Show", "Attended"),
     "email_click": ("Email", "Responded"),
 }
-# HubSpot: e-mail event types and the forms (named so the name says what the form is for)
+# HubSpot: the engagement tables, e-mail event types and the forms (named so the name says
+# what the form is for)
+HUBSPOT_ENGAGEMENTS = {
+    "sales_call": "engagement_call",
+    "sales_email": "engagement_email",
+    "sales_meeting": "engagement_meeting",
+}
 HUBSPOT_EMAIL_EVENTS = {"email_open": "OPEN", "email_click": "CLICK", "email_bounce": "BOUNCE"}
 HUBSPOT_FORMS = {
     "demo_request": "Request a demo",
@@ -152,86 +135,35 @@ HUBSPOT_FORMS = {
     "content_download": "Content download",
     "contact_form": "Contact us",
 }
+# the activity types each CRM records (the others are not written)
+ACTIVITY_TYPES = {
+    "salesforce": (*SALESFORCE_TASK_TYPES, *SALESFORCE_EVENT_TYPES, *SALESFORCE_CAMPAIGNS),
+    "hubspot": (*HUBSPOT_ENGAGEMENTS, *HUBSPOT_EMAIL_EVENTS, *HUBSPOT_FORMS),
+}
 
-# the connector tables written, with their columns (the columns each adapter reads:
-# macros/staging/crm_salesforce.sql, macros/staging/crm_hubspot.sql)
-TABLES = {
-    "salesforce": {
-        "lead": (
-            "id", "created_date", "email", "first_name", "last_name", "title", "phone",
-            "company", "number_of_employees", "industry", "country", "lead_source", "status",
-            "owner_id", "is_deleted", "master_record_id", "converted_contact_id",
-            "converted_opportunity_id",
-        ),
-        "lead_history": (
-            "id", "lead_id", "field", "old_value", "new_value", "created_date",
-            "created_by_id", "is_deleted",
-        ),
-        "opportunity": (
-            "id", "stage_name", "amount", "is_closed", "created_date", "close_date",
-            "is_deleted",
-        ),
-        "opportunity_history": (
-            "id", "opportunity_id", "stage_name", "amount", "created_date", "created_by_id",
-            "is_deleted",
-        ),
-        "task": (
-            "id", "who_id", "owner_id", "type", "task_subtype", "subject", "activity_date",
-            "created_date", "call_duration_in_seconds", "is_deleted",
-        ),
-        "event": (
-            "id", "who_id", "owner_id", "type", "subject", "activity_date_time",
-            "activity_date", "created_date", "duration_in_minutes", "is_deleted",
-        ),
-        "campaign_member": (
-            "id", "campaign_id", "lead_id", "contact_id", "status", "has_responded",
-            "first_responded_date", "created_date", "last_modified_date", "is_deleted",
-        ),
-        "campaign": ("id", "name", "type", "is_deleted"),
-        "user": ("id", "name", "first_name", "last_name", "email"),
-    },
-    "hubspot": {
-        "contact": (
-            "id", "_fivetran_deleted", "property_email", "property_firstname",
-            "property_lastname", "property_jobtitle", "property_phone", "property_company",
-            "property_numemployees", "property_industry", "property_country",
-            "property_hs_analytics_source", "property_createdate", "property_hubspot_owner_id",
-        ),
-        "contact_property_history": ("contact_id", "name", "value", "timestamp"),
-        "owner": ("owner_id", "email", "first_name", "last_name"),
-        "engagement_contact": ("engagement_id", "contact_id"),
-        "engagement_call": (
-            "engagement_id", "_fivetran_deleted", "property_hs_timestamp",
-            "property_hubspot_owner_id", "property_hs_call_title", "property_hs_call_duration",
-        ),
-        "engagement_email": (
-            "engagement_id", "_fivetran_deleted", "type", "property_hs_email_direction",
-            "property_hs_timestamp", "property_hubspot_owner_id", "property_hs_email_subject",
-        ),
-        "engagement_meeting": (
-            "engagement_id", "_fivetran_deleted", "property_hs_timestamp",
-            "property_hubspot_owner_id", "property_hs_meeting_title",
-            "property_hs_meeting_start_time", "property_hs_meeting_end_time",
-            "property_hs_meeting_outcome",
-        ),
-        "email_event": ("id", "type", "created", "recipient", "email_campaign_id", "filtered_event"),
-        "email_campaign": ("id", "name"),
-        "contact_form_submission": (
-            "contact_id", "form_id", "conversion_id", "page_url", "title", "timestamp",
-        ),
-        "form": ("guid", "name"),
-        "deal": (
-            "deal_id", "is_deleted", "_fivetran_deleted", "owner_id", "property_amount",
-            "property_closed_lost_reason",
-        ),
-        "deal_contact": ("deal_id", "contact_id"),
-        "deal_stage": ("deal_id", "value", "date_entered"),
-        "deal_pipeline_stage": ("stage_id", "closed_won", "is_closed", "probability", "_fivetran_deleted"),
-    },
-}  # fmt: skip
 
 TS_FORMAT = "%Y-%m-%d %H:%M:%S"
 NULL = pa.scalar(None, pa.string())
+
+
+# ------------------------------------------------------------- the adapters' tables
+
+
+@cache
+def adapter_tables(crm: str) -> dict[str, tuple[str, ...]]:
+    """The connector tables the CRM's adapter reads, with their columns, from their one home:
+    the dbt macro `<crm>_tables()` (macros/staging/crm_<crm>.sql), rendered with Jinja."""
+    captured: list[dict] = []
+
+    def return_(value: dict) -> str:
+        captured.append(value)
+        return ""
+
+    source = f"{{% macro tables({common.macro_body(f'{crm}_tables')}endmacro %}}{{{{ tables() }}}}"
+    environment = jinja2.Environment(autoescape=False)
+    environment.globals.update({"return": return_, "fromyaml": yaml.safe_load})
+    environment.from_string(source).render()
+    return {table: tuple(spec["columns"]) for table, spec in captured[-1].items()}
 
 
 # ------------------------------------------------------------------------ stage labels
@@ -239,7 +171,10 @@ NULL = pa.scalar(None, pa.string())
 
 def stage_of_label() -> dict[str, str]:
     """Source label (lower case) -> funnel stage, from seeds/config/stage_mapping.csv."""
-    return {row["source_label"].strip().lower(): row["stage"] for row in common.config_seed("stage_mapping")}
+    return {
+        row["source_label"].strip().lower(): row["stage"]
+        for row in common.config_seed("stage_mapping")
+    }
 
 
 def crm_labels(vocabulary: tuple[str, ...], seed: dict[str, str]) -> dict[str, list[str]]:
@@ -358,24 +293,30 @@ class _Writer:
     rows: dict[str, int] = field(default_factory=dict)
 
     def write(self, table: str, columns: dict[str, pa.Array]) -> None:
-        names = TABLES[self.crm][table]
+        """Append rows to `table`: the columns its adapter reads (one it is not given is
+        null; a given column the adapter does not read is left out)."""
+        names = adapter_tables(self.crm)[table]
         if table not in self.sinks:
             ext = "parquet" if self.fmt == "parquet" else "csv"
             self.sinks[table] = _Sink(self.out / f"{table}.{ext}", names, self.fmt)
             self.rows[table] = 0
-        data = pa.table([columns[c] for c in names], names=list(names))
+        size = len(next(iter(columns.values())))
+        data = pa.table(
+            [columns[c] if c in columns else _const(None, size) for c in names], names=list(names)
+        )
         self.sinks[table].write(data)
         self.rows[table] += data.num_rows
         if self.on_rows:
             self.on_rows(data.num_rows)
 
     def close(self) -> dict[Path, int]:
-        for table in TABLES[self.crm]:  # every table, even an empty one
+        tables = adapter_tables(self.crm)
+        for table, names in tables.items():  # every table, even an empty one
             if table not in self.sinks:
-                self.write(table, {c: pa.array([], pa.string()) for c in TABLES[self.crm][table]})
+                self.write(table, {c: pa.array([], pa.string()) for c in names})
         for sink in self.sinks.values():
             sink.close()
-        return {self.sinks[t].path: self.rows[t] for t in TABLES[self.crm]}
+        return {self.sinks[t].path: self.rows[t] for t in tables}
 
     def abort(self) -> None:
         for sink in self.sinks.values():
@@ -406,7 +347,9 @@ class _Population:
 
 def _population(data: Dataset) -> _Population:
     leads = _render_all(data.leads)
-    if not np.array_equal(_number_of(leads["lead_id"].combine_chunks()), np.arange(1, leads.num_rows + 1)):
+    if not np.array_equal(
+        _number_of(leads["lead_id"].combine_chunks()), np.arange(1, leads.num_rows + 1)
+    ):
         raise ValueError("the CRM shapes need the generated leads L0000001.. in order")
     stages = _render_all(data.stage_changes).combine_chunks()
     seed = stage_of_label()
@@ -553,9 +496,7 @@ def _salesforce(writer: _Writer, pop: _Population, activities: RawTable) -> None
             "is_deleted": _const("false", n),
             "master_record_id": _const(None, n),
             "converted_contact_id": pc.if_else(pa.array(converted), _ids("003", numbers), NULL),
-            "converted_opportunity_id": pc.if_else(
-                pa.array(converted), _ids("006", numbers), NULL
-            ),
+            "converted_opportunity_id": pc.if_else(pa.array(converted), _ids("006", numbers), NULL),
         },
     )
     first_names = [f"Rep {i + 1:02d}" for i in range(len(REPS))]
@@ -572,7 +513,6 @@ def _salesforce(writer: _Writer, pop: _Population, activities: RawTable) -> None
 
     # activities: tasks and events as they come, campaign members at the end (an
     # attendance updates its registration's member)
-    kinds = ACTIVITY_TABLES["salesforce"]
     members: list[pa.Table] = []
     tasks = events = 0
     for chunk in _render_chunks(activities):
@@ -602,32 +542,33 @@ def _salesforce(writer: _Writer, pop: _Population, activities: RawTable) -> None
                 },
             )
             tasks += size
-        rows = chunk.filter(pc.equal(kind, "sales_meeting"))
-        size = rows.num_rows
-        minutes = pc.round(pc.divide(pc.cast(rows["duration_seconds"], pa.float64()), 60.0))
-        writer.write(
-            "event",
-            {
-                "id": _ids("00U", np.arange(events + 1, events + size + 1)),
-                "who_id": rows["who_id"],
-                "owner_id": _take(users, _rep_positions(rows["owner_id"])),
-                "type": _const(SALESFORCE_EVENT_TYPE, size),
-                "subject": rows["detail"],
-                "activity_date_time": rows["occurred_at"],
-                "activity_date": _dates(rows["occurred_at"]),
-                "created_date": rows["occurred_at"],
-                "duration_in_minutes": pc.cast(pc.cast(minutes, pa.int64()), pa.string()),
-                "is_deleted": _const("false", size),
-            },
-        )
-        events += size
+        for event_type, label in SALESFORCE_EVENT_TYPES.items():
+            rows = chunk.filter(pc.equal(kind, event_type))
+            size = rows.num_rows
+            seconds = pc.cast(rows["duration_seconds"], pa.float64())
+            minutes = pc.cast(pc.round(pc.divide(seconds, 60.0)), pa.int64())
+            writer.write(
+                "event",
+                {
+                    "id": _ids("00U", np.arange(events + 1, events + size + 1)),
+                    "who_id": rows["who_id"],
+                    "owner_id": _take(users, _rep_positions(rows["owner_id"])),
+                    "type": _const(label, size),
+                    "subject": rows["detail"],
+                    "activity_date_time": rows["occurred_at"],
+                    "activity_date": _dates(rows["occurred_at"]),
+                    "created_date": rows["occurred_at"],
+                    "duration_in_minutes": pc.cast(minutes, pa.string()),
+                    "is_deleted": _const("false", size),
+                },
+            )
+            events += size
         is_member = pc.is_in(kind, value_set=pa.array(list(SALESFORCE_CAMPAIGNS)))
         members.append(
             chunk.filter(is_member).select(
                 ["activity_type", "lead_id", "who_id", "occurred_at", "campaign"]
             )
         )
-    assert set(kinds) == {*SALESFORCE_TASK_TYPES, "sales_meeting", *SALESFORCE_CAMPAIGNS}
     _salesforce_campaigns(writer, pa.concat_tables(members).combine_chunks())
 
 
@@ -746,9 +687,7 @@ def _hubspot(writer: _Writer, pop: _Population, activities: RawTable) -> None:
     rank = np.array([order.get(s, -1) for s in stage])
     has_previous = previous >= 0
     prev = np.where(has_previous, previous, 0)
-    clears = has_previous & np.where(
-        on_lifecycle, rank <= rank[prev], value == value[prev]
-    )
+    clears = has_previous & np.where(on_lifecycle, rank <= rank[prev], value == value[prev])
     t = _seconds(st["changed_at"].take(pa.array(rows)))
     clear_rows = np.flatnonzero(clears)
     all_rows = np.r_[np.arange(rows.size), clear_rows]
@@ -795,7 +734,9 @@ def _hubspot(writer: _Writer, pop: _Population, activities: RawTable) -> None:
     amount = st["amount"].take(pa.array(deal_rows))
     last_amount = _last_in_group(deal_lead, n, pc.is_valid(amount).to_numpy(zero_copy_only=False))
     deal_owner = st["owner_id"].take(pa.array(deal_rows))
-    last_owner = _last_in_group(deal_lead, n, pc.is_valid(deal_owner).to_numpy(zero_copy_only=False))
+    last_owner = _last_in_group(
+        deal_lead, n, pc.is_valid(deal_owner).to_numpy(zero_copy_only=False)
+    )
     reason = st["reason"].take(pa.array(deal_rows))
     last_lost = _last_in_group(deal_lead, n, deal_stage == "lost")
     size = has_deal.size
@@ -810,7 +751,9 @@ def _hubspot(writer: _Writer, pop: _Population, activities: RawTable) -> None:
             "property_closed_lost_reason": _take(reason, last_lost[has_deal]),
         },
     )
-    writer.write("deal_contact", {"deal_id": _text(has_deal + 1), "contact_id": _text(has_deal + 1)})
+    writer.write(
+        "deal_contact", {"deal_id": _text(has_deal + 1), "contact_id": _text(has_deal + 1)}
+    )
     writer.write(
         "deal_pipeline_stage",
         {
@@ -841,11 +784,7 @@ def _hubspot_activities(
     for chunk in _render_chunks(activities):
         kind = chunk["activity_type"]
         # sales engagements: one id sequence across calls, e-mails and meetings
-        for activity_type, table in (
-            ("sales_call", "engagement_call"),
-            ("sales_email", "engagement_email"),
-            ("sales_meeting", "engagement_meeting"),
-        ):
+        for activity_type, table in HUBSPOT_ENGAGEMENTS.items():
             rows = chunk.filter(pc.equal(kind, activity_type))
             size = rows.num_rows
             ids = _text(np.arange(engagements + 1, engagements + size + 1))
@@ -893,7 +832,9 @@ def _hubspot_activities(
             email_campaigns.setdefault(new, len(email_campaigns) + 1)
         known = pa.array(list(email_campaigns))
         campaign_no = pc.index_in(name, value_set=known).to_numpy(zero_copy_only=False) + 1
-        event_type = pc.index_in(rows["activity_type"], value_set=pa.array(list(HUBSPOT_EMAIL_EVENTS)))
+        event_type = pc.index_in(
+            rows["activity_type"], value_set=pa.array(list(HUBSPOT_EMAIL_EVENTS))
+        )
         writer.write(
             "email_event",
             {
@@ -915,7 +856,9 @@ def _hubspot_activities(
             "contact_form_submission",
             {
                 "contact_id": _text(_number_of(rows["lead_id"])),
-                "form_id": form_ids.take(pc.index_in(rows["activity_type"], value_set=pa.array(forms))),
+                "form_id": form_ids.take(
+                    pc.index_in(rows["activity_type"], value_set=pa.array(forms))
+                ),
                 "conversion_id": _ids("c", np.arange(submissions + 1, submissions + size + 1)),
                 "page_url": pc.if_else(pc.starts_with(pc.fill_null(detail, ""), "/"), detail, NULL),
                 "title": detail,
@@ -925,5 +868,8 @@ def _hubspot_activities(
         submissions += size
     writer.write(
         "email_campaign",
-        {"id": _text(np.arange(1, len(email_campaigns) + 1)), "name": pa.array(list(email_campaigns))},
+        {
+            "id": _text(np.arange(1, len(email_campaigns) + 1)),
+            "name": pa.array(list(email_campaigns)),
+        },
     )
