@@ -259,17 +259,24 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> Measured:
     return Measured(seconds, usage.ru_maxrss / 1024, process.returncode, output[-4000:])
 
 
-def generate(leads: int, seed: int, activities_per_lead: float, raw_dir: Path) -> float:
+def generate(
+    leads: int, seed: int, activities_per_lead: float, raw_dir: Path, crm: str | None = None
+) -> float:
     """Generate raw data as daily landing folders (parquet): the history in its first file,
-    then HELD_BACK_DAYS days of landings; seconds taken (0 when reused)."""
+    then HELD_BACK_DAYS days of landings; seconds taken (0 when reused). `crm`: that CRM's
+    connector tables instead, one parquet file per table (no landings)."""
     marker = raw_dir / ".benchmark.json"
     landing_days = HELD_BACK_DAYS + 1
-    wanted = {
+    wanted: dict[str, Any] = {
         "leads": leads,
         "seed": seed,
         "activities_per_lead": activities_per_lead,
         "landing_days": landing_days,
     }
+    shape = ["--landing-days", str(landing_days)]
+    if crm is not None:
+        wanted = {**wanted, "landing_days": None, "shape": crm}
+        shape = ["--shape", crm]
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return 0.0
     shutil.rmtree(raw_dir, ignore_errors=True)
@@ -286,8 +293,7 @@ def generate(leads: int, seed: int, activities_per_lead: float, raw_dir: Path) -
         str(raw_dir),
         "--format",
         "parquet",
-        "--landing-days",
-        str(landing_days),
+        *shape,
     ]
     measured = timed(command)
     if measured.returncode != 0:
@@ -323,12 +329,18 @@ def count_rows(files: list[Path]) -> int:
 
 
 def pipeline(
-    raw_dir: Path, db: Path, work: Path, full_refresh: bool, after: Path | None = None
+    raw_dir: Path,
+    db: Path,
+    work: Path,
+    full_refresh: bool,
+    after: Path | None = None,
+    crm: str | None = None,
 ) -> Measured:
     """`lead-funnel run` as a user runs it, with its own dbt target and log folders; the
     Measured carries the run's profile (pipeline.timings_path beside its build database).
     `after`: the work folder of the run this one follows, whose dbt partial-parse state it
-    starts from, as a user's next run in the same project does (dbt's target folder)."""
+    starts from, as a user's next run in the same project does (dbt's target folder).
+    `crm`: raw_dir holds that CRM's connector tables, read by its adapter (crm_dir)."""
     from lead_funnel.pipeline import timings_path
 
     if after is not None and (after / "target" / "partial_parse.msgpack").exists():
@@ -337,14 +349,10 @@ def pipeline(
             after / "target" / "partial_parse.msgpack", work / "target" / "partial_parse.msgpack"
         )
 
-    command = [
-        *LEAD_FUNNEL,
-        "run",
-        "--raw-dir",
-        str(raw_dir),
-        "--db",
-        str(db),
-    ]
+    source = ["--raw-dir", str(raw_dir)]
+    if crm is not None:
+        source = ["--vars", json.dumps({"crm_source": crm, "crm_dir": str(raw_dir)})]
+    command = [*LEAD_FUNNEL, "run", *source, "--db", str(db)]
     if full_refresh:
         command.append("--full-refresh")
     env = {
@@ -656,6 +664,140 @@ def run_scale(leads: int, args: argparse.Namespace, progress: Progress, task: An
     )
 
 
+@dataclass
+class CrmScaleResult:
+    """--crm: the full build on one scale of CRM-shaped input, and its lower bound."""
+
+    crm: str
+    leads: int
+    connector_rows: int
+    generate_seconds: float
+    full: Measured
+    lower_bound: Measured
+    full_model_seconds: float
+    lower_bound_model_seconds: float
+    hot_models: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run_crm_scale(
+    leads: int, args: argparse.Namespace, progress: Progress, task: Any
+) -> CrmScaleResult:
+    """--crm: generate the population as the CRM's connector tables (parquet), run the full
+    build on them (crm_source + crm_dir) and the same-SQL lower bound. The adapters read
+    whole connector tables, so there are no landings: no incremental runs and no floor (its
+    passes read the raw landing files)."""
+    out: Path = args.out
+    crm_dir = out / f"{args.crm}_{leads}"
+    work = out / f"{args.crm}_leads_{leads}"
+
+    def step(text: str) -> None:
+        progress.update(task, description=f"{leads:,} leads ({args.crm}): {text}")
+
+    step(f"generating {args.crm} connector tables")
+    generate_seconds = generate(leads, args.seed, args.activities_per_lead, crm_dir, args.crm)
+    connector_rows = count_rows(sorted(crm_dir.glob("*.parquet")))
+    shutil.rmtree(work, ignore_errors=True)
+    db = work / "lead_funnel.duckdb"
+    build_db = build_db_path(db)
+    step("full build (lead-funnel run --full-refresh, crm_source + crm_dir)")
+    full = pipeline(crm_dir, db, work / "full", full_refresh=True, crm=args.crm)
+    if full.returncode != 0:
+        raise SystemExit(f"full build failed at {leads} leads ({args.crm}):\n{full.output_tail}")
+    full_results = model_results(work / "full" / "target")
+    step("lower bound (compiled SQL straight into DuckDB)")
+    lower_db = work / "lower_bound" / build_db.name
+    lower = timed(
+        [
+            *LEAD_FUNNEL,
+            "benchmark",
+            "--lower-bound",
+            str(work / "full" / "target"),
+            str(build_db),
+            str(lower_db),
+        ]
+    )
+    if lower.returncode != 0:
+        raise SystemExit(f"lower bound failed at {leads} leads:\n{lower.output_tail}")
+    lower_timings = json.loads((lower_db.parent / "timings.json").read_text())
+    lower_db.unlink(missing_ok=True)
+    hot = hottest(full_results)
+    for row in hot:
+        row["lower_bound_seconds"] = round(lower_timings.get(row["model"], float("nan")), 2)
+    return CrmScaleResult(
+        crm=args.crm,
+        leads=leads,
+        connector_rows=connector_rows,
+        generate_seconds=round(generate_seconds, 1),
+        full=full,
+        lower_bound=lower,
+        full_model_seconds=round(sum(r["execution_time"] for r in full_results), 2),
+        lower_bound_model_seconds=round(sum(lower_timings.values()), 2),
+        hot_models=hot,
+    )
+
+
+def report_crm(results: list[CrmScaleResult]) -> dict[str, Any]:
+    """--crm: print the figures and return the JSON summary."""
+    crm = results[0].crm
+    table = Table(title=f"Lead Funnel Warehouse benchmark on {crm} connector tables (seconds)")
+    for column in (
+        "leads",
+        "connector rows",
+        "generate",
+        "full build",
+        "rows/s",
+        "peak MB",
+        "lower bound",
+        "full/lower",
+        "models/lower",
+    ):
+        table.add_column(column, justify="right")
+    for result in results:
+        table.add_row(
+            f"{result.leads:,}",
+            f"{result.connector_rows:,}",
+            f"{result.generate_seconds:.1f}",
+            f"{result.full.seconds:.1f}",
+            f"{result.connector_rows / result.full.seconds:,.0f}",
+            f"{result.full.peak_memory_mb:,.0f}",
+            f"{result.lower_bound.seconds:.1f}",
+            f"{ratio(result.full.seconds, result.lower_bound.seconds):.2f}x",
+            f"{ratio(result.full_model_seconds, result.lower_bound_model_seconds):.2f}x",
+        )
+    console.print(table)
+    console.print(
+        f"full build: lead-funnel run --full-refresh with crm_source {crm} and crm_dir (the "
+        "adapter, dbt build with its data tests, Great Expectations, publish). Connector "
+        "tables are read whole, so no landing runs or floor are measured (see the README)."
+    )
+    scales = []
+    for result in results:
+        phases = phase_breakdown(result.full.profile)
+        breakdown = Table(title=f"Where the time goes at {result.leads:,} leads ({crm}, seconds)")
+        breakdown.add_column("phase")
+        breakdown.add_column("full build", justify="right")
+        for phase, seconds in phases.items():
+            breakdown.add_row(phase, f"{seconds:.1f}")
+        console.print(breakdown)
+        hot = ", ".join(f"{row['model']} {row['seconds']:.1f}" for row in result.hot_models)
+        console.print(f"slowest models: {hot}")
+        scale = asdict(result)
+        for run in ("full", "lower_bound"):
+            scale[run].pop("output_tail", None)
+        scale["phases"] = {"full": phases}
+        scale["rows_per_second_full"] = round(result.connector_rows / result.full.seconds)
+        scales.append(scale)
+    return {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_end": os.getloadavg(),
+            "python": platform.python_version(),
+        },
+        "crm": crm,
+        "scales": scales,
+    }
+
+
 def targets_table(result: ScaleResult) -> Table:
     """The issue's targets at one scale: measured in this run, the bound, met or missed."""
     table = Table(title=f"Targets at {result.leads:,} leads (one run)")
@@ -905,7 +1047,8 @@ def make_parser() -> argparse.ArgumentParser:
             "examples:\n"
             "  lead-funnel benchmark --leads 10000            # a quick look\n"
             "  lead-funnel benchmark --leads 100000 1000000   # the full benchmark\n"
-            "  lead-funnel benchmark --leads 5000 --verify    # also: two-day = full refresh"
+            "  lead-funnel benchmark --leads 5000 --verify    # also: two-day = full refresh\n"
+            "  lead-funnel benchmark --leads 20000 --crm hubspot  # on CRM connector tables"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -958,6 +1101,14 @@ def make_parser() -> argparse.ArgumentParser:
         help="with --publish-formats: reuse the build database a previous run left in OUT "
         "instead of generating and building again",
     )
+    parser.add_argument(
+        "--crm",
+        choices=("salesforce", "hubspot"),
+        help="benchmark on that CRM's connector tables instead (generate --shape CRM, built "
+        "with crm_source + crm_dir): the full build and its lower bound only, since the "
+        "adapter reads whole tables (no landings, incremental runs or floor); "
+        "OUT/results_CRM.json",
+    )
     parser.add_argument("--lower-bound", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--floor", nargs=2, help=argparse.SUPPRESS)
     return parser
@@ -984,8 +1135,25 @@ def main(argv: list[str] | None = None) -> int:
             f"[red]error:[/] {free_gb:.0f} GB free under {args.out}, ~{needed_gb:.0f} needed"
         )
         return 1
+    if args.crm and (args.publish_formats or args.verify):
+        console.print(
+            "[red]error:[/] --crm measures the full build only; drop --verify and --publish-formats"
+        )
+        return 2
     if args.publish_formats:
         return run_publish_formats(args)
+    if args.crm:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        ) as progress:
+            task = progress.add_task("benchmark", total=None)
+            crm_results = [
+                run_crm_scale(leads, args, progress, task) for leads in sorted(args.leads)
+            ]
+        results_file = args.out / f"results_{args.crm}.json"
+        results_file.write_text(json.dumps(report_crm(crm_results), indent=2, default=str))
+        console.print(f"results: {results_file}")
+        return 0
     results: list[ScaleResult] = []
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
