@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from lead_funnel import benchmark
 from lead_funnel.benchmark import Measured, ScaleResult
@@ -190,3 +191,48 @@ def test_the_essential_pass_floor_on_a_tiny_landing(tmp_path: Path) -> None:
     assert intervals == [("mql", False), ("sql", True), ("mql", True)]
     assert cohorts == [("2025-01", "mql", 1), ("2025-01", "sql", 1), ("2025-02", "mql", 1)]
     assert durations == (1,)
+
+
+def test_the_crm_summary_carries_rows_per_second_and_phases() -> None:
+    full = Measured(seconds=50.0, peak_memory_mb=900.0, returncode=0)
+    full.profile = {"wall_seconds": {"dbt build": 40.0, "total": 50.0}}
+    result = benchmark.CrmScaleResult(
+        crm="hubspot",
+        leads=1000,
+        connector_rows=20_000,
+        generate_seconds=1.0,
+        full=full,
+        lower_bound=Measured(seconds=10.0, peak_memory_mb=500.0, returncode=0),
+        full_model_seconds=30.0,
+        lower_bound_model_seconds=10.0,
+    )
+    summary = benchmark.report_crm([result])
+    (scale,) = summary["scales"]
+    assert summary["crm"] == "hubspot"
+    assert scale["rows_per_second_full"] == 400
+    assert scale["phases"]["full"] == {"dbt build (wall)": 40.0, "total (wall)": 50.0}
+    assert "output_tail" not in scale["full"]
+
+
+def test_crm_input_measures_the_full_build_only(tmp_path: Path) -> None:
+    argv = ["--leads", "10", "--out", str(tmp_path), "--crm", "salesforce", "--verify"]
+    assert benchmark.main(argv) == 2
+
+
+def test_a_crm_pipeline_run_reads_the_connector_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands: list[list[str]] = []
+
+    def fake_timed(command: list[str], env: dict[str, str] | None = None) -> Measured:
+        commands.append(command)
+        return Measured(seconds=1.0, peak_memory_mb=1.0, returncode=0)
+
+    monkeypatch.setattr(benchmark, "timed", fake_timed)
+    db = tmp_path / "w.duckdb"
+    benchmark.pipeline(tmp_path / "sf", db, tmp_path / "work", full_refresh=True, crm="salesforce")
+    (command,) = commands
+    assert "--raw-dir" not in command
+    crm_vars = command[command.index("--vars") + 1]
+    assert yaml.safe_load(crm_vars) == {"crm_source": "salesforce", "crm_dir": str(tmp_path / "sf")}
+    assert "--full-refresh" in command
