@@ -2,7 +2,8 @@
 
 Modules: config (what to generate, raw columns), catalogues (+ data/*.json), sampling and
 text (vectorised helpers), people, stage_changes, deals and activities (the simulation),
-defects, plan (offer_spend.csv), simulate (generate()), writers (CSV / Parquet files) and cli
+defects, plan (offer_spend.csv), simulate (generate()), writers (CSV / Parquet files),
+crm_shapes (the same data as Salesforce or HubSpot connector tables: --shape) and cli
 (main()).
 """
 
