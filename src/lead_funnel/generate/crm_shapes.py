@@ -25,9 +25,9 @@ values, which the adapter maps back:
   (page views, unsubscribes, ...) have no standard CRM record and are not written.
 
 The tables and columns written are those the adapter reads, from its `<crm>_tables()` macro
-(adapter_tables). Owners rep_01..rep_12 become CRM users / owners. Timestamps are written as UTC text
-(`YYYY-MM-DD HH:MM:SS`); every column is text, as the adapters read them. No row is
-soft-deleted (the generator's defects are for the files shape only).
+(adapter_tables). Owners rep_01..rep_12 become CRM users / owners. Timestamps are written
+as UTC text (`YYYY-MM-DD HH:MM:SS`); every column is text, as the adapters read them. No row
+is soft-deleted (the generator's defects are for the files shape only).
 """
 
 from __future__ import annotations
