@@ -99,13 +99,10 @@ qualifying_moments as (
         lead_levels.level_order,
         lead_levels.min_score,
         lead_levels.qualifying_activity_id,
+        timeline.lead_moment_id,
         timeline.moment_type,
         timeline.moment_at,
-        timeline.lead_score_at,
-        row_number() over (
-            partition by lead_levels.lead_id, lead_levels.level
-            order by timeline.moment_at, timeline.lead_moment_id
-        ) as moment_rank
+        timeline.lead_score_at
     from lead_levels
     inner join timeline
         on lead_levels.lead_id = timeline.lead_id
@@ -113,20 +110,48 @@ qualifying_moments as (
         and (lead_levels.min_score is null or timeline.lead_score_at >= lead_levels.min_score)
 ),
 
-final as (
+-- the first of them per lead and level (ties: the lowest lead_moment_id). Two grouped
+-- minimums, not a row_number() window: the window sorts every candidate moment (several
+-- per activity) and was most of this model's time.
+first_moment_at as (
     select
-        {{ dbt.concat(["lead_id", "'|'", "level"]) }} as lead_level_id,
         lead_id,
         level,
-        level_order,
-        moment_at as first_reached_at,
-        -- what the lead did at that moment: an activity, its creation, a score crossing, as_of
-        moment_type as reached_on_moment_type,
-        lead_score_at as lead_score_at_reached,
-        min_score,
-        qualifying_activity_id
+        min(moment_at) as first_reached_at
     from qualifying_moments
-    where moment_rank = 1
+    group by lead_id, level
+),
+
+first_moment as (
+    select
+        qualifying_moments.lead_id,
+        qualifying_moments.level,
+        min(qualifying_moments.lead_moment_id) as lead_moment_id
+    from qualifying_moments
+    inner join first_moment_at
+        on qualifying_moments.lead_id = first_moment_at.lead_id
+            and qualifying_moments.level = first_moment_at.level
+            and qualifying_moments.moment_at = first_moment_at.first_reached_at
+    group by qualifying_moments.lead_id, qualifying_moments.level
+),
+
+final as (
+    select
+        {{ dbt.concat(["qualifying_moments.lead_id", "'|'", "qualifying_moments.level"]) }} as lead_level_id,
+        qualifying_moments.lead_id,
+        qualifying_moments.level,
+        qualifying_moments.level_order,
+        qualifying_moments.moment_at as first_reached_at,
+        -- what the lead did at that moment: an activity, its creation, a score crossing, as_of
+        qualifying_moments.moment_type as reached_on_moment_type,
+        qualifying_moments.lead_score_at as lead_score_at_reached,
+        qualifying_moments.min_score,
+        qualifying_moments.qualifying_activity_id
+    from qualifying_moments
+    inner join first_moment
+        on qualifying_moments.lead_id = first_moment.lead_id
+            and qualifying_moments.level = first_moment.level
+            and qualifying_moments.lead_moment_id = first_moment.lead_moment_id
 )
 
 select * from final
