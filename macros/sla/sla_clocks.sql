@@ -57,3 +57,9 @@
         else 'over_30_days'
     end
 {%- endmacro %}
+
+{#- The activity types that are a person asking for sales (a hand raise: the inquiry clock's
+    start, and the MQL levels' requires_hand_raise): the inquiry_activity_types var. -#}
+{% macro inquiry_activity_types() -%}
+    {{ return(var('inquiry_activity_types', ['demo_request', 'contact_form', 'free_trial_signup'])) }}
+{%- endmacro %}

@@ -4,8 +4,9 @@
 -- sales-touch types (int_activity_rule_matches, int_activities_scored);
 -- stage_input_fingerprint: the lead row, its valid stage changes and seeds/config/stages.csv
 -- (int_lead_stage_entries); score_input_fingerprint: the lead row, its valid activities,
--- the scoring rules, the free-mail domains and the scoring vars (int_lead_score_moments,
--- which has rows for every valid lead). Each also holds the version of the logic of its
+-- the scoring rules, the free-mail domains, the scoring vars and the hand-raise types
+-- (int_lead_score_moments, which has rows for every valid lead, and
+-- int_lead_mql_level_moments). Each also holds the version of the logic of its
 -- models (lead_logic_version, derived from their code), so a change to that code rebuilds
 -- every lead. Null where the model has nothing to build for the lead (an unknown lead, a
 -- lead without activities). The activity and score fingerprints also hold the lengths of the
@@ -13,7 +14,8 @@
 -- another lead's longer attendance changes this lead's attendance shares, so it rebuilds the lead.
 {%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
 {%- set attendance_types = var('event_attendance_activity_types', ['webinar_attended']) %}
-{%- set scoring_vars = [scoring_half_life_days(), var('calibration_horizon_days', 30), var('mql_threshold', 100)] %}
+{%- set scoring_vars = [scoring_half_life_days(), var('calibration_horizon_days', 30), var('mql_threshold', 100),
+                       inquiry_activity_types() | join(',')] %}
 with
 
 data_fingerprints as (
@@ -43,7 +45,8 @@ activity_config as (
     from scoring_rules
 ),
 
--- the profile score reads the free-mail domains; the moments read the scoring vars
+-- the profile score reads the free-mail domains; the moments read the scoring vars; the MQL
+-- levels read the hand-raise types
 score_config as (
     select
         {{ row_hash([

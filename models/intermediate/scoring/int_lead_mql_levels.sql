@@ -1,132 +1,92 @@
 -- one row per valid lead x MQL level (seed mql_levels) the lead has reached by as_of: the first
 -- moment every condition of the level held (docs/definitions.md#mql-levels). The score
--- condition is judged on the lead's scoring moments (int_lead_score_timeline: its creation,
--- activities, cap releases, threshold crossings and as_of; the same candidates as
--- mql_eligible_at), the activity condition by the lead's first qualifying activity (an
--- activity of the level's activity_types or, with requires_hand_raise, of the
--- inquiry_activity_types var): the level is reached at the first candidate moment at or after
--- that activity at which the score is at or above min_score. A hand raise is itself a scoring
--- moment, so a score-free level is reached at the hand raise (at creation when the activity
--- is dated before the lead). Disqualification is not applied here: scored_leads and
--- mart_mql_levels leave disqualified leads out, as mql_eligible_at does.
+-- condition is judged on the lead's scoring moments (its creation, activities, cap releases,
+-- threshold crossings and as_of; the same candidates as mql_eligible_at), the activity
+-- condition by the lead's first qualifying activity (an activity of the level's
+-- activity_types or, with requires_hand_raise, of the inquiry_activity_types var): the level
+-- is reached at the first candidate moment at or after that activity at which the score is
+-- at or above min_score. A hand raise is itself a scoring moment, so a score-free level is
+-- reached at the hand raise (at creation when the activity is dated before the lead).
+-- Disqualification is not applied here: scored_leads and mart_mql_levels leave disqualified
+-- leads out, as mql_eligible_at does.
 --
--- Scale: activities meet levels through the few distinct activity types (no activity x level
--- predicate join), and moments meet levels by lead (a fan-out of the few levels per lead).
-{%- set inquiry_types = var('inquiry_activity_types', ['demo_request', 'contact_form', 'free_trial_signup']) %}
-{%- set is_inquiry =
-    "activity_types.activity_type in ('" ~ inquiry_types | join("', '") ~ "')" if inquiry_types else 'false' %}
-{%- set listed_types = dbt.concat(["'|'", "replace(levels.activity_types, ' ', '')", "'|'"]) %}
-{%- set type_pattern = dbt.concat(["'%|'", "activity_types.activity_type", "'|%'"]) %}
+-- The stored moments are judged once per lead, incrementally (int_lead_mql_level_moments);
+-- only as_of is judged here, on every run: a level is reached at its first stored moment when
+-- that is at or before as_of, else at as_of when its conditions hold then (a score that rose
+-- past min_score since the lead's latest moment, as a negative rule's points decay). Of the
+-- two, the earlier (ties: the lower lead_moment_id) is the first candidate moment, as if
+-- every moment up to as_of were ranked.
 with
 
-levels as (select * from {{ ref('mql_levels') }}),
-profiles as (select * from {{ ref('int_leads_profile_scored') }}),
-timeline as (select * from {{ ref('int_lead_score_timeline') }} where is_eligibility_candidate),
-scored_activities as (select * from {{ ref('int_activities_scored') }}),
-as_of as (select * from {{ ref('run_as_of') }}),
+level_moments as (select * from {{ ref('int_lead_mql_level_moments') }}),
+as_of_scores as (select * from {{ ref('int_lead_score_timeline') }} where moment_type = 'as_of'),
 
-activities as (
+-- the first stored moment, when it is at or before as_of
+stored_candidates as (
     select
-        scored_activities.activity_id,
-        scored_activities.lead_id,
-        scored_activities.activity_type,
-        scored_activities.occurred_at
-    from scored_activities
-    cross join as_of
-    where scored_activities.occurred_at <= as_of.as_of_at
+        level_moments.lead_level_id,
+        level_moments.first_moment_id as lead_moment_id,
+        level_moments.first_moment_type as moment_type,
+        level_moments.first_moment_at as moment_at,
+        level_moments.first_moment_score as lead_score_at
+    from level_moments
+    inner join as_of_scores
+        on level_moments.lead_id = as_of_scores.lead_id
+    where level_moments.first_moment_at <= as_of_scores.moment_at
 ),
 
-activity_types as (
-    select distinct activity_type
-    from activities
-),
-
--- which activity types qualify for which level: a level's own list, plus the hand raises
-level_activity_types as (
+-- the as_of moment, when the activity condition was met by then and the score is high enough
+as_of_candidates as (
     select
-        levels.level,
-        activity_types.activity_type
-    from levels
-    cross join activity_types
-    where (levels.activity_types is not null and {{ listed_types }} like {{ type_pattern }})
-        or (levels.requires_hand_raise and {{ is_inquiry }})
-),
-
--- each lead's first qualifying activity per level (ties: the lowest activity_id)
-qualifying_activities as (
-    select
-        level_activity_types.level,
-        activities.lead_id,
-        activities.activity_id,
-        activities.occurred_at,
-        row_number() over (
-            partition by level_activity_types.level, activities.lead_id
-            order by activities.occurred_at, activities.activity_id
-        ) as activity_rank
-    from activities
-    inner join level_activity_types
-        on activities.activity_type = level_activity_types.activity_type
-),
-
--- the leads that may reach each level: the profile condition met, and the activity condition
--- met (when the level has one) from the first qualifying activity on
-lead_levels as (
-    select
-        profiles.lead_id,
-        levels.level,
-        levels.level_order,
-        levels.min_score,
-        qualifying_activities.activity_id as qualifying_activity_id,
-        qualifying_activities.occurred_at as qualifying_activity_at
-    from profiles
-    cross join levels
-    left join qualifying_activities
-        on profiles.lead_id = qualifying_activities.lead_id
-            and levels.level = qualifying_activities.level
-            and qualifying_activities.activity_rank = 1
-    where (profiles.is_profile_complete or not levels.requires_complete_profile)
-        and (
-            qualifying_activities.activity_id is not null
-            or (levels.activity_types is null and not levels.requires_hand_raise)
+        level_moments.lead_level_id,
+        as_of_scores.lead_moment_id,
+        as_of_scores.moment_type,
+        as_of_scores.moment_at,
+        as_of_scores.lead_score_at
+    from level_moments
+    inner join as_of_scores
+        on level_moments.lead_id = as_of_scores.lead_id
+    where
+        (
+            level_moments.qualifying_activity_at is null
+            or level_moments.qualifying_activity_at <= as_of_scores.moment_at
         )
+        and (level_moments.min_score is null or as_of_scores.lead_score_at >= level_moments.min_score)
 ),
 
--- the candidate moments at which all of a level's conditions hold
-qualifying_moments as (
+candidates as (
+    select * from stored_candidates
+    union all
+    select * from as_of_candidates
+),
+
+-- per lead and level, the first of its (at most two) candidates
+ranked_candidates as (
     select
-        lead_levels.lead_id,
-        lead_levels.level,
-        lead_levels.level_order,
-        lead_levels.min_score,
-        lead_levels.qualifying_activity_id,
-        timeline.moment_type,
-        timeline.moment_at,
-        timeline.lead_score_at,
+        candidates.*,
         row_number() over (
-            partition by lead_levels.lead_id, lead_levels.level
-            order by timeline.moment_at, timeline.lead_moment_id
-        ) as moment_rank
-    from lead_levels
-    inner join timeline
-        on lead_levels.lead_id = timeline.lead_id
-    where (lead_levels.qualifying_activity_at is null or timeline.moment_at >= lead_levels.qualifying_activity_at)
-        and (lead_levels.min_score is null or timeline.lead_score_at >= lead_levels.min_score)
+            partition by candidates.lead_level_id
+            order by candidates.moment_at, candidates.lead_moment_id
+        ) as candidate_rank
+    from candidates
 ),
 
 final as (
     select
-        {{ dbt.concat(["lead_id", "'|'", "level"]) }} as lead_level_id,
-        lead_id,
-        level,
-        level_order,
-        moment_at as first_reached_at,
+        level_moments.lead_level_id,
+        level_moments.lead_id,
+        level_moments.level,
+        level_moments.level_order,
+        ranked_candidates.moment_at as first_reached_at,
         -- what the lead did at that moment: an activity, its creation, a score crossing, as_of
-        moment_type as reached_on_moment_type,
-        lead_score_at as lead_score_at_reached,
-        min_score,
-        qualifying_activity_id
-    from qualifying_moments
-    where moment_rank = 1
+        ranked_candidates.moment_type as reached_on_moment_type,
+        ranked_candidates.lead_score_at as lead_score_at_reached,
+        level_moments.min_score,
+        level_moments.qualifying_activity_id
+    from level_moments
+    inner join ranked_candidates
+        on level_moments.lead_level_id = ranked_candidates.lead_level_id
+    where ranked_candidates.candidate_rank = 1
 )
 
 select * from final

@@ -2,7 +2,7 @@
 -- raising a hand): the speed-to-lead clock from the inquiry to the first sales touch at or
 -- after it, in calendar and business minutes, judged at as_of. The one definition of the
 -- inquiry clock: mart_sla_inquiry_response and mart_sla_compliance select from it.
-{%- set inquiry_types = var('inquiry_activity_types', ['demo_request', 'contact_form', 'free_trial_signup']) %}
+{%- set inquiry_types = inquiry_activity_types() %}
 {%- set is_inquiry =
     "activity_type in ('" ~ inquiry_types | join("', '") ~ "')" if inquiry_types else 'false' %}
 with
