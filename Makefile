@@ -44,8 +44,12 @@ test: setup lint test-dbt test-python $(TEST_EXTRA) ## every check: lint, dbt bu
 test-dbt: setup ## dbt seed + build (models, data tests, unit tests) on the demo seeds
 	LEAD_FUNNEL_DB=$(TEST_DB) $(DBT) build --full-refresh --target-path build/test/target
 
+# pytest-xdist runs the test files on PYTEST_WORKERS processes, each file whole on one worker
+# (--dist loadfile: a module's shared build is made once); PYTEST_WORKERS=0 runs them in one.
+PYTEST_WORKERS ?= 2
+
 test-python: setup ## pytest: the lead_funnel package and end-to-end runs, incl. bad-input files
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile tests
 
 lint: setup ## sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/sqlfluff lint models data_tests analyses macros

@@ -1,4 +1,5 @@
-"""Share the published demo warehouse between test modules (one build per session).
+"""Share builds between test modules (one build per session): the published demo warehouse
+and the hand-built accounts warehouse.
 
 The tests import the installed lead_funnel package (`make setup` installs it editable) and
 run the `lead-funnel` command as a user would; dbt_helpers sits beside them (pytest puts
@@ -19,3 +20,15 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-3000:]
     assert "Published" in completed.stdout
     return db_path
+
+
+@pytest.fixture(scope="session")
+def accounts_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-built accounts warehouse of test_accounts.py (six accounts), built once for
+    the session: test_accounts.py and test_metrics.py only read it. Named like the build
+    database: the semantic manifest names its catalog (lead_funnel)."""
+    from test_accounts import build_accounts_warehouse
+
+    return build_accounts_warehouse(
+        tmp_path_factory.mktemp("accounts"), db_name="lead_funnel.duckdb"
+    )

@@ -56,9 +56,10 @@ def run_dbt(
 
 
 # What a copy of the dbt project for a test does not need: build outputs, the Python package
-# and its tests (installed in the venv), and the demo raw seeds (the test sets raw_dir).
+# and its tests (installed in the venv), and the demo raw seeds (the test sets raw_dir). The
+# virtual environments (.venv and the .venv-* the engine and BI-client checks create:
+# gigabytes) are left out by their prefix.
 COPY_SKIPS_AT_ROOT = {
-    ".venv",
     ".git",
     "target",
     "logs",
@@ -79,6 +80,7 @@ def copy_project(destination: Path) -> Path:
         skipped = {name for name in names if name in {"__pycache__", ".pytest_cache"}}
         if here == PROJECT_DIR:
             skipped |= COPY_SKIPS_AT_ROOT & set(names)
+            skipped |= {name for name in names if name.startswith(".venv")}
         if here == PROJECT_DIR / "seeds" / "demo":
             skipped |= {name for name in names if name.startswith("raw_")}
         return skipped

@@ -257,8 +257,9 @@ def build_accounts_warehouse(
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_accounts_warehouse(tmp_path_factory.mktemp("accounts"))
+def built(accounts_warehouse: Path) -> Path:
+    """The session's accounts warehouse (conftest.py), shared with tests/test_metrics.py."""
+    return accounts_warehouse
 
 
 def records(db_path: Path, sql: str) -> list[dict[str, object]]:

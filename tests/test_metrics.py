@@ -219,14 +219,10 @@ ACCOUNT_METRICS = (
 
 
 @pytest.fixture(scope="module")
-def accounts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hand-built accounts warehouse of tests/test_accounts.py (six accounts)."""
-    from test_accounts import build_accounts_warehouse
-
-    # named like the build database: the semantic manifest names its catalog (lead_funnel)
-    return build_accounts_warehouse(
-        tmp_path_factory.mktemp("accounts_metrics"), db_name="lead_funnel.duckdb"
-    )
+def accounts_db(accounts_warehouse: Path) -> Path:
+    """The hand-built accounts warehouse of tests/test_accounts.py (six accounts): the
+    session's (conftest.py)."""
+    return accounts_warehouse
 
 
 def account_query(
