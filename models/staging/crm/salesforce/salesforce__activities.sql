@@ -59,8 +59,9 @@ task_activities as (
         'salesforce.task' as landing_file
     from tasks
     inner join task_types
-        on {{ crm_kind_key('tasks.task_subtype') }} = task_types.subtype_key
-        and {{ crm_kind_key('tasks.type') }} = task_types.type_key
+        on
+            {{ crm_kind_key('tasks.task_subtype') }} = task_types.subtype_key
+            and {{ crm_kind_key('tasks.type') }} = task_types.type_key
     left join people
         on tasks.who_id = people.person_id
     where not {{ crm_is_true('tasks.is_deleted') }}
