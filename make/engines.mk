@@ -2,8 +2,10 @@
 #
 #   make test-postgres  dbt build (seeds, models, data and unit tests) on a throwaway local
 #                       Postgres: Debian's postgresql, initdb'd into a temp folder, started on
-#                       127.0.0.1:$(LEAD_FUNNEL_PG_PORT) and stopped afterwards
-#   make test-spark     dbt build on a local Spark session (dbt-spark's session method, Java 17)
+#                       127.0.0.1:$(LEAD_FUNNEL_PG_PORT) and stopped afterwards; then the CRM
+#                       adapters from their fixtures (scripts/engines/crm_build.py)
+#   make test-spark     dbt build on a local Spark session (dbt-spark's session method, Java 17);
+#                       then the CRM adapters from their fixtures, in their own warehouse
 #   make test-engines   DuckDB, Spark and Postgres builds, then tests/test_engines.py
 #                       compares the contract marts across the three engines
 #   make test           runs the Spark and Postgres builds and the comparison too, against
@@ -23,6 +25,7 @@ SPARK_VENV := .venv-spark
 SPARK_STAMP := $(SPARK_VENV)/.installed
 SPARK_DBT := $(SPARK_VENV)/bin/dbt
 ENGINE_BUILD := scripts/engines/build.sh
+CRM_BUILD := scripts/engines/crm_build.py
 PG_SERVER := scripts/engines/postgres_server.sh
 
 export LEAD_FUNNEL_PG_PORT ?= 54329
@@ -50,10 +53,12 @@ setup-spark: $(SPARK_STAMP) ## create/update .venv-spark (dbt-spark, pyspark) fr
 	@scripts/engines/ensure_java.sh
 
 test-postgres: setup-postgres ## dbt build on a throwaway local Postgres (installed from apt if missing)
-	$(PG_SERVER) run -- $(ENGINE_BUILD) postgres $(PG_DBT) $(DBT_ARGS)
+	$(PG_SERVER) run -- bash -c '$(ENGINE_BUILD) postgres $(PG_DBT) $(DBT_ARGS) \
+		&& $(PG_VENV)/bin/python $(CRM_BUILD) postgres'
 
 test-spark: setup-spark ## dbt build on a local Spark session (needs Java 17)
 	$(ENGINE_BUILD) spark $(SPARK_DBT) $(DBT_ARGS)
+	$(SPARK_VENV)/bin/python $(CRM_BUILD) spark
 
 # One engine at a time (2 cores): Spark, then Postgres with the comparison while its server
 # is up. The DuckDB build is a separate file, so it never touches `make test`'s or `make run`'s.
@@ -62,12 +67,16 @@ test-engines: setup ## DuckDB, Spark and Postgres builds, then compare the contr
 	$(MAKE) --no-print-directory compare-engines
 	@echo "build time (s): duckdb $$(cat build/duckdb/build_seconds)"
 
-# Spark and Postgres builds compared with the DuckDB build at $(LEAD_FUNNEL_ENGINES_DUCKDB).
+# Spark and Postgres builds compared with the DuckDB build at $(LEAD_FUNNEL_ENGINES_DUCKDB); then
+# the CRM adapters on each (on Postgres after the comparison: they rebuild its staging schema).
 compare-engines: setup-postgres setup-spark
 	$(ENGINE_BUILD) spark $(SPARK_DBT) $(DBT_ARGS)
+	$(SPARK_VENV)/bin/python $(CRM_BUILD) spark
 	$(PG_SERVER) run -- bash -c '$(ENGINE_BUILD) postgres $(PG_DBT) $(DBT_ARGS) \
-		&& LEAD_FUNNEL_COMPARE_ENGINES=1 $(PG_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_engines.py'
-	@echo "build times (s): spark $$(cat build/spark/build_seconds), postgres $$(cat build/postgres/build_seconds)"
+		&& LEAD_FUNNEL_COMPARE_ENGINES=1 $(PG_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_engines.py \
+		&& $(PG_VENV)/bin/python $(CRM_BUILD) postgres'
+	@echo "build times (s): spark $$(cat build/spark/build_seconds), postgres $$(cat build/postgres/build_seconds);" \
+		"CRM adapters: spark $$(cat build/spark-crm/build_seconds), postgres $$(cat build/postgres-crm/build_seconds)"
 
 # `make test`: the DuckDB side of the comparison is the build test-dbt just made (same seeds,
 # same vars, full refresh), so DuckDB is built once.

@@ -174,3 +174,55 @@
 {% macro crm_is_true(expr) -%}
     coalesce(lower(trim({{ expr }})) in ('true', 't', '1', 'yes', 'y'), false)
 {%- endmacro %}
+
+{#- A CRM value compared as an activity kind: trimmed, lower case, '' for none. -#}
+{% macro crm_kind_key(expr) -%}
+    coalesce(lower(trim({{ expr }})), '')
+{%- endmacro %}
+
+{#- The activity type of each kind of one source, from the seed crm_activity_types
+    (seeds/config/crm_activity_types.yml says how a row matches). kinds_cte holds the distinct
+    kinds, one column per kind column (crm_kind_key of the CRM's value) named in key_columns;
+    rules_cte is the model's import CTE of the seed. Gives one row per row of kinds_cte that a
+    row of the seed matches: the key columns and activity_type (the lowest priority's; the
+    source's `else` row only when no other row matches). A kind no row matches is absent: the
+    adapter passes on no activity for it. -#}
+{% macro crm_activity_types_of(crm, source_table, kinds_cte, key_columns, rules_cte='activity_type_rules') -%}
+    {%- set kind = 'lower(trim(' ~ rules_cte ~ '.source_kind))' -%}
+    {%- set operator = 'lower(trim(' ~ rules_cte ~ '.operator))' %}
+    select
+        {%- for key in key_columns %}
+        {{ key }},
+        {%- endfor %}
+        activity_type
+    from (
+        select
+            {%- for key in key_columns %}
+            {{ kinds_cte }}.{{ key }},
+            {%- endfor %}
+            {{ rules_cte }}.activity_type,
+            row_number() over (
+                partition by
+                    {%- for key in key_columns %}
+                    {{ kinds_cte }}.{{ key }}{{ ',' if not loop.last }}
+                    {%- endfor %}
+                order by
+                    case when {{ operator }} = 'else' then 1 else 0 end,
+                    {{ rules_cte }}.priority,
+                    {{ dbt.length(kind) }} desc,
+                    {{ kind }}
+            ) as rule_rank
+        from {{ kinds_cte }}
+        inner join {{ rules_cte }}
+            on lower(trim({{ rules_cte }}.crm)) = '{{ crm }}'
+            and lower(trim({{ rules_cte }}.source_table)) = '{{ source_table }}'
+            and (
+                {{ operator }} = 'else'
+                {%- for key in key_columns %}
+                or ({{ operator }} = 'equals' and {{ kinds_cte }}.{{ key }} = {{ kind }})
+                or ({{ operator }} = 'contains' and {{ dbt.position(kind, kinds_cte ~ '.' ~ key) }} > 0)
+                {%- endfor %}
+            )
+    ) as matched
+    where rule_rank = 1
+{%- endmacro %}

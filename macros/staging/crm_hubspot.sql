@@ -58,22 +58,3 @@ deal_pipeline_stage:
     {%- endset -%}
     {{ return(fromyaml(tables_yaml)) }}
 {%- endmacro %}
-
-{#- The activity type of a HubSpot form submission, from the form's name (text expression):
-    HubSpot does not record what a form is for, so the first of these words the lower-cased
-    name contains decides: demo -> demo_request; trial -> free_trial_signup; webinar ->
-    webinar_registered; newsletter or subscribe -> newsletter_signup; download, ebook,
-    guide, whitepaper or report -> content_download; anything else (a contact-us form, a
-    name that says nothing) -> contact_form. Name forms so the words say it. -#}
-{% macro hubspot_form_activity_type(name_expr) -%}
-    {%- set name = 'lower(coalesce(' ~ name_expr ~ ", ''))" -%}
-    case
-        when {{ name }} like '%demo%' then 'demo_request'
-        when {{ name }} like '%trial%' then 'free_trial_signup'
-        when {{ name }} like '%webinar%' then 'webinar_registered'
-        when {{ name }} like '%newsletter%' or {{ name }} like '%subscribe%' then 'newsletter_signup'
-        when {{ name }} like '%download%' or {{ name }} like '%ebook%' or {{ name }} like '%guide%'
-            or {{ name }} like '%whitepaper%' or {{ name }} like '%report%' then 'content_download'
-        else 'contact_form'
-    end
-{%- endmacro %}

@@ -6,6 +6,9 @@
 --   - marketing email opens, clicks and bounces (email_event), matched to the contact by
 --     email address: id = the event id;
 --   - form submissions (contact_form_submission): id = the conversion id.
+-- Activity types come from the seed crm_activity_types (sources engagement: CALL, EMAIL,
+-- MEETING; email_event: the event type; contact_form_submission: the form's name); a kind
+-- it does not map is no activity.
 -- Left out (soft_deleted): a deleted engagement, and every row of a deleted contact. A row
 -- whose contact is unknown (no contact has that id or that email) is passed on without a
 -- known lead, so staging rejects it as unknown_lead and dq_rejected_rows names it.
@@ -45,6 +48,8 @@ forms as (
 
 contacts as (select * from {{ ref('stg_hubspot__contacts') }}),
 
+activity_type_rules as (select * from {{ ref('crm_activity_types') }}),
+
 -- the contact an email address belongs to: the earliest created contact that is not
 -- deleted (HubSpot keeps emails unique, so this only matters for odd data), else a deleted
 -- one (the event is then left out with it)
@@ -74,7 +79,7 @@ engagements as (
     select
         {{ clean_text('engagement_id') }} as engagement_id,
         {{ crm_is_true('_fivetran_deleted') }} as is_deleted,
-        'sales_call' as activity_type,
+        'CALL' as engagement_type,
         {{ clean_text('property_hs_timestamp') }} as occurred_at,
         {{ clean_text('property_hubspot_owner_id') }} as owner_id,
         {{ clean_text('property_hs_call_title') }} as detail,
@@ -86,7 +91,7 @@ engagements as (
     select
         {{ clean_text('engagement_id') }} as engagement_id,
         {{ crm_is_true('_fivetran_deleted') }} as is_deleted,
-        'sales_email' as activity_type,
+        'EMAIL' as engagement_type,
         {{ clean_text('property_hs_timestamp') }} as occurred_at,
         {{ clean_text('property_hubspot_owner_id') }} as owner_id,
         {{ clean_text('property_hs_email_subject') }} as detail,
@@ -98,7 +103,7 @@ engagements as (
     select
         {{ clean_text('engagement_id') }} as engagement_id,
         {{ crm_is_true('_fivetran_deleted') }} as is_deleted,
-        'sales_meeting' as activity_type,
+        'MEETING' as engagement_type,
         coalesce(
             {{ clean_text('property_hs_meeting_start_time') }}, {{ clean_text('property_hs_timestamp') }}
         ) as occurred_at,
@@ -117,12 +122,21 @@ engagements as (
         not in ('NO_SHOW', 'CANCELED', 'CANCELLED')
 ),
 
+engagement_kinds as (
+    select distinct {{ crm_kind_key('engagement_type') }} as type_key
+    from engagements
+),
+
+engagement_types as (
+    {{ crm_activity_types_of('hubspot', 'engagement', 'engagement_kinds', ['type_key']) }}
+),
+
 engagement_activities as (
     select distinct
         {%- set contact_id = clean_text('engagement_contacts.contact_id') %}
         {{ dbt.concat(['engagements.engagement_id', "'-'", contact_id]) }} as activity_id,
         {{ clean_text('engagement_contacts.contact_id') }} as lead_id,
-        engagements.activity_type,
+        engagement_types.activity_type,
         engagements.occurred_at,
         engagements.owner_id,
         cast(null as {{ dbt.type_string() }}) as campaign,
@@ -131,24 +145,31 @@ engagement_activities as (
         engagements.landing_file,
         engagements.is_deleted or coalesce(contacts.is_deleted, false) as is_deleted
     from engagements
+    inner join engagement_types
+        on {{ crm_kind_key('engagements.engagement_type') }} = engagement_types.type_key
     inner join engagement_contacts
         on engagements.engagement_id = {{ clean_text('engagement_contacts.engagement_id') }}
     left join contacts
         on {{ clean_text('engagement_contacts.contact_id') }} = contacts.contact_id
 ),
 
--- marketing email engagement: opens, clicks and bounces; HubSpot's filtered events (bots,
--- link scanners: filtered_event) are no engagement; sent, delivered and the other event
--- types are no activity
+-- marketing email engagement: the event types the seed maps (opens, clicks and bounces);
+-- HubSpot's filtered events (bots, link scanners: filtered_event) are no engagement; sent,
+-- delivered and the other event types are no activity
+email_event_kinds as (
+    select distinct {{ crm_kind_key(clean_text('type')) }} as type_key
+    from email_events
+),
+
+email_event_types as (
+    {{ crm_activity_types_of('hubspot', 'email_event', 'email_event_kinds', ['type_key']) }}
+),
+
 email_activities as (
     select
         {{ clean_text('email_events.id') }} as activity_id,
         email_contacts.contact_id as lead_id,
-        case upper({{ clean_text('email_events.type') }})
-            when 'OPEN' then 'email_open'
-            when 'CLICK' then 'email_click'
-            when 'BOUNCE' then 'email_bounce'
-        end as activity_type,
+        email_event_types.activity_type,
         {{ clean_text('email_events.created') }} as occurred_at,
         cast(null as {{ dbt.type_string() }}) as owner_id,
         coalesce(
@@ -159,17 +180,18 @@ email_activities as (
         'hubspot.email_event' as landing_file,
         coalesce(email_contacts.is_deleted, false) as is_deleted
     from email_events
+    inner join email_event_types
+        on {{ crm_kind_key(clean_text('email_events.type')) }} = email_event_types.type_key
     left join email_contacts
         on lower({{ clean_text('email_events.recipient') }}) = email_contacts.email_key
     left join email_campaigns
         on {{ clean_text('email_events.email_campaign_id') }} = {{ clean_text('email_campaigns.id') }}
-    where upper({{ clean_text('email_events.type') }}) in ('OPEN', 'CLICK', 'BOUNCE')
-        and not {{ crm_is_true('email_events.filtered_event') }}
+    where not {{ crm_is_true('email_events.filtered_event') }}
 ),
 
 -- form submissions, typed by the form's name (else the page title): HubSpot does not say
--- what a form is for, so the words of its name decide (hubspot_form_activity_type)
-form_activities as (
+-- what a form is for, so the words of its name decide (the seed's `contains` rows)
+form_rows as (
     select
         coalesce(
             {{ clean_text('form_submissions.conversion_id') }},
@@ -178,21 +200,42 @@ form_activities as (
                 clean_text('form_submissions.' ~ adapter.quote('timestamp'))]) }}
         ) as activity_id,
         {{ clean_text('form_submissions.contact_id') }} as lead_id,
-        {%- set form_name = 'coalesce(' ~ clean_text('forms.name') ~ ', '
-            ~ clean_text('form_submissions.title') ~ ')' %}
-        {{ hubspot_form_activity_type(form_name) }} as activity_type,
+        {{ crm_kind_key('coalesce(' ~ clean_text('forms.name') ~ ', '
+            ~ clean_text('form_submissions.title') ~ ')') }} as form_key,
         {{ clean_text('form_submissions.' ~ adapter.quote('timestamp')) }} as occurred_at,
-        cast(null as {{ dbt.type_string() }}) as owner_id,
-        cast(null as {{ dbt.type_string() }}) as campaign,
         coalesce({{ clean_text('forms.name') }}, {{ clean_text('form_submissions.page_url') }}) as detail,
-        cast(null as {{ type_double() }}) as duration_seconds,
-        'hubspot.contact_form_submission' as landing_file,
         coalesce(contacts.is_deleted, false) as is_deleted
     from form_submissions
     left join forms
         on {{ clean_text('form_submissions.form_id') }} = {{ clean_text('forms.guid') }}
     left join contacts
         on {{ clean_text('form_submissions.contact_id') }} = contacts.contact_id
+),
+
+form_kinds as (
+    select distinct form_key
+    from form_rows
+),
+
+form_types as (
+    {{ crm_activity_types_of('hubspot', 'contact_form_submission', 'form_kinds', ['form_key']) }}
+),
+
+form_activities as (
+    select
+        form_rows.activity_id,
+        form_rows.lead_id,
+        form_types.activity_type,
+        form_rows.occurred_at,
+        cast(null as {{ dbt.type_string() }}) as owner_id,
+        cast(null as {{ dbt.type_string() }}) as campaign,
+        form_rows.detail,
+        cast(null as {{ type_double() }}) as duration_seconds,
+        'hubspot.contact_form_submission' as landing_file,
+        form_rows.is_deleted
+    from form_rows
+    inner join form_types
+        on form_rows.form_key = form_types.form_key
 ),
 
 activities as (

@@ -1,13 +1,14 @@
 -- one row per campaign response activity: a Salesforce campaign member who responded
 -- (has_responded, or a member status Registered / Attended / Responded) gives one activity,
--- and an Attended member of a webinar two (registered, then attended). The activity type
--- follows the campaign's type (campaign.type):
+-- and a member whose status is Attended a second one when its campaign's type maps as
+-- campaign_member_attended. The activity types follow the campaign's type (campaign.type)
+-- through the seed crm_activity_types; it ships:
 --   Webinar               -> webinar_registered at the response; + webinar_attended when the
 --                            member status is Attended, at the member's last change (when
 --                            the status was set: Salesforce keeps no member status history)
 --   Trade Show/Conference -> trade_show_visit
 --   Email                 -> email_click (a response to an email campaign is a click)
---   any other type        -> campaign_response (no scoring rule: counted, not scored)
+--   any other type        -> campaign_response (counted, 10 points in the demo rules)
 -- A response happens at first_responded_date (a date) unless that is the day the member was
 -- added or earlier, then at created_date (the exact time). Soft-deleted members and members
 -- who never responded are not here (salesforce__excluded_rows).
@@ -19,6 +20,8 @@ campaigns as ({{ crm_table('salesforce', 'campaign') }}),
 
 people as (select * from {{ ref('salesforce__people') }}),
 
+activity_type_rules as (select * from {{ ref('crm_activity_types') }}),
+
 responded_members as (
     select
         members.id as member_id,
@@ -26,7 +29,7 @@ responded_members as (
         members.contact_id as member_contact_id,
         members.status as member_status,
         lower(trim(members.status)) as status_key,
-        lower(trim(campaigns.type)) as campaign_type_key,
+        {{ crm_kind_key('campaigns.type') }} as campaign_type_key,
         campaigns.name as campaign_name,
         campaigns.type as campaign_type,
         case
@@ -49,6 +52,20 @@ responded_members as (
         )
 ),
 
+-- the activity types of the campaign types (a member of an unknown campaign: '')
+campaign_kinds as (
+    select distinct campaign_type_key
+    from responded_members
+),
+
+response_types as (
+    {{ crm_activity_types_of('salesforce', 'campaign_member', 'campaign_kinds', ['campaign_type_key']) }}
+),
+
+attended_types as (
+    {{ crm_activity_types_of('salesforce', 'campaign_member_attended', 'campaign_kinds', ['campaign_type_key']) }}
+),
+
 -- the lead: by the member's lead id, else by its contact id (a converted lead's contact);
 -- an id naming no kept lead is passed on as it is (staging rejects it as unknown_lead)
 with_lead as (
@@ -67,32 +84,33 @@ with_lead as (
 
 responses as (
     select
-        {{ dbt.concat(['member_id', "':response'"]) }} as activity_id,
-        lead_id,
-        case
-            when campaign_type_key = 'webinar' then 'webinar_registered'
-            when campaign_type_key in ('trade show', 'conference') then 'trade_show_visit'
-            when campaign_type_key = 'email' then 'email_click'
-            else 'campaign_response'
-        end as activity_type,
-        responded_at as occurred_at,
-        campaign_name,
-        campaign_type,
-        member_status,
-        member_id
+        {{ dbt.concat(['with_lead.member_id', "':response'"]) }} as activity_id,
+        with_lead.lead_id,
+        response_types.activity_type,
+        with_lead.responded_at as occurred_at,
+        with_lead.campaign_name,
+        with_lead.campaign_type,
+        with_lead.member_status,
+        with_lead.member_id,
+        false as is_attendance
     from with_lead
+    inner join response_types
+        on with_lead.campaign_type_key = response_types.campaign_type_key
     union all
     select
-        {{ dbt.concat(['member_id', "':attended'"]) }} as activity_id,
-        lead_id,
-        'webinar_attended' as activity_type,
-        coalesce(last_modified_date, responded_at) as occurred_at,
-        campaign_name,
-        campaign_type,
-        member_status,
-        member_id
+        {{ dbt.concat(['with_lead.member_id', "':attended'"]) }} as activity_id,
+        with_lead.lead_id,
+        attended_types.activity_type,
+        coalesce(with_lead.last_modified_date, with_lead.responded_at) as occurred_at,
+        with_lead.campaign_name,
+        with_lead.campaign_type,
+        with_lead.member_status,
+        with_lead.member_id,
+        true as is_attendance
     from with_lead
-    where campaign_type_key = 'webinar' and status_key = 'attended'
+    inner join attended_types
+        on with_lead.campaign_type_key = attended_types.campaign_type_key
+    where with_lead.status_key = 'attended'
 ),
 
 final as (
@@ -104,7 +122,8 @@ final as (
         occurred_at,
         campaign_name,
         campaign_type,
-        member_status
+        member_status,
+        is_attendance
     from responses
 )
 

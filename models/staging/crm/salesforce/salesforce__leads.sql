@@ -18,7 +18,7 @@ first_responses as (
             order by {{ parse_timestamp_utc('occurred_at') }}, activity_id
         ) as response_rank
     from campaign_responses
-    where activity_type != 'webinar_attended'
+    where not is_attendance
 ),
 
 final as (
