@@ -180,3 +180,16 @@ def test_typed_connector_tables_in_a_schema_read_the_same(hubspot_db: Path, tmp_
         " (select sum(amount) from staging.stg_stage_changes)"
     )
     assert query(db_path, counts) == query(build_db(hubspot_db), counts)
+
+
+def test_unit_tests_run_with_crm_dir(hubspot_db: Path) -> None:
+    """`dbt build` with crm_dir set also runs the adapter's unit tests: their inputs stand
+    for the connector tables (dbt sources) whether the tables come from files or a schema."""
+    completed = run_dbt(
+        ["test", "-s", "path:models/staging/crm/hubspot,test_type:unit"],
+        build_db(hubspot_db),
+        {"crm_source": "hubspot", "crm_dir": str(FIXTURE_DIR)},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    assert "PASS=" in completed.stdout and "ERROR=0" in completed.stdout

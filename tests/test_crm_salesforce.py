@@ -177,3 +177,17 @@ def test_typed_connector_tables_in_a_schema_read_the_same(tmp_path: Path) -> Non
     # 9 activities: staging keeps the unknown lead's row (checked after staging)
     leads, activities, stage_changes, amounts = counts[0]
     assert (leads, activities, stage_changes, float(amounts)) == (4, 9, 11, 145000.0)
+
+
+def test_unit_tests_run_with_crm_dir(published: Path) -> None:
+    """`dbt build` with crm_dir set also runs the adapter's unit tests: their inputs stand
+    for the connector tables (dbt sources) whether the tables come from files or a schema."""
+    build_db = published.with_name("lead_funnel.build.duckdb")
+    completed = run_dbt(
+        ["test", "-s", "path:models/staging/crm/salesforce,test_type:unit"],
+        build_db,
+        {"crm_source": "salesforce", "crm_dir": str(FIXTURE)},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    assert "PASS=" in completed.stdout and "ERROR=0" in completed.stdout

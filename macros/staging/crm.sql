@@ -84,10 +84,12 @@
             "The crm_dir var reads files and is supported on DuckDB only. On " ~ target.type
             ~ ", load the connector's tables into the warehouse and set crm_schema instead.") }}
     {%- endif -%}
-    {%- if crm_dir -%}
+    {#- the source is always referenced, so a unit test's inputs (given for the source) stand
+        for the table whether or not crm_dir is set -#}
+    {%- set relation = source(crm, table) -%}
+    {%- if crm_dir and not (execute and model.resource_type == 'unit_test') -%}
         {%- set from_clause, present = crm_file(crm_dir, table) -%}
     {%- else -%}
-        {%- set relation = source(crm, table) -%}
         {%- set from_clause, present = crm_relation(relation, columns) -%}
     {%- endif -%}
     {%- if from_clause is none and not spec.get('optional', false) -%}
