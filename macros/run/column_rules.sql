@@ -188,6 +188,7 @@
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}
-    select 1 as failing_rule
+    select failing_rule
+    from (select 1 as failing_rule) as no_failing_rule
     where 1 = 0
 {%- endmacro %}
