@@ -68,7 +68,7 @@ def test_the_run_s_dbt_build_leaves_the_unit_tests_out(
     """The dbt build of `lead-funnel run` excludes unit tests, and its progress count does
     too (the same EXCLUDED_RESOURCE_TYPES)."""
     calls: dict[str, Any] = {}
-    parsed = object()
+    parsed = SimpleNamespace(nodes={})
 
     def parse(db_path: Path, extra_args: list[str]) -> object:
         calls["parse_args"] = extra_args
@@ -117,3 +117,39 @@ def test_a_run_writes_its_profile_and_runs_no_unit_test(published: Path) -> None
     for phase in ("staging", "scoring", "funnel", "sla", "quality", "marts", "data tests"):
         assert profile["dbt_phase_seconds"][phase] > 0, phase
     assert "other" not in profile["dbt_phase_seconds"]
+
+
+def _test_node(name: str, rule: str, model: str, severity: str = "ERROR", **kwargs: Any) -> Any:
+    config = SimpleNamespace(
+        enabled=True,
+        severity=severity,
+        error_if="!= 0",
+        warn_if="!= 0",
+        store_failures=None,
+        limit=None,
+    )
+    metadata = SimpleNamespace(name=rule, kwargs={"model": "{{ ref('m') }}", **kwargs})
+    return SimpleNamespace(
+        name=name,
+        resource_type="test",
+        config=config,
+        test_metadata=metadata,
+        attached_node=f"model.lead_funnel.{model}",
+    )
+
+
+def test_the_run_leaves_out_the_rules_column_rules_checks() -> None:
+    """consolidated_tests: the error-severity rule tests of a model that declares
+    column_rules; a warn rule, a templated one, a relationships test and the rules of a model
+    without column_rules stay nodes."""
+    nodes = [
+        _test_node("column_rules_a_", "column_rules", "a"),
+        _test_node("not_null_a_x", "not_null", "a", column_name="x"),
+        _test_node("accepted_values_a_y", "accepted_values", "a", column_name="y", values=[1]),
+        _test_node("unique_a_x", "unique", "a", severity="warn", column_name="x"),
+        _test_node("expression_is_true_a", "expression_is_true", "a", expression="{{ var('v') }}"),
+        _test_node("relationships_a_x", "relationships", "a", column_name="x", to="ref('b')"),
+        _test_node("not_null_b_x", "not_null", "b", column_name="x"),
+    ]
+    manifest = SimpleNamespace(nodes={node.name: node for node in nodes})
+    assert pipeline.consolidated_tests(manifest) == ["accepted_values_a_y", "not_null_a_x"]

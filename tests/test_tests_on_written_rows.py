@@ -19,12 +19,8 @@ from dbt_helpers import copy_project, query, run_dbt, write_csv
 from lead_funnel.common import raw_columns
 
 TEST = "not_null_int_activities_scored_points"
-# the models and seeds int_activities_scored is built from, itself, and TEST alone
-SELECT = [
-    *("--select", "+int_activities_scored,resource_type:model"),
-    *("+int_activities_scored,resource_type:seed", TEST),
-    *("--indirect-selection", "empty"),
-]
+# what checks TEST's rule when TEST itself is left out of the build, as `lead-funnel run` does
+COLUMN_RULES = "column_rules_int_activities_scored_"
 TRAP = "LEAD_FUNNEL_TEST_TRAP_TYPE"
 
 # the raw contract's columns, from their one home (the raw_columns macro)
@@ -79,11 +75,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def outcome_of_test(db_path: Path) -> tuple[str, str, str]:
-    """The last dbt command's invocation_id, TEST's status and TEST's compiled SQL."""
+def outcome_of_test(db_path: Path, test: str) -> tuple[str, str, str]:
+    """The last dbt command's invocation_id, the test's status (a failing column_rules is an
+    error, counted as a fail here) and its compiled SQL."""
     results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
-    [result] = [r for r in results["results"] if r["unique_id"].split(".")[2] == TEST]
-    return results["metadata"]["invocation_id"], result["status"], result["compiled_code"]
+    [result] = [r for r in results["results"] if r["unique_id"].split(".")[2] == test]
+    status = "fail" if result["status"] == "error" and test == COLUMN_RULES else result["status"]
+    return results["metadata"]["invocation_id"], status, result["compiled_code"]
 
 
 def written_by(db_path: Path) -> dict[str, str]:
@@ -97,9 +95,19 @@ def null_points(db_path: Path) -> list[str]:
     return sorted(activity_id for (activity_id,) in query(db_path, sql))
 
 
+@pytest.mark.parametrize("test", [TEST, COLUMN_RULES], ids=["own node", "column_rules"])
 def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test: str
 ) -> None:
+    # the models and seeds int_activities_scored is built from, itself, and the test alone
+    select = [
+        *("--select", "+int_activities_scored,resource_type:model"),
+        *("+int_activities_scored,resource_type:seed", test),
+        *("--indirect-selection", "empty"),
+    ]
+    # column_rules runs the rule's query itself (its compiled SQL shows no filter): for it the
+    # statuses tell which rows were checked
+    own_node = test == TEST
     raw = tmp_path / "raw"
     for table in ("leads", "activities", "stage_changes"):
         (raw / table).mkdir(parents=True)
@@ -117,13 +125,13 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
         """dbt build of int_activities_scored (and what it is built from) and TEST, with
         activities of type `trap` written with null points."""
         monkeypatch.setenv(TRAP, trap)
-        run_dbt(["build", *SELECT, *extra], db_path, variables or dbt_vars, project, check=False)
-        return outcome_of_test(db_path)
+        run_dbt(["build", *select, *extra], db_path, variables or dbt_vars, project, check=False)
+        return outcome_of_test(db_path, test)
 
     # the history, built from scratch: the test reads the whole model
     first_run, status, sql = build("none", "--full-refresh")
     assert status == "pass"
-    assert "written_by_run_id" not in sql, "a full refresh checks every row"
+    assert not own_node or "written_by_run_id" not in sql, "a full refresh checks every row"
     assert set(written_by(db_path).values()) == {first_run}
 
     # L1's webinar is bad from now on, but L1 gets no new rows: a daily build does not write
@@ -131,27 +139,27 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     land(raw, 2, [activity("A3", "L2", "email_open", 2)])
     second_run, status, sql = build("webinar_attended")
     assert status == "pass"
-    assert f"written_by_run_id = '{second_run}'" in sql
+    assert not own_node or f"written_by_run_id = '{second_run}'" in sql
     assert written_by(db_path) == {"A1": first_run, "A2": second_run, "A3": second_run}
 
     # a bad row this build writes fails its test: L2's new demo request
     land(raw, 3, [activity("A4", "L2", "demo_request", 3)])
     third_run, status, sql = build("demo_request")
     assert status == "fail", "the row written this run is checked"
-    assert f"written_by_run_id = '{third_run}'" in sql
+    assert not own_node or f"written_by_run_id = '{third_run}'" in sql
     assert null_points(db_path) == ["A4"]
 
     # `dbt test` wrote nothing: it checks every row
-    run_dbt(["test", "--select", TEST], db_path, dbt_vars, project, check=False)
-    _, status, sql = outcome_of_test(db_path)
+    run_dbt(["test", "--select", test], db_path, dbt_vars, project, check=False)
+    _, status, sql = outcome_of_test(db_path, test)
     assert status == "fail"
-    assert "written_by_run_id" not in sql
+    assert not own_node or "written_by_run_id" not in sql
 
     # a full refresh writes and checks every row: L1's old webinar is caught
     land(raw, 3, [activity("A4", "L2", "sales_call", 3)])
     _, status, sql = build("webinar_attended", "--full-refresh")
     assert status == "fail", "a full refresh checks the rows of old landings too"
-    assert "written_by_run_id" not in sql
+    assert not own_node or "written_by_run_id" not in sql
     assert null_points(db_path) == ["A1"]
 
     # the failed build's rows stay: the next daily build does not write L1's again and passes;
@@ -159,4 +167,4 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     assert build("none")[1] == "pass"
     _, status, sql = build("none", variables={**dbt_vars, "data_tests_on_all_rows": True})
     assert status == "fail"
-    assert "written_by_run_id" not in sql
+    assert not own_node or "written_by_run_id" not in sql

@@ -567,6 +567,9 @@ def run_dbt(
             succeeded.append(name)
         if status in {"error", "fail", "runtime error"}:
             message = (getattr(node_result, "message", "") or "").strip().splitlines()
+            if len(message) > 1 and message[0].startswith("Compilation Error"):
+                # what failed is on the next line (e.g. a failing column_rules test's rules)
+                message = [f"{message[0]}: {message[1].strip()}"]
             failures.append(f"{name}: {message[0] if message else status}")
     listed = [str(item) for item in result.result] if isinstance(result.result, list) else []
     return DbtOutcome(

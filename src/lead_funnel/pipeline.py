@@ -181,6 +181,51 @@ class BuildFailed(PipelineError):
 # fixed inputs, not the day's data (make test's dbt build runs them).
 EXCLUDED_RESOURCE_TYPES = ("unit_test",)
 
+# The data tests a model's column_rules test checks in one query when the build leaves them
+# out (data_tests/generic/column_rules.sql: column_rule_tests): each would otherwise be a dbt
+# node of its own, whose overhead costs more than its query on a daily run.
+COLUMN_RULE_TESTS = (
+    "not_null",
+    "unique",
+    "accepted_values",
+    "value_between",
+    "not_greater_than",
+    "expression_is_true",
+)
+
+
+def consolidated_tests(manifest: Any) -> list[str]:
+    """The names of the data tests `lead-funnel run` leaves out of its build because their
+    model's column_rules test checks them: a COLUMN_RULE_TESTS test of severity error with no
+    other test config (error_if, warn_if, store_failures, limit) and no Jinja left in its
+    arguments, on a model that declares column_rules. Every other test runs as its own node."""
+    nodes = [
+        node
+        for node in manifest.nodes.values()
+        if str(node.resource_type) == "test"
+        and getattr(node.config, "enabled", True) is not False
+        and getattr(node, "test_metadata", None) is not None
+    ]
+    with_column_rules = {
+        node.attached_node for node in nodes if node.test_metadata.name == "column_rules"
+    }
+    names = []
+    for node in nodes:
+        config = node.config
+        arguments = {k: v for k, v in node.test_metadata.kwargs.items() if k != "model"}
+        if (
+            node.test_metadata.name in COLUMN_RULE_TESTS
+            and node.attached_node in with_column_rules
+            and str(config.severity).lower() == "error"
+            and (config.error_if, config.warn_if) == ("!= 0", "!= 0")
+            and not config.store_failures
+            and config.limit is None
+            and not any("{" in str(value) for value in arguments.values())
+        ):
+            names.append(node.name)
+    return sorted(names)
+
+
 # The phases of a dbt build: a model's phase is the first folder prefix of its path under
 # models/ found here; seeds stage the inputs, and tests are their own phase.
 MODEL_PHASES = (
@@ -236,7 +281,8 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
     common_args = ["--vars", yaml.safe_dump(variables, default_flow_style=True).strip()]
     counting = time.monotonic()
     manifest = parse_project(build_db, common_args)
-    total = count_build_nodes(manifest, EXCLUDED_RESOURCE_TYPES)
+    consolidated = consolidated_tests(manifest) if manifest is not None else []
+    total = count_build_nodes(manifest, EXCLUDED_RESOURCE_TYPES) - len(consolidated)
     parse_seconds = round(time.monotonic() - counting, 3)
     if not total:
         raise PipelineError("dbt could not parse the project; run `dbt parse` to see why.")
@@ -267,6 +313,8 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
         args = ["build", "--quiet", *common_args]
         for resource_type in EXCLUDED_RESOURCE_TYPES:
             args += ["--exclude-resource-type", resource_type]
+        if consolidated:  # checked by their models' column_rules tests
+            args += ["--exclude", *consolidated]
         if full_refresh:
             args.append("--full-refresh")
         outcome = run_dbt(args, build_db, on_event=on_event, manifest=manifest)
