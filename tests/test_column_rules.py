@@ -133,3 +133,30 @@ def test_every_model_with_column_rules_declares_column_rules() -> None:
             if rules & set(COLUMN_RULE_TESTS) and "column_rules" not in declared:
                 missing.append(f"{relative}: {entry['name']}")
     assert not missing, "declare data_tests: [column_rules] on:\n" + "\n".join(missing)
+
+
+def test_the_run_leaves_out_exactly_the_consolidated_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lead-funnel run` leaves the consolidated tests out with a few selectors, not 1,100
+    names (dbt matches each name against every node: about 18 s a build): the tests dbt lists
+    with those exclusions are exactly every test but consolidated_tests."""
+    from lead_funnel import pipeline
+    from lead_funnel.common import run_dbt as run_in_process
+
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    db_path = tmp_path / "lead_funnel.duckdb"
+    manifest = pipeline.parse_project(db_path, [])
+    assert manifest is not None
+    consolidated = set(pipeline.consolidated_tests(manifest))
+    exclusions = pipeline.consolidated_test_exclusions(manifest)
+    assert len(consolidated) > 500
+    assert exclusions == [f"test_name:{rule},config.severity:error" for rule in COLUMN_RULE_TESTS]
+
+    listing = ["ls", "--quiet", "--resource-type", "test", "--output", "name"]
+    every_test = set(run_in_process(listing, db_path, manifest=manifest).listed)
+    kept = set(
+        run_in_process([*listing, "--exclude", *exclusions], db_path, manifest=manifest).listed
+    )
+    assert every_test - kept == consolidated

@@ -153,3 +153,23 @@ def test_the_run_leaves_out_the_rules_column_rules_checks() -> None:
     ]
     manifest = SimpleNamespace(nodes={node.name: node for node in nodes})
     assert pipeline.consolidated_tests(manifest) == ["accepted_values_a_y", "not_null_a_x"]
+
+
+def test_the_run_excludes_a_rule_by_one_selector_unless_it_has_an_exception() -> None:
+    """consolidated_test_exclusions: a rule whose error-severity tests are all consolidated is
+    left out by one selector; a rule with a test that stays a node (here a templated
+    expression_is_true) by the names of its consolidated tests only; a warn test does not
+    stop its rule's selector (the selector matches severity error)."""
+    nodes = [
+        _test_node("column_rules_a_", "column_rules", "a"),
+        _test_node("not_null_a_x", "not_null", "a", column_name="x"),
+        _test_node("not_null_a_y", "not_null", "a", severity="warn", column_name="y"),
+        _test_node("expression_is_true_a_1", "expression_is_true", "a", expression="x > 0"),
+        _test_node("expression_is_true_a_2", "expression_is_true", "a", expression="{{ v }}"),
+        _test_node("unique_b_x", "unique", "b", column_name="x"),
+    ]
+    manifest = SimpleNamespace(nodes={node.name: node for node in nodes})
+    assert pipeline.consolidated_test_exclusions(manifest) == [
+        "test_name:not_null,config.severity:error",
+        "expression_is_true_a_1",
+    ]
