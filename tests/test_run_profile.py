@@ -173,3 +173,44 @@ def test_the_run_excludes_a_rule_by_one_selector_unless_it_has_an_exception() ->
         "test_name:not_null,config.severity:error",
         "expression_is_true_a_1",
     ]
+
+
+def test_validation_s_imports_are_preloaded_in_the_background() -> None:
+    """validate.preload imports Great Expectations in a thread (so a run's import overlaps its
+    dbt build): in a fresh interpreter the module is loaded once the thread is done, and the
+    caller was not kept waiting for it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from lead_funnel.validate import preload\n"
+        "assert 'great_expectations' not in sys.modules\n"
+        "started = time.monotonic()\n"
+        "thread = preload()\n"
+        "returned = time.monotonic() - started\n"
+        "thread.join()\n"
+        "loaded = time.monotonic() - started\n"
+        "assert 'great_expectations' in sys.modules\n"
+        "assert thread.daemon\n"
+        "print(returned < loaded / 2)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
+def test_the_run_s_parse_leaves_writing_the_manifest_to_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """parse_project writes dbt's partial-parse state but not target/manifest.json: the build
+    that follows writes it (once)."""
+    from lead_funnel.common import parse_project
+
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    assert parse_project(tmp_path / "lead_funnel.duckdb", []) is not None
+    assert (tmp_path / "target" / "partial_parse.msgpack").exists()
+    assert not (tmp_path / "target" / "manifest.json").exists()

@@ -604,6 +604,9 @@ def parse_project(db_path: Path, extra_args: list[str]) -> Any | None:
         [
             "parse",
             "--quiet",
+            # the build that follows writes target/manifest.json (about 1.5 s): not twice;
+            # the partial-parse state is written either way
+            "--no-write-json",
             *extra_args,
             "--project-dir",
             str(PROJECT_DIR),

@@ -401,6 +401,13 @@ def raw_input_label(variables: dict[str, Any]) -> str:
     return "the demo seeds"
 
 
+def preload_validation() -> None:
+    """Start importing Great Expectations in the background (validate.preload)."""
+    from lead_funnel.validate import preload
+
+    preload()
+
+
 def validate(build_db: Path) -> list[Any]:
     """Great Expectations suites on the freshly built marts: prints the warnings
     (validate.Finding) and returns them, or raises PipelineError on a blocking failure (after
@@ -746,6 +753,7 @@ def _build_and_publish(
         full_refresh = True
         profile.full_refresh = True
     marker.unlink(missing_ok=True)  # a build that does not finish leaves nothing to republish
+    preload_validation()  # its imports overlap the build
     build_started = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
         with profile.step("dbt build"):

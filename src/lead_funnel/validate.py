@@ -26,12 +26,14 @@ Exit codes: 0 no blocking failure (warnings may be printed), 1 a blocking expect
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
 import math
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,15 +115,42 @@ def severity_of(expectation: dict[str, Any] | Any) -> str:
     return str((meta or {}).get("severity", "blocking")).lower()
 
 
+def _quiet_great_expectations() -> None:
+    """Great Expectations' settings for a pipeline run: no analytics, no progress bars."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
+
+def _import_great_expectations() -> None:
+    _quiet_great_expectations()
+    import great_expectations  # noqa: F401
+    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: F401
+
+
+def preload() -> threading.Thread:
+    """Import Great Expectations (about 2.5 s of Python) in a background thread, started
+    before a dbt build: the import then overlaps the build, which mostly waits on the
+    database, and validate() finds it done. A failed import is left for validate() to raise."""
+    thread = threading.Thread(
+        target=_import_quietly, name="preload-great-expectations", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _import_quietly() -> None:
+    with contextlib.suppress(Exception):  # validate() imports it again and says what failed
+        _import_great_expectations()
+
+
 def validate(
     db_path: Path,
     names: list[str] | None = None,
     directory: str | os.PathLike[str] | None = None,
 ) -> list[SuiteResult]:
     """Run the suites against the DuckDB file (opened read-only) and return their results."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    _quiet_great_expectations()
     import duckdb
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
