@@ -68,9 +68,11 @@
     {%- set rules = [] -%}
     {%- set attached_node = model.attached_node -%}
     {%- set kinds = column_rule_tests() -%}
-    {%- for node in graph.nodes.values()
-        if node.get('attached_node') == attached_node
-        and node.resource_type == 'test'
+    {%- set written = written_this_run() -%}
+    {#- one filter pass over the graph (a Jinja call per node costs ~20 us: 113 tests x 1,500
+        nodes made this loop most of column_rules' compile time) #}
+    {%- for node in graph.nodes.values() | selectattr('attached_node', 'equalto', attached_node)
+        if node.resource_type == 'test'
         and node.get('test_metadata')
         and node.test_metadata.name in kinds
         and node.unique_id not in selected_resources -%}
@@ -93,7 +95,7 @@
                 'rule': node.test_metadata.name,
                 'column': kwargs.get('column_name') or '',
                 'failing_row': column_rule_failing_row(node.test_metadata.name, kwargs),
-                'where': where | replace('__written_this_run__', written_this_run()),
+                'where': where | replace('__written_this_run__', written) if '__written_this_run__' in where else where,
             }) -%}
         {%- endif -%}
     {%- endfor -%}
