@@ -357,6 +357,9 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
             args += ["--exclude", *exclusions]
         if full_refresh:
             args.append("--full-refresh")
+        # after the parse (both are Python: they would only take turns), while dbt's nodes
+        # mostly wait on the database
+        preload_validation()
         outcome = run_dbt(args, build_db, on_event=on_event, manifest=manifest)
     if not outcome.success:
         lines = "\n  ".join(outcome.failures) or str(outcome.exception or "see the dbt output")
@@ -753,7 +756,6 @@ def _build_and_publish(
         full_refresh = True
         profile.full_refresh = True
     marker.unlink(missing_ok=True)  # a build that does not finish leaves nothing to republish
-    preload_validation()  # its imports overlap the build
     build_started = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
         with profile.step("dbt build"):

@@ -22,39 +22,8 @@ engagement_candidates as (
         and scored_activities.occurred_at <= as_of.as_of_at
 ),
 
--- the first engagement per lead: the earliest instant, then the lowest activity_id at it. Two
--- grouped minimums, not a row_number() window: no sort of every engagement activity (half
--- the time at 200k leads)
-first_engagement_instants as (
-    select
-        lead_id,
-        min(occurred_at) as occurred_at
-    from engagement_candidates
-    group by lead_id
-),
-
-first_engagement_ids as (
-    select
-        engagement_candidates.lead_id,
-        min(engagement_candidates.activity_id) as activity_id
-    from engagement_candidates
-    inner join first_engagement_instants
-        on engagement_candidates.lead_id = first_engagement_instants.lead_id
-            and engagement_candidates.occurred_at = first_engagement_instants.occurred_at
-    group by engagement_candidates.lead_id
-),
-
-first_engagements as (
-    select
-        engagement_candidates.lead_id,
-        engagement_candidates.activity_id,
-        engagement_candidates.activity_type,
-        engagement_candidates.occurred_at
-    from engagement_candidates
-    inner join first_engagement_ids
-        on engagement_candidates.lead_id = first_engagement_ids.lead_id
-            and engagement_candidates.activity_id = first_engagement_ids.activity_id
-),
+-- the first engagement per lead: the earliest instant, then the lowest activity_id at it
+{{ first_rows_ctes('first_engagements', 'engagement_candidates', ['lead_id'], 'occurred_at', 'activity_id') }},
 
 final as (
     select

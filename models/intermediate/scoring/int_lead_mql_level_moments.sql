@@ -104,36 +104,7 @@ qualifying_moments as (
 ),
 
 -- the first of them per lead and level (ties: the lowest lead_moment_id)
-first_moment_at as (
-    select
-        lead_id,
-        level,
-        min(moment_at) as first_moment_at
-    from qualifying_moments
-    group by lead_id, level
-),
-
-first_moment_id as (
-    select
-        qualifying_moments.lead_id,
-        qualifying_moments.level,
-        min(qualifying_moments.lead_moment_id) as lead_moment_id
-    from qualifying_moments
-    inner join first_moment_at
-        on qualifying_moments.lead_id = first_moment_at.lead_id
-            and qualifying_moments.level = first_moment_at.level
-            and qualifying_moments.moment_at = first_moment_at.first_moment_at
-    group by qualifying_moments.lead_id, qualifying_moments.level
-),
-
-first_moments as (
-    select qualifying_moments.*
-    from qualifying_moments
-    inner join first_moment_id
-        on qualifying_moments.lead_id = first_moment_id.lead_id
-            and qualifying_moments.level = first_moment_id.level
-            and qualifying_moments.lead_moment_id = first_moment_id.lead_moment_id
-),
+{{ first_rows_ctes('first_moments', 'qualifying_moments', ['lead_id', 'level'], 'moment_at', 'lead_moment_id') }},
 
 final as (
     select
