@@ -226,3 +226,15 @@
     from {{ name }}__latest_states
 )
 {%- endmacro %}
+
+{#- The scoring moments of `moments` (int_lead_score_moments rows) at or before as_of, each
+    with as_of_at (the one as_of row of `as_of`, run_as_of): the moments a lead's timeline
+    and its as_of score are built from. -#}
+{% macro moments_up_to_as_of(moments, as_of) -%}
+    select
+        {{ moments }}.*,
+        {{ as_of }}.as_of_at
+    from {{ moments }}
+    cross join {{ as_of }}
+    where {{ moments }}.moment_at <= {{ as_of }}.as_of_at
+{%- endmacro %}

@@ -8,14 +8,7 @@ with
 moments as (select * from {{ ref('int_lead_score_moments') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 
-moments_to_as_of as (
-    select
-        moments.*,
-        as_of.as_of_at
-    from moments
-    cross join as_of
-    where moments.moment_at <= as_of.as_of_at
-),
+moments_to_as_of as ({{ moments_up_to_as_of('moments', 'as_of') }}),
 
 -- each lead's score at as_of, from its latest moment up to as_of (its creation at least:
 -- staging rejects leads created after as_of)

@@ -11,14 +11,7 @@ as_of as (select * from {{ ref('run_as_of') }}),
 -- each lead's score at as_of, built once per run
 as_of_moments as (select * from {{ ref('int_lead_as_of_scores') }}),
 
-moments_to_as_of as (
-    select
-        moments.*,
-        as_of.as_of_at
-    from moments
-    cross join as_of
-    where moments.moment_at <= as_of.as_of_at
-),
+moments_to_as_of as ({{ moments_up_to_as_of('moments', 'as_of') }}),
 
 final as (
     select
