@@ -5,7 +5,9 @@
 
     Two grouped minimums and a join back, not a row_number() window: a window sorts every
     row of its partitions, the minimums hash them (half the time, or less, on the large
-    scoring and activity tables). Used as
+    scoring and activity tables). `relation` is read three times: when it is large, declare
+    it `candidates as {{ inline_cte() }} (...)` so that DuckDB does not store it once for
+    the three readers. Used as
         with
         candidates as (...),
         {{ first_rows_ctes('first_candidates', 'candidates', ['lead_id'], 'occurred_at', 'activity_id') }},

@@ -41,3 +41,19 @@
     cast(round(cast({{ expr }} as numeric), {{ digits }}) as double precision)
 {%- endmacro %}
 
+
+{#- The hint that makes a CTE read more than once be inlined into each reader rather than
+    computed once and stored, written between `name as` and the CTE's parenthesis. DuckDB
+    stores such a CTE by default: for a CTE that only reads a large table, that writes every
+    row out again (and spills to disk) where two scans of the table cost far less. Postgres
+    (12 and later) has the same hint; Spark has none and inlines CTEs on its own. -#}
+{% macro inline_cte() -%}
+    {{ return(adapter.dispatch('inline_cte', 'lead_funnel')()) }}
+{%- endmacro %}
+
+{% macro default__inline_cte() -%}
+    not materialized
+{%- endmacro %}
+
+{% macro spark__inline_cte() -%}
+{%- endmacro %}

