@@ -18,7 +18,8 @@
 -- every moment up to as_of were ranked.
 with
 
-level_moments as (select * from {{ ref('int_lead_mql_level_moments') }}),
+-- read three times, inlined (inline_cte): stored once it took a third more memory
+level_moments as {{ inline_cte() }} (select * from {{ ref('int_lead_mql_level_moments') }}),
 as_of_scores as (select * from {{ ref('int_lead_score_timeline') }} where moment_type = 'as_of'),
 
 -- the first stored moment, when it is at or before as_of
