@@ -136,11 +136,9 @@ member_moments as (
         moments.profile_score,
         moments.engagement_points,
         moments.capped_rule_points,
-        -- the most this member's score can be until its next moment: a positive decaying
-        -- part only falls, a negative one (a penalty) rises towards profile + capped points;
-        -- a score of 0 or below adds nothing to the account score
-        greatest(moments.lead_score_at, moments.profile_score + moments.capped_rule_points, 0) as score_bound,
-        moments.lead_moment_id
+        -- the change of the most this member's score can be until its next moment (floored
+        -- at 0: a score of 0 or below adds nothing to the account score)
+        moments.score_ceiling_change
     from moments
     inner join members
         on moments.lead_id = members.lead_id
@@ -149,10 +147,10 @@ member_moments as (
 ),
 
 -- an upper bound of the account score at each member moment: the sum over the members of
--- their latest score_bound (each member's changes of its bound, summed up to the moment; a
--- member not yet created or outside the top N only makes it larger). Where it is below
--- mqa_account_score the account score is too, and the moment needs no evaluation: this
--- prunes most moments of small accounts.
+-- their latest score ceiling (each member's changes of its ceiling, stored with its moments,
+-- summed up to the moment; a member not yet created or outside the top N only makes it
+-- larger). Where it is below mqa_account_score the account score is too, and the moment
+-- needs no evaluation: this prunes most moments of small accounts.
 bounded_moments as (
     select
         account_id,
@@ -160,24 +158,12 @@ bounded_moments as (
         moment_type,
         moment_at,
         points,
-        sum(bound_change) over (
+        sum(score_ceiling_change) over (
             partition by account_id
             order by moment_at
             range between unbounded preceding and current row
         ) as account_score_bound
-    from (
-        select
-            account_id,
-            created_at,
-            moment_type,
-            moment_at,
-            points,
-            score_bound - coalesce(lag(score_bound) over (
-                partition by lead_id
-                order by moment_at, lead_moment_id
-            ), 0) as bound_change
-        from member_moments
-    ) as bound_changes
+    from member_moments
 ),
 
 -- where a member's score jumps up, from its creation on, and not after the engaged-contacts

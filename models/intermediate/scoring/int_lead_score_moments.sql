@@ -313,9 +313,20 @@ all_moments as (
     {%- endif %}
 ),
 
-final as (
+identified_moments as (
     select
         {{ dbt.concat(["lead_id", "'|'", "moment_type", "'|'", "moment_key"]) }} as lead_moment_id,
+        *,
+        -- the highest score the lead can have from this moment until its next one: a positive
+        -- decaying part of its engagement points only falls, a negative one (a penalty) rises
+        -- towards profile_score + capped_rule_points; floored at 0
+        greatest(lead_score_at, profile_score + capped_rule_points, 0) as positive_score_ceiling
+    from all_moments
+),
+
+final as (
+    select
+        lead_moment_id,
         lead_id,
         moment_type,
         activity_id,
@@ -330,9 +341,17 @@ final as (
         -- moments at which the lead may first become MQL eligible: from its creation on,
         -- every moment but the calibration horizon (a measurement)
         moment_type != 'calibration_horizon' and moment_at >= created_at as is_eligibility_candidate,
+        -- the change of positive_score_ceiling since the lead's previous moment (ties at one
+        -- instant in lead_moment_id order): summed over an account's members up to t, it is
+        -- an upper bound of the account score at t (int_account_mqa_evaluations). Stored
+        -- here, per lead and incrementally, not windowed over every member moment on each run.
+        positive_score_ceiling - coalesce(lag(positive_score_ceiling) over (
+            partition by lead_id
+            order by moment_at, lead_moment_id
+        ), 0) as score_ceiling_change,
         lead_input_fingerprint,
         {{ written_by_run_id() }} as written_by_run_id
-    from all_moments
+    from identified_moments
 )
 
 select * from final
