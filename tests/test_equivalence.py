@@ -134,6 +134,23 @@ def test_scenario_folders_and_schema_changes(
     assert "scored_leads" in out and "missing in B" in out
 
 
+def test_landing_days_are_the_raw_tables_days_only(tmp_path: Path) -> None:
+    """The generator also writes offer_spend.csv beside the raw tables' folders: not a day."""
+    for table, days in (
+        ("leads", ["13", "14"]),
+        ("activities", ["13", "14"]),
+        ("stage_changes", ["14"]),
+    ):
+        (tmp_path / table).mkdir()
+        for day in days:
+            (tmp_path / table / f"{table}_2026-01-{day}.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "offer_spend.csv").write_text("offer,spend\n", encoding="utf-8")
+    assert equivalence.landing_days(tmp_path) == ["2026-01-13", "2026-01-14"]
+    (tmp_path / "leads" / "leads_2026-01-15.csv").write_text("x\n", encoding="utf-8")
+    with pytest.raises(equivalence.EquivalenceError, match="holds 3 landing days, not 2"):
+        equivalence.landing_days(tmp_path)
+
+
 def test_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "missing.duckdb"
     assert (

@@ -599,8 +599,15 @@ def ensure_raw_cache(cache: Path, tree: Path, work: Path) -> Path:
 
 
 def landing_days(generated: Path) -> list[str]:
-    """The landing days (YYYY-MM-DD) of the generated files, oldest first."""
-    days = sorted({path.stem.rsplit("_", 1)[-1] for path in generated.rglob("*.csv")})
+    """The landing days (YYYY-MM-DD) of the generated raw tables' files, oldest first (the
+    generator's other outputs, such as offer_spend.csv, are not landings)."""
+    days = sorted(
+        {
+            path.stem.rsplit("_", 1)[-1]
+            for table in RAW_TABLES
+            for path in (generated / table).glob("*.csv")
+        }
+    )
     if len(days) != LANDING_DAYS:
         raise EquivalenceError(f"{generated} holds {len(days)} landing days, not {LANDING_DAYS}")
     return days
