@@ -648,7 +648,10 @@ def build_tree(tree: Path, out: Path, cache: Path, work: Path, label: str) -> di
     )
 
     landing_db = work / "landing10k" / "lead_funnel.duckdb"
-    raw = work / "landing10k" / "raw"
+    # the landings go into one folder beside the generated files, the same for both sides of
+    # a check (built one after the other), so the landing paths the warehouse records
+    # (dq_landing_reconciliation.landing_file, ...) are the same on both sides
+    raw = cache / "landing10k-raw"
     shutil.rmtree(raw, ignore_errors=True)
     for index, day in enumerate(landing_days(generated)):
         land(generated, raw, day)
