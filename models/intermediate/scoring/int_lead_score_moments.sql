@@ -25,7 +25,7 @@
 {#- the columns of a scoring moment, in order: its state (moment_scores) and its scores
     (point_in_time_scores); every kind of moment is unioned on these -#}
 {%- set moment_columns = [
-    'lead_id', 'moment_type', 'moment_key', 'activity_id', 'moment_at', 'points', 'created_at',
+    'lead_id', 'moment_type', 'moment_key', 'moment_at', 'points', 'created_at',
     'lead_input_fingerprint', 'profile_score', 'engagement_points', 'capped_rule_points',
     'engagement_score_at', 'lead_score_at', 'is_at_or_above_threshold',
 ] %}
@@ -132,7 +132,6 @@ moments as (
         lead_id,
         'activity' as moment_type,
         activity_id as moment_key,
-        activity_id,
         occurred_at as moment_at,
         uncapped_points as points
     from activities
@@ -143,7 +142,6 @@ moments as (
         lead_id,
         'created' as moment_type,
         '' as moment_key,
-        cast(null as {{ dbt.type_string() }}) as activity_id,
         created_at as moment_at,
         0 as points
     from leads
@@ -154,7 +152,6 @@ moments as (
         leads.lead_id,
         'calibration_horizon' as moment_type,
         '' as moment_key,
-        cast(null as {{ dbt.type_string() }}) as activity_id,
         {{ dbt.dateadd('day', horizon_days, 'leads.created_at') }} as moment_at,
         0 as points
     from leads
@@ -167,7 +164,6 @@ moments as (
         excess_spans.lead_id,
         'cap_release' as moment_type,
         {{ release_key }} as moment_key,
-        cast(null as {{ dbt.type_string() }}) as activity_id,
         excess_spans.released_at as moment_at,
         0 as points
     from excess_spans
@@ -205,7 +201,6 @@ moment_scores as (
         uncapped_sums.lead_id,
         uncapped_sums.moment_type,
         uncapped_sums.moment_key,
-        uncapped_sums.activity_id,
         uncapped_sums.moment_at,
         uncapped_sums.points,
         leads.created_at,
@@ -284,7 +279,6 @@ crossing_moments as (
         'threshold_crossing' as moment_type,
         -- a score may cross more than once (a new penalty takes it back under)
         cast(crossed_at as {{ dbt.type_string() }}) as moment_key,
-        cast(null as {{ dbt.type_string() }}) as activity_id,
         crossed_at as moment_at,
         0 as points,
         created_at,
@@ -313,9 +307,11 @@ all_moments as (
     {%- endif %}
 ),
 
-identified_moments as (
+-- The windows below carry every column of their rows through a sort of all moments (23M at
+-- 1M leads), so the rows stay narrow until the last step: an activity moment's key is its
+-- activity_id, and lead_moment_id and activity_id are derived from the key after the window.
+ceiling_moments as (
     select
-        {{ dbt.concat(["lead_id", "'|'", "moment_type", "'|'", "moment_key"]) }} as lead_moment_id,
         *,
         -- the highest score the lead can have from this moment until its next one: a positive
         -- decaying part of its engagement points only falls, a negative one (a penalty) rises
@@ -324,12 +320,27 @@ identified_moments as (
     from all_moments
 ),
 
+ceiling_changes as (
+    select
+        *,
+        -- the change of positive_score_ceiling since the lead's previous moment (ties at one
+        -- instant in lead_moment_id order: moment_type then moment_key, as no moment type
+        -- starts with another): summed over an account's members up to t, it is an upper
+        -- bound of the account score at t (int_account_mqa_evaluations). Stored here, per lead
+        -- and incrementally, not windowed over every member moment on each run.
+        positive_score_ceiling - coalesce(lag(positive_score_ceiling) over (
+            partition by lead_id
+            order by moment_at, moment_type, moment_key
+        ), 0) as score_ceiling_change
+    from ceiling_moments
+),
+
 final as (
     select
-        lead_moment_id,
+        {{ dbt.concat(["lead_id", "'|'", "moment_type", "'|'", "moment_key"]) }} as lead_moment_id,
         lead_id,
         moment_type,
-        activity_id,
+        case when moment_type = 'activity' then moment_key end as activity_id,
         moment_at,
         points,
         profile_score,
@@ -341,17 +352,10 @@ final as (
         -- moments at which the lead may first become MQL eligible: from its creation on,
         -- every moment but the calibration horizon (a measurement)
         moment_type != 'calibration_horizon' and moment_at >= created_at as is_eligibility_candidate,
-        -- the change of positive_score_ceiling since the lead's previous moment (ties at one
-        -- instant in lead_moment_id order): summed over an account's members up to t, it is
-        -- an upper bound of the account score at t (int_account_mqa_evaluations). Stored
-        -- here, per lead and incrementally, not windowed over every member moment on each run.
-        positive_score_ceiling - coalesce(lag(positive_score_ceiling) over (
-            partition by lead_id
-            order by moment_at, lead_moment_id
-        ), 0) as score_ceiling_change,
+        score_ceiling_change,
         lead_input_fingerprint,
         {{ written_by_run_id() }} as written_by_run_id
-    from identified_moments
+    from ceiling_changes
 )
 
 select * from final
