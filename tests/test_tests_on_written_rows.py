@@ -6,7 +6,9 @@ A copy of the project, on a raw_dir of two leads, whose int_activities_scored nu
 of the activities of one type (the environment variable LEAD_FUNNEL_TEST_TRAP_TYPE): a bad row
 wherever the model writes an activity of that type, which not_null_int_activities_scored_points
 catches. The trap leaves the leads' fingerprints alone (it is no var, and the model's file does
-not change), so a daily build rebuilds only the leads with new inputs."""
+not change), so a daily build rebuilds only the leads with new inputs. The view
+fct_lead_activities shows those rows: its not_null on points follows the store's written rows
+by activity_id (its YAML's meta written_rows)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ from lead_funnel.common import raw_columns
 TEST = "not_null_int_activities_scored_points"
 # what checks TEST's rule when TEST itself is left out of the build, as `lead-funnel run` does
 COLUMN_RULES = "column_rules_int_activities_scored_"
+# the same rule on the view of the store, and its column_rules
+VIEW_TEST = "not_null_fct_lead_activities_points"
+VIEW_COLUMN_RULES = "column_rules_fct_lead_activities_"
 TRAP = "LEAD_FUNNEL_TEST_TRAP_TYPE"
 
 # the raw contract's columns, from their one home (the raw_columns macro)
@@ -80,7 +85,8 @@ def outcome_of_test(db_path: Path, test: str) -> tuple[str, str, str]:
     error, counted as a fail here) and its compiled SQL."""
     results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
     [result] = [r for r in results["results"] if r["unique_id"].split(".")[2] == test]
-    status = "fail" if result["status"] == "error" and test == COLUMN_RULES else result["status"]
+    column_rules = test.startswith("column_rules_")
+    status = "fail" if result["status"] == "error" and column_rules else result["status"]
     return results["metadata"]["invocation_id"], status, result["compiled_code"]
 
 
@@ -95,19 +101,30 @@ def null_points(db_path: Path) -> list[str]:
     return sorted(activity_id for (activity_id,) in query(db_path, sql))
 
 
-@pytest.mark.parametrize("test", [TEST, COLUMN_RULES], ids=["own node", "column_rules"])
+@pytest.mark.parametrize(
+    ("model", "test"),
+    [
+        ("int_activities_scored", TEST),
+        ("int_activities_scored", COLUMN_RULES),
+        ("fct_lead_activities", VIEW_TEST),
+        ("fct_lead_activities", VIEW_COLUMN_RULES),
+    ],
+    ids=["own node", "column_rules", "view own node", "view column_rules"],
+)
 def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test: str
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model: str, test: str
 ) -> None:
-    # the models and seeds int_activities_scored is built from, itself, and the test alone
+    # the models and seeds the model is built from, itself, and the test alone
     select = [
-        *("--select", "+int_activities_scored,resource_type:model"),
-        *("+int_activities_scored,resource_type:seed", test),
+        *("--select", f"+{model},resource_type:model"),
+        *(f"+{model},resource_type:seed", test),
         *("--indirect-selection", "empty"),
     ]
     # column_rules runs the rule's query itself (its compiled SQL shows no filter): for it the
     # statuses tell which rows were checked
-    own_node = test == TEST
+    own_node = not test.startswith("column_rules_")
+    # the view's filter: the keys of the store's rows this run wrote
+    view_filter = "activity_id in (select activity_id from"
     raw = tmp_path / "raw"
     for table in ("leads", "activities", "stage_changes"):
         (raw / table).mkdir(parents=True)
@@ -140,6 +157,7 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     second_run, status, sql = build("webinar_attended")
     assert status == "pass"
     assert not own_node or f"written_by_run_id = '{second_run}'" in sql
+    assert not own_node or (view_filter in sql) == (model == "fct_lead_activities")
     assert written_by(db_path) == {"A1": first_run, "A2": second_run, "A3": second_run}
 
     # a bad row this build writes fails its test: L2's new demo request

@@ -25,7 +25,19 @@
         data_tests:
           - unique:
               config: {where: "__written_this_run__"}
-    A singular test calls written_this_run('<model>') in its SQL (rendered when it runs). -#}
+    A singular test calls written_this_run('<model>') in its SQL (rendered when it runs).
+
+    A view over a large incremental table (stg_activities, int_activities_lead_checked,
+    fct_lead_activities) shows that table's rows: its rows that changed are those of the
+    table's rows this run wrote. Its YAML names the table and the key that links a view row to
+    a table row, and its tests use the same placeholder:
+        config:
+          meta:
+            written_rows: {model: int_activities_scored, key: activity_id}
+    The filter is then `<key> in (the keys of the table's rows this run wrote)`, when this
+    build builds both the view and the table (otherwise every row). A view whose rows also
+    depend on other models (a join) may only filter the rules that hold row by row on the
+    table's columns. -#}
 
 {#- The value of written_by_run_id for the rows this run writes: its invocation_id. -#}
 {% macro written_by_run_id() -%}
@@ -50,8 +62,20 @@
     {%- if flags.WHICH != 'build' or unique_id not in selected_resources -%}
         {{ return(every_row) }}
     {%- endif -%}
-    {%- set column = (relation_alias ~ '.' if relation_alias else '') ~ 'written_by_run_id' -%}
-    {{ return(column ~ " = '" ~ invocation_id ~ "'") }}
+    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+    {%- set node = graph.nodes.get(unique_id) -%}
+    {%- set written_rows = node.config.get('meta', {}).get('written_rows') if node else none -%}
+    {%- if written_rows -%}
+        {#- a view: the rows of its table this run wrote, by key (the table's relation name
+            from the graph: a ref() here would be a dependency the test does not declare) -#}
+        {%- set table_id = 'model.' ~ project_name ~ '.' ~ written_rows.model -%}
+        {%- if table_id not in selected_resources -%}
+            {{ return(every_row) }}
+        {%- endif -%}
+        {{ return(prefix ~ written_rows.key ~ ' in (select ' ~ written_rows.key ~ ' from '
+            ~ graph.nodes[table_id].relation_name ~ " where written_by_run_id = '" ~ invocation_id ~ "')") }}
+    {%- endif -%}
+    {{ return(prefix ~ "written_by_run_id = '" ~ invocation_id ~ "'") }}
 {%- endmacro %}
 
 {#- dbt's get_where_subquery (a generic test reads `where (select * from model where ...)`),
