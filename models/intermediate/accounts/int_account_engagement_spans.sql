@@ -20,7 +20,7 @@ with
 
 lead_accounts as (select * from {{ ref('int_lead_accounts') }}),
 leads as (select * from {{ ref('stg_leads') }}),
-activities as (select * from {{ ref('int_activities_scored') }}),
+scored_activities as (select * from {{ ref('int_activities_scored') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 member_fingerprints as (select * from {{ ref('int_account_member_fingerprints') }}),
 
@@ -42,6 +42,17 @@ members_to_build as (
         and built.lead_id is null
     {%- else %}
     where lead_accounts.account_id is not null
+    {%- endif %}
+),
+
+-- the activities of those members: on an incremental run a semi join first, so the stored
+-- activities are read once for the few members it rebuilds (DuckDB otherwise joined all of
+-- them to their leads first: 9 s instead of 4 s at 1M leads)
+activities as (
+    select *
+    from scored_activities
+    {%- if is_incremental() %}
+    where lead_id in (select members_to_build.lead_id from members_to_build)
     {%- endif %}
 ),
 
