@@ -66,7 +66,7 @@ CONTRACT_MODELS = (
 # that runs the project's SQL outside dbt (the benchmark's lower bound). Keep in step.
 DUCKDB_SETTINGS = {
     "TimeZone": "UTC",
-    "memory_limit": os.environ.get("LEAD_FUNNEL_MEMORY_LIMIT", "6GB"),
+    "memory_limit": os.environ.get("LEAD_FUNNEL_MEMORY_LIMIT", "5GB"),
     "preserve_insertion_order": "false",
 }
 
