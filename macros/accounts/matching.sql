@@ -10,12 +10,44 @@
     -> one; no space at either end; null when nothing is left. One translate() does the
     letters, the spaces and the removals (characters of `from` beyond `to` are removed). -#}
 {% macro normalize_match_text(expr) -%}
-    {%- set upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' -%}
-    {%- set to_space = '!"#$%()*+,-/:;<=>?@[]^_`{|}~' -%}
-    {%- set from_chars = dbt.concat(["'" ~ upper ~ to_space ~ "'", 'chr(9)', 'chr(10)', 'chr(13)', 'chr(160)', "'.'", 'chr(39)']) -%}
-    {%- set to_chars = "'" ~ upper | lower ~ (' ' * (to_space | length + 4)) ~ "'" -%}
-    {%- set spaced = "translate(replace(" ~ expr ~ ", '&', ' and '), " ~ from_chars ~ ", " ~ to_chars ~ ")" -%}
+    {%- set spaced = adapter.dispatch('match_text_spaced', 'lead_funnel')("replace(" ~ expr ~ ", '&', ' and ')") -%}
     nullif({{ regexp_replace_all(regexp_replace_all(spaced, ' +', ' '), '^ | $', '') }}, '')
+{%- endmacro %}
+
+{#- The characters normalize_match_text maps: ASCII capitals (lowered), the punctuation that
+    becomes a space (besides tab, line break, carriage return and non-breaking space), and
+    the removed ones (full stop, apostrophe). -#}
+{% macro match_text_characters() -%}
+    {{ return({'upper': 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'to_space': '!"#$%()*+,-/:;<=>?@[]^_`{|}~'}) }}
+{%- endmacro %}
+
+{#- normalize_match_text's letters, spaces and removals, before spaces are collapsed: one
+    translate() (characters of `from` beyond `to` are removed). -#}
+{% macro default__match_text_spaced(text) -%}
+    {%- set chars = match_text_characters() -%}
+    {%- set from_chars = dbt.concat(["'" ~ chars.upper ~ chars.to_space ~ "'", 'chr(9)', 'chr(10)', 'chr(13)', 'chr(160)', "'.'", 'chr(39)']) -%}
+    {%- set to_chars = "'" ~ chars.upper | lower ~ (' ' * (chars.to_space | length + 4)) ~ "'" -%}
+    translate({{ text }}, {{ from_chars }}, {{ to_chars }})
+{%- endmacro %}
+
+{#- DuckDB's translate() costs about 2 s per million names; an ASCII text (nearly all) is
+    lowered and its punctuation replaced by two regular expressions instead (0.2 s), with the
+    same result: lower() of an ASCII text lowers exactly its capitals. Any other text takes
+    the translate(). -#}
+{% macro duckdb__match_text_spaced(text) -%}
+    {%- set chars = match_text_characters() -%}
+    {%- set to_space_class = [] -%}
+    {%- for char in chars.to_space -%}
+        {%- do to_space_class.append('\\' ~ char if char in '[]^-\\' else char) -%}
+    {%- endfor -%}
+    case
+        when regexp_full_match({{ text }}, '[\x00-\x7F]*')
+            then regexp_replace(
+                regexp_replace(lower({{ text }}), '[.'']', '', 'g'),
+                '[{{ to_space_class | join('') }}\t\n\r]', ' ', 'g'
+            )
+        else {{ default__match_text_spaced(text) }}
+    end
 {%- endmacro %}
 
 {#- A normalised text (normalize_match_text) without a leading "the " (The Acme Group -> acme
