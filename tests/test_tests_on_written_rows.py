@@ -123,8 +123,9 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     # column_rules runs the rule's query itself (its compiled SQL shows no filter): for it the
     # statuses tell which rows were checked
     own_node = not test.startswith("column_rules_")
-    # the view's filter: the keys of the store's rows this run wrote
-    view_filter = "activity_id in (select activity_id from"
+    # the view's filter: the keys of the store's rows this run wrote, and every row without
+    # a key (so that a not_null on the key still checks every row)
+    view_filter = "(activity_id is null or activity_id in (select activity_id from"
     raw = tmp_path / "raw"
     for table in ("leads", "activities", "stage_changes"):
         (raw / table).mkdir(parents=True)

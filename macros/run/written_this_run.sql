@@ -34,10 +34,15 @@
         config:
           meta:
             written_rows: {model: int_activities_scored, key: activity_id}
-    The filter is then `<key> in (the keys of the table's rows this run wrote)`, when this
-    build builds both the view and the table (otherwise every row). A view whose rows also
-    depend on other models (a join) may only filter the rules that hold row by row on the
-    table's columns. -#}
+    The filter is then `<key> is null or <key> in (the keys of the table's rows this run
+    wrote)`, when this build builds both the view and the table (otherwise every row): a row
+    without a key is always checked, so a not_null on the key can still fail. A view whose
+    rows also depend on other models (a join) may only filter the rules that hold row by row
+    on the table's columns.
+
+    A view's own SQL is not part of what decides which table rows a run writes: after a
+    change to a view's SQL, run once with --vars '{data_tests_on_all_rows: true}' (or
+    --full-refresh) so its tests check every row again. -#}
 
 {#- The value of written_by_run_id for the rows this run writes: its invocation_id. -#}
 {% macro written_by_run_id() -%}
@@ -72,8 +77,9 @@
         {%- if table_id not in selected_resources -%}
             {{ return(every_row) }}
         {%- endif -%}
-        {{ return(prefix ~ written_rows.key ~ ' in (select ' ~ written_rows.key ~ ' from '
-            ~ graph.nodes[table_id].relation_name ~ " where written_by_run_id = '" ~ invocation_id ~ "')") }}
+        {%- set key = prefix ~ written_rows.key -%}
+        {{ return('(' ~ key ~ ' is null or ' ~ key ~ ' in (select ' ~ written_rows.key ~ ' from '
+            ~ graph.nodes[table_id].relation_name ~ " where written_by_run_id = '" ~ invocation_id ~ "'))") }}
     {%- endif -%}
     {{ return(prefix ~ "written_by_run_id = '" ~ invocation_id ~ "'") }}
 {%- endmacro %}

@@ -47,7 +47,7 @@ members_to_build as (
 
 -- the activities of those members: on an incremental run a semi join first, so the stored
 -- activities are read once for the few members it rebuilds (DuckDB otherwise joined all of
--- them to their leads first: 9 s instead of 4 s at 1M leads)
+-- them to their leads first: 8.3 s instead of 4.1 s in a two-day run at 1M leads)
 activities as (
     select *
     from scored_activities

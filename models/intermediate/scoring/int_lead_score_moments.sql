@@ -307,7 +307,7 @@ all_moments as (
     {%- endif %}
 ),
 
--- The windows below carry every column of their rows through a sort of all moments (23M at
+-- The window below carries every column of their rows through a sort of all moments (23M at
 -- 1M leads), so the rows stay narrow until the last step: an activity moment's key is its
 -- activity_id, and lead_moment_id and activity_id are derived from the key after the window.
 ceiling_moments as (
