@@ -177,3 +177,75 @@ def test_quoted_fields_after_the_sniffers_sample_load(tmp_path: Path) -> None:
     assert query(
         db_path, "select reason from staging.stg_stage_changes where change_id = 'SQ00001'"
     ) == [("lost, then nurtured",)]
+
+
+# Typed Parquet timestamps: one value per line, as (Parquet type, DuckDB literal). Staging
+# reads the typed value where it gives the instant the text would, and parses the text
+# otherwise (nanoseconds, infinities, years after 9999 in UTC).
+TYPED_TIMESTAMPS = [
+    ("timestamp", "timestamp '2026-01-02 03:04:05.123456'"),
+    ("timestamp", "timestamp '0999-12-31 23:59:59'"),
+    ("timestamp", "timestamp '9999-12-31 23:59:59.999999'"),
+    ("timestamp", "timestamp 'infinity'"),
+    ("timestamp", "timestamp '-infinity'"),
+    ("timestamp", "cast(null as timestamp)"),
+    ("timestamptz", "timestamptz '2026-01-02 03:04:05.5+05:30'"),
+    ("timestamptz", "timestamptz '9999-12-31 23:00:00-02'"),
+    ("date", "date '2026-01-02'"),
+    ("date", "date 'infinity'"),
+    ("timestamp_ms", "cast(timestamp '2026-01-02 03:04:05.123' as timestamp_ms)"),
+    ("timestamp_s", "cast(timestamp '2026-01-02 03:04:05' as timestamp_s)"),
+    ("timestamp_ns", "cast(timestamp '2026-01-02 03:04:05.123456' as timestamp_ns)"),
+]
+STAGED_TIMESTAMPS = (
+    "select activity_id, cast(occurred_at as varchar), occurred_at_text, row_reject_reason "
+    "from staging.base_activities order by activity_id"
+)
+
+
+def test_typed_parquet_timestamps_stage_as_their_text_does(tmp_path: Path) -> None:
+    """A Parquet file's typed timestamps give what the same values' text gives in a CSV file
+    (the text DuckDB renders for them in UTC), and the instants worked out by hand."""
+    lead_id = csv_records("leads")[1][0][0]
+    typed_dir, text_dir = tmp_path / "typed", tmp_path / "text"
+    for folder in (typed_dir, text_dir):
+        (folder / "activities").mkdir(parents=True)
+        shutil.copy(FIXTURE / "leads.csv", folder / "leads.csv")
+        shutil.copy(FIXTURE / "stage_changes.csv", folder / "stage_changes.csv")
+    with duckdb.connect() as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        for number, (kind, literal) in enumerate(TYPED_TIMESTAMPS):
+            rows = (
+                f"select 'T{number:02d}' as activity_id, '{lead_id}' as lead_id, "
+                f"'page_view' as activity_type, {literal} as occurred_at"
+            )
+            connection.execute(
+                f"copy ({rows}) to '{typed_dir / 'activities' / f'{number:02d}_{kind}.parquet'}' "
+                "(format parquet)"
+            )
+            connection.execute(
+                f"copy (select * replace (cast(occurred_at as varchar) as occurred_at) "
+                f"from ({rows})) to '{text_dir / 'activities' / f'{number:02d}.csv'}' "
+                "(header, format csv)"
+            )
+    staged = {}
+    for name, folder in (("typed", typed_dir), ("text", text_dir)):
+        db_path = tmp_path / f"{name}_build" / "w.duckdb"
+        db_path.parent.mkdir()
+        run_dbt(["run", "--select", "base_activities"], db_path, {"raw_dir": str(folder)})
+        staged[name] = query(db_path, STAGED_TIMESTAMPS)
+    assert staged["typed"] == staged["text"]
+    # the typed values are read as they are from every file but the nanosecond one
+    compiled = tmp_path / "typed_build" / "target" / "compiled" / "lead_funnel" / "models"
+    sql = (compiled / "staging" / "base_activities.sql").read_text()
+    assert sql.count("isfinite(") == len(TYPED_TIMESTAMPS) - 1
+    by_id = {row[0]: row[1:] for row in staged["typed"]}
+    assert by_id["T00"] == ("2026-01-02 03:04:05.123456", "2026-01-02 03:04:05.123456", None)
+    assert by_id["T03"] == (None, "infinity", "unparseable_timestamp")
+    assert by_id["T05"] == (None, None, "missing_timestamp")
+    # 03:04:05.5 at +05:30 is 21:34:05.5 UTC the day before
+    assert by_id["T06"] == ("2026-01-01 21:34:05.5", "2026-01-01 21:34:05.5+00", None)
+    # 23:00 at -02:00 on 9999-12-31 is past the last year in UTC: unparseable
+    assert by_id["T07"][0] is None
+    assert by_id["T08"][0] == "2026-01-02 00:00:00"
+    assert by_id["T12"][0] == "2026-01-02 03:04:05.123456"

@@ -18,6 +18,44 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
     {{ return(columns[name]) }}
 {%- endmacro %}
 
+{#- The contract timestamp of each raw table: the instant a row happened, which staging
+    parses and judges (missing_timestamp, unparseable_timestamp, future_timestamp). -#}
+{% macro raw_contract_timestamp(name) -%}
+    {{ return({
+        'leads': 'created_at',
+        'activities': 'occurred_at',
+        'stage_changes': 'changed_at',
+        'qualifications': 'recorded_at',
+    }[name]) }}
+{%- endmacro %}
+
+{#- The column raw_source adds beside a contract timestamp: its value as a typed Parquet file
+    holds it, as a UTC timestamp (raw_typed_timestamp); null for text (CSV, text Parquet) and
+    outside raw_dir files. -#}
+{% macro raw_typed_column(column) -%}
+    {{ return(column ~ '_typed') }}
+{%- endmacro %}
+
+{#- Whether raw_source reads raw_dir files, and so adds the typed timestamp column
+    (raw_typed_column): DuckDB with raw_dir, not a CRM adapter. -#}
+{% macro raw_source_types_timestamps() -%}
+    {%- set raw_dir = var('raw_dir', none) -%}
+    {{ return(target.type == 'duckdb' and crm_source() == 'files' and (true if raw_dir else false)) }}
+{%- endmacro %}
+
+{#- A raw table's contract timestamp as a UTC timestamp (null when missing or unparseable):
+    the typed value a Parquet file holds where there is one, else its text parsed
+    (parse_timestamp_utc). Both give the same instant for the same value; the typed one
+    costs no parsing. A CASE, not coalesce(): DuckDB evaluates every argument of coalesce()
+    on every row, and a CASE branch only on the rows that take it. -#}
+{% macro landed_timestamp(name) -%}
+    {%- set typed = raw_typed_column(raw_contract_timestamp(name)) -%}
+    case
+        when {{ typed }} is not null then {{ typed }}
+        else {{ parse_timestamp_utc(clean_text(raw_contract_timestamp(name))) }}
+    end
+{%- endmacro %}
+
 {#- The raw tables a source may lack (docs/definitions.md#raw-data-contract): absent, they
     read as no rows (raw_dir without their files, raw_schema without the table) and
     everything else builds. The Python package reads the same list
@@ -31,7 +69,8 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
     row's text (for a record that could not be read, its file, line and text:
     malformed_record), raw_values_masked (the text rendered from masked values for the dq
     models; null without mask_pii, and a record that could not be read shows no text then),
-    the landing file (null outside raw_dir) and `raw_row_hash` (raw_row_hash below). With
+    the landing file (null outside raw_dir), `raw_row_hash` (raw_row_hash below) and the
+    contract timestamp as a typed Parquet file holds it (raw_typed_column, else null). With
     `files` (raw_dir) only those landing files are read. -#}
 {% macro landed_rows(name, files=none) -%}
     {%- set columns = raw_columns(name) -%}
@@ -44,7 +83,9 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
         {{ raw_row_hash(columns + ['malformed_reason', 'malformed_record']) }} as raw_row_hash,
         coalesce(malformed_record, {{ raw_row_text(columns) }}) as raw_values,
         {{ 'coalesce(malformed_record, ' ~ raw_row_text(columns, masked=true) ~ ')' if mask_pii_enabled()
-           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as raw_values_masked
+           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as raw_values_masked,
+        {{ raw_typed_column(raw_contract_timestamp(name)) if raw_source_types_timestamps()
+           else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }} as {{ raw_typed_column(raw_contract_timestamp(name)) }}
     from ({{ raw_source(name, columns, files) }}) as raw_rows
 {%- endmacro %}
 

@@ -54,7 +54,8 @@
         {#- Parsing: the files are only looked up when the model runs. -#}
         select {% for column in columns %}cast(null as varchar) as {{ column }}, {% endfor -%}
         cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record,
-        cast(null as varchar) as landing_file
+        cast(null as varchar) as landing_file,
+        cast(null as timestamp) as {{ raw_typed_column(raw_contract_timestamp(name)) }}
     {%- else -%}
         {%- set all_files = raw_files(name) -%}
         {#- the files chosen may be none of raw_dir's (nothing new landed), not so raw_dir -#}
@@ -65,16 +66,22 @@
                 ~ name ~ ".csv, " ~ name ~ ".csv.gz, " ~ name ~ ".parquet or a folder " ~ name
                 ~ "/ of .csv/.csv.gz/.parquet files. Check the path or unset raw_dir to use the demo seeds.") }}
         {%- endif -%}
+        {#- every select ends with the typed timestamp (raw_typed_column): a text file's
+            rows have none -#}
+        {%- set untyped = ', cast(null as timestamp) as ' ~ raw_typed_column(raw_contract_timestamp(name)) -%}
         {%- set selects = [] -%}
         {%- for file in files -%}
             {%- if file.endswith('.parquet') -%}
-                {%- do selects.append(raw_parquet_select(file, columns)) -%}
+                {%- do selects.append(raw_parquet_select(file, columns, raw_contract_timestamp(name))) -%}
             {%- else -%}
-                {%- do selects.extend(raw_csv_selects(name, file, columns)) -%}
+                {%- for text_select in raw_csv_selects(name, file, columns) -%}
+                    {%- do selects.append('select *' ~ untyped ~ ' from (' ~ text_select ~ ') as text_rows') -%}
+                {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
         {%- if selects | length == 0 -%}
-            {%- do selects.append(no_rows(columns + raw_delivery_columns())) -%}
+            {%- do selects.append('select *' ~ untyped ~ ' from ('
+                ~ no_rows(columns + raw_delivery_columns()) ~ ') as text_rows') -%}
         {%- endif -%}
         {{ selects | join("\n    union all\n    ") }}
     {%- endif -%}
@@ -136,8 +143,10 @@
 {#- One Parquet file, every contract column cast to text (a column the file lacks is null).
     Each file is read on its own, so files with different types for one column (TIMESTAMP_NS
     from pandas, TIMESTAMP_MS, TIMESTAMPTZ, strings) never have to agree on a type, and an
-    extreme value (9999-12-31) is text that staging judges like any other. -#}
-{% macro raw_parquet_select(file, columns) -%}
+    extreme value (9999-12-31) is text that staging judges like any other. The table's
+    contract timestamp (`timestamp_column`) also comes as the file typed it, as a UTC
+    timestamp (raw_typed_timestamp), so staging need not parse its text again. -#}
+{% macro raw_parquet_select(file, columns, timestamp_column) -%}
     {%- set path = raw_path_literal(file) -%}
     {%- set described = run_query("describe select * from read_parquet(" ~ path ~ ")") -%}
     {%- set present = {} -%}
@@ -152,9 +161,39 @@
             {%- do select_list.append("cast(null as varchar) as " ~ column) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set types = {} -%}
+    {%- for row in described.rows -%}
+        {%- do types.update({row[0] | lower: row[1]}) -%}
+    {%- endfor -%}
+    {%- set typed = raw_typed_timestamp(adapter.quote(present[timestamp_column]), types[timestamp_column])
+        if timestamp_column in present else none -%}
     {{ return("select " ~ select_list | join(", ")
         ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record, "
-        ~ landing_file_list([file]) ~ " as landing_file from read_parquet(" ~ path ~ ")") }}
+        ~ landing_file_list([file]) ~ " as landing_file, "
+        ~ (typed or "cast(null as timestamp)") ~ " as " ~ raw_typed_column(timestamp_column)
+        ~ " from read_parquet(" ~ path ~ ")") }}
+{%- endmacro %}
+
+{#- A Parquet column of type `column_type` as the UTC timestamp staging would parse from its
+    text (parse_timestamp_utc of the text DuckDB renders for it, in the profile's UTC
+    session): TIMESTAMP, TIMESTAMP_S, TIMESTAMP_MS and DATE as they are, TIMESTAMPTZ in UTC.
+    Only a finite value in the years 1 to 9999 is taken, whose text parses to the same
+    instant; any other value, and any other type (TIMESTAMP_NS, whose text has nanoseconds;
+    text), is none here, and staging parses its text. Reading the typed value is about ten
+    times cheaper than parsing the text. -#}
+{% macro raw_typed_timestamp(column, column_type) -%}
+    {%- set converted = {
+        'TIMESTAMP': column,
+        'TIMESTAMP_S': 'cast(' ~ column ~ ' as timestamp)',
+        'TIMESTAMP_MS': 'cast(' ~ column ~ ' as timestamp)',
+        'DATE': 'cast(' ~ column ~ ' as timestamp)',
+        'TIMESTAMP WITH TIME ZONE': '(' ~ column ~ " at time zone 'UTC')",
+    }.get(column_type | upper) -%}
+    {%- if converted is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return('case when isfinite(' ~ converted ~ ') and year(' ~ converted ~ ') between 1 and 9999 then '
+        ~ converted ~ ' end') }}
 {%- endmacro %}
 
 {#- The longest CSV record read (64 MB): a record longer than this is rejected on its own as

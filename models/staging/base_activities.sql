@@ -33,7 +33,7 @@ typed as (
 
         -- timestamps
         {{ clean_text('occurred_at') }} as occurred_at_text,
-        {{ parse_timestamp_utc(clean_text('occurred_at')) }} as occurred_at,
+        {{ landed_timestamp('activities') }} as occurred_at,
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,

@@ -43,7 +43,7 @@ typed as (
 
         -- timestamps
         {{ clean_text('created_at') }} as created_at_text,
-        {{ parse_timestamp_utc(clean_text('created_at')) }} as created_at,
+        {{ landed_timestamp('leads') }} as created_at,
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,

@@ -36,7 +36,7 @@ typed as (
 
         -- timestamps
         {{ clean_text('recorded_at') }} as recorded_at_text,
-        {{ parse_timestamp_utc(clean_text('recorded_at')) }} as recorded_at,
+        {{ landed_timestamp('qualifications') }} as recorded_at,
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,

@@ -41,7 +41,7 @@ typed as (
 
         -- timestamps
         {{ clean_text('changed_at') }} as changed_at_text,
-        {{ parse_timestamp_utc(clean_text('changed_at')) }} as changed_at,
+        {{ landed_timestamp('stage_changes') }} as changed_at,
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
