@@ -42,7 +42,8 @@
 
 {#- The raw rows of one raw table built by the selected CRM's adapter (raw_source calls this
     when crm_source is not files): the contract columns as text, no malformed records (the
-    connector's tables are typed tables, not files), and landing_file naming the source table. -#}
+    connector's tables are typed tables, not files), landing_file naming the source table, and
+    no typed timestamp (its text is parsed, as a file's). -#}
 {% macro crm_raw_source(name, columns) -%}
     {%- set crm = crm_source() -%}
     {%- if var('raw_dir', none) or var('raw_schema', none) -%}
@@ -54,7 +55,7 @@
     {#- the adapters build the required raw tables; an optional one (the qualification
         checklist) has no rows -#}
     {%- if name in raw_optional_tables() -%}
-        {{ return(no_rows(columns + raw_delivery_columns())) }}
+        {{ return(no_raw_rows(name, columns)) }}
     {%- endif %}
     select
     {%- for column in columns %}
@@ -62,7 +63,8 @@
     {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as malformed_reason,
         cast(null as {{ dbt.type_string() }}) as malformed_record,
-        cast(landing_file as {{ dbt.type_string() }}) as landing_file
+        cast(landing_file as {{ dbt.type_string() }}) as landing_file,
+        {{ untyped_timestamp(name) }}
     from {{ ref(crm ~ '__' ~ name) }}
 {%- endmacro %}
 

@@ -36,13 +36,6 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
     {{ return(column ~ '_typed') }}
 {%- endmacro %}
 
-{#- Whether raw_source reads raw_dir files, and so adds the typed timestamp column
-    (raw_typed_column): DuckDB with raw_dir, not a CRM adapter. -#}
-{% macro raw_source_types_timestamps() -%}
-    {%- set raw_dir = var('raw_dir', none) -%}
-    {{ return(target.type == 'duckdb' and crm_source() == 'files' and (true if raw_dir else false)) }}
-{%- endmacro %}
-
 {#- A raw table's contract timestamp as a UTC timestamp (null when missing or unparseable):
     the typed value a Parquet file holds where there is one, else its text parsed
     (parse_timestamp_utc). Both give the same instant for the same value; the typed one
@@ -84,8 +77,7 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
         coalesce(malformed_record, {{ raw_row_text(columns) }}) as raw_values,
         {{ 'coalesce(malformed_record, ' ~ raw_row_text(columns, masked=true) ~ ')' if mask_pii_enabled()
            else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as raw_values_masked,
-        {{ raw_typed_column(raw_contract_timestamp(name)) if raw_source_types_timestamps()
-           else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }} as {{ raw_typed_column(raw_contract_timestamp(name)) }}
+        {{ raw_typed_column(raw_contract_timestamp(name)) }}
     from ({{ raw_source(name, columns, files) }}) as raw_rows
 {%- endmacro %}
 

@@ -1,4 +1,4 @@
-{#- The raw rows of one raw table (leads, activities, stage_changes), every column as text.
+{#- The raw rows of one raw table (raw_columns), every contract column as text.
 
     By default they come from the demo seed `raw_<name>`. With the `raw_schema` var set, they
     come from the warehouse table `<raw_schema>.<name>` (the source `raw`, any engine). With
@@ -9,8 +9,10 @@
     Two more columns say why a record could not be read (`malformed_reason`, null for a record
     that was read) and show it with its file and line (`malformed_record`); only raw_dir
     files have such records (a warehouse table or a seed always has its columns). One more,
-    `landing_file`, names the raw_dir file a row came from (null elsewhere). With `files`
-    (raw_dir only: paths from landing_plan) only those files are read. With the `crm_source`
+    `landing_file`, names the raw_dir file a row came from (null elsewhere). The last,
+    raw_typed_column, is the contract timestamp as a typed Parquet file holds it (null on
+    every other path: untyped_timestamp). With `files` (raw_dir only: paths from
+    landing_plan) only those files are read. With the `crm_source`
     var set to a CRM, the rows come from that CRM's adapter instead (crm_raw_source), and
     landing_file names the connector table a row came from. -#}
 {% macro raw_source(name, columns, files=none) -%}
@@ -30,7 +32,7 @@
     {%- endif -%}
     {#- an optional table the raw_schema schema lacks reads as no rows (raw_table_absent) -#}
     {%- if var('raw_schema', none) and raw_table_absent(name) -%}
-        {{ return(no_rows(columns + raw_delivery_columns())) }}
+        {{ return(no_raw_rows(name, columns)) }}
     {%- endif %}
     select
     {%- for column in columns %}
@@ -38,7 +40,8 @@
     {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as malformed_reason,
         cast(null as {{ dbt.type_string() }}) as malformed_record,
-        cast(null as {{ dbt.type_string() }}) as landing_file
+        cast(null as {{ dbt.type_string() }}) as landing_file,
+        {{ untyped_timestamp(name) }}
     {%- if var('raw_schema', none) %}
     from {{ source('raw', name) }}
     {%- else %}
@@ -55,7 +58,7 @@
         select {% for column in columns %}cast(null as varchar) as {{ column }}, {% endfor -%}
         cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record,
         cast(null as varchar) as landing_file,
-        cast(null as timestamp) as {{ raw_typed_column(raw_contract_timestamp(name)) }}
+        {{ untyped_timestamp(name) }}
     {%- else -%}
         {%- set all_files = raw_files(name) -%}
         {#- the files chosen may be none of raw_dir's (nothing new landed), not so raw_dir -#}
@@ -68,20 +71,18 @@
         {%- endif -%}
         {#- every select ends with the typed timestamp (raw_typed_column): a text file's
             rows have none -#}
-        {%- set untyped = ', cast(null as timestamp) as ' ~ raw_typed_column(raw_contract_timestamp(name)) -%}
         {%- set selects = [] -%}
         {%- for file in files -%}
             {%- if file.endswith('.parquet') -%}
-                {%- do selects.append(raw_parquet_select(file, columns, raw_contract_timestamp(name))) -%}
+                {%- do selects.append(raw_parquet_select(name, file, columns)) -%}
             {%- else -%}
                 {%- for text_select in raw_csv_selects(name, file, columns) -%}
-                    {%- do selects.append('select *' ~ untyped ~ ' from (' ~ text_select ~ ') as text_rows') -%}
+                    {%- do selects.append('select *, ' ~ untyped_timestamp(name) ~ ' from (' ~ text_select ~ ') as text_rows') -%}
                 {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
         {%- if selects | length == 0 -%}
-            {%- do selects.append('select *' ~ untyped ~ ' from ('
-                ~ no_rows(columns + raw_delivery_columns()) ~ ') as text_rows') -%}
+            {%- do selects.append(no_raw_rows(name, columns)) -%}
         {%- endif -%}
         {{ selects | join("\n    union all\n    ") }}
     {%- endif -%}
@@ -93,8 +94,22 @@
     {{ return(['malformed_reason', 'malformed_record', 'landing_file']) }}
 {%- endmacro %}
 
-{#- A select of the given columns, as text, with no rows: an optional table that is absent,
-    or no file of a table to read. -#}
+{#- raw_source's last column, for rows whose contract timestamp is not typed (text files,
+    seeds, warehouse tables, the CRM adapters): a null raw_typed_column, so staging parses the
+    text (landed_timestamp). -#}
+{% macro untyped_timestamp(name) -%}
+    {{ return('cast(null as ' ~ dbt.type_timestamp() ~ ') as ' ~ raw_typed_column(raw_contract_timestamp(name))) }}
+{%- endmacro %}
+
+{#- raw_source's columns with no rows: an optional table that is absent, or no file of the
+    table to read. -#}
+{% macro no_raw_rows(name, columns) -%}
+    {{ return('select *, ' ~ untyped_timestamp(name) ~ ' from (' ~ no_rows(columns + raw_delivery_columns())
+        ~ ') as no_raw_rows') }}
+{%- endmacro %}
+
+{#- A select of the given columns, as text, with no rows (no_raw_rows; a CRM connector's
+    optional table that is absent). -#}
 {% macro no_rows(columns) -%}
     {%- set nulls = [] -%}
     {%- for column in columns -%}
@@ -144,9 +159,10 @@
     Each file is read on its own, so files with different types for one column (TIMESTAMP_NS
     from pandas, TIMESTAMP_MS, TIMESTAMPTZ, strings) never have to agree on a type, and an
     extreme value (9999-12-31) is text that staging judges like any other. The table's
-    contract timestamp (`timestamp_column`) also comes as the file typed it, as a UTC
+    contract timestamp (raw_contract_timestamp) also comes as the file typed it, as a UTC
     timestamp (raw_typed_timestamp), so staging need not parse its text again. -#}
-{% macro raw_parquet_select(file, columns, timestamp_column) -%}
+{% macro raw_parquet_select(name, file, columns) -%}
+    {%- set timestamp_column = raw_contract_timestamp(name) -%}
     {%- set path = raw_path_literal(file) -%}
     {%- set described = run_query("describe select * from read_parquet(" ~ path ~ ")") -%}
     {%- set present = {} -%}
@@ -170,7 +186,7 @@
     {{ return("select " ~ select_list | join(", ")
         ~ ", cast(null as varchar) as malformed_reason, cast(null as varchar) as malformed_record, "
         ~ landing_file_list([file]) ~ " as landing_file, "
-        ~ (typed or "cast(null as timestamp)") ~ " as " ~ raw_typed_column(timestamp_column)
+        ~ (typed ~ " as " ~ raw_typed_column(timestamp_column) if typed else untyped_timestamp(name))
         ~ " from read_parquet(" ~ path ~ ")") }}
 {%- endmacro %}
 
