@@ -14,10 +14,11 @@
 --
 -- Bounded work (1M leads, 20M activities): the engaged-contacts count is one running sum over
 -- the edges of the members' engaged spans; the score is evaluated only up to the moment the
--- engaged-contacts trigger fired (the MQA cannot be later) and where an upper bound of the
--- account score (a running sum) reaches the threshold, each evaluation moment paired
--- with the members existing then, and each member's state found with one window over its
--- moments and its evaluation rows (no join of evaluation moments with all member moments).
+-- engaged-contacts trigger fired (the MQA cannot be later; later member moments are not
+-- read) and where an upper bound of the account score (a running sum) reaches the
+-- threshold, each evaluation moment paired with the members existing then, and each member's
+-- state found with one window over its moments and its evaluation rows (no join of
+-- evaluation moments with all member moments).
 {%- set top_n = var('account_score_top_n') | int %}
 {%- set mqa_score = var('mqa_account_score') %}
 {%- set mqa_contacts = var('mqa_engaged_contacts') %}
@@ -125,6 +126,9 @@ engaged_triggers as (
     group by engaged_counts.account_id
 ),
 
+-- the members' moments up to as_of and, where the engaged-contacts trigger fired, up to it:
+-- nothing later is evaluated, and every running sum below takes a moment's earlier moments
+-- only (at 1M leads four in five member moments come after their account's trigger)
 member_moments as (
     select
         members.account_id,
@@ -143,7 +147,13 @@ member_moments as (
     inner join members
         on moments.lead_id = members.lead_id
     cross join as_of
+    left join engaged_triggers
+        on members.account_id = engaged_triggers.account_id
     where moments.moment_at <= as_of.as_of_at
+        and (
+            engaged_triggers.engaged_contacts_reached_at is null
+            or moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
+        )
 ),
 
 -- an upper bound of the account score at each member moment: the sum over the members of
@@ -166,26 +176,20 @@ bounded_moments as (
     from member_moments
 ),
 
--- where a member's score jumps up, from its creation on, and not after the engaged-contacts
--- trigger, with a bound at or above the threshold
+-- where a member's score jumps up, from its creation on (and not after the engaged-contacts
+-- trigger: member_moments), with a bound at or above the threshold
 evaluation_moments as (
     select distinct
-        bounded_moments.account_id,
-        bounded_moments.moment_at as evaluated_at
+        account_id,
+        moment_at as evaluated_at
     from bounded_moments
-    left join engaged_triggers
-        on bounded_moments.account_id = engaged_triggers.account_id
-    where bounded_moments.moment_at >= bounded_moments.created_at
+    where moment_at >= created_at
         and (
-            bounded_moments.moment_type in ('created', 'threshold_crossing')
-            or (bounded_moments.moment_type = 'activity' and bounded_moments.points > 0)
-        )
-        and (
-            engaged_triggers.engaged_contacts_reached_at is null
-            or bounded_moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
+            moment_type in ('created', 'threshold_crossing')
+            or (moment_type = 'activity' and points > 0)
         )
         and {{ score_trigger_on }}
-        and bounded_moments.account_score_bound >= {{ mqa_score if mqa_score is not none else 0 }}
+        and account_score_bound >= {{ mqa_score if mqa_score is not none else 0 }}
 ),
 
 last_evaluations as (
