@@ -12,9 +12,9 @@
     `landing_file`, names the raw_dir file a row came from (null elsewhere). The last,
     raw_typed_column, is the contract timestamp as a typed Parquet file holds it (null on
     every other path: untyped_timestamp). With `files` (raw_dir only: paths from
-    landing_plan) only those files are read. With the `crm_source`
-    var set to a CRM, the rows come from that CRM's adapter instead (crm_raw_source), and
-    landing_file names the connector table a row came from. -#}
+    landing_plan) only those files are read. With the `crm_source` var set to a CRM, the
+    rows come from that CRM's adapter instead (crm_raw_source), and landing_file names the
+    connector table a row came from. -#}
 {% macro raw_source(name, columns, files=none) -%}
     {#- crm_source set to a CRM: the raw rows are that CRM adapter's (macros/staging/crm.sql) -#}
     {%- if crm_source() != 'files' -%}
