@@ -214,6 +214,14 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         "a new half-life rebuilds the scoring moments of every lead"
     )
 
+    # and the activity types that are event attendances (the share-of-event conditions)
+    config_change["event_attendance_activity_types"] = ["webinar_registered"]
+    run_both("attendance_types_change", config_change)
+
+    # and so do the fields a complete profile needs (the levels that require one read them)
+    config_change["mql_required_fields"] = ["email"]
+    run_both("required_fields_change", config_change)
+
     # the dbt tests hold on the incrementally built database too
     run_dbt(
         [

@@ -106,3 +106,22 @@
 {% macro is_engagement_activity(activity=none) -%}
     {{ (activity ~ '.' if activity else '') ~ 'uncapped_points > 0' }}
 {%- endmacro %}
+
+{#- The lead fields a complete profile must have (the MQL levels' requires_complete_profile):
+    the mql_required_fields var. int_leads_profile_scored judges them; int_lead_input_fingerprints
+    mixes them into the fingerprint of the MQL level moments, which read that judgment. -#}
+{% macro mql_required_fields() -%}
+    {{ return(var('mql_required_fields', ['first_name', 'last_name', 'job_title', 'email'])) }}
+{%- endmacro %}
+
+{#- The activity types that are a rep's sales touch (int_activities_scored.is_sales_touch,
+    which ends the SLA clocks): the sales_touch_activity_types var. -#}
+{% macro sales_touch_activity_types() -%}
+    {{ return(var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting'])) }}
+{%- endmacro %}
+
+{#- The activity types that are attending an event (the attendance_share condition of a
+    scoring rule, event lengths and outcomes): the event_attendance_activity_types var. -#}
+{% macro event_attendance_activity_types() -%}
+    {{ return(var('event_attendance_activity_types', ['webinar_attended'])) }}
+{%- endmacro %}

@@ -2,7 +2,7 @@
 -- the caps of every engagement rule it matches, summed; and before the caps), the rules it
 -- matched, whether it is a sales touch and whether it is dated before its lead was created
 -- (kept, but flagged)
-{%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
+{%- set sales_touch_types = sales_touch_activity_types() %}
 {%- set is_sales_touch =
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
 -- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.

@@ -8,7 +8,7 @@
 -- attendance (1), so data without durations scores as it did before the condition existed.
 -- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
 {{ lead_partitioned_config('activity_input_fingerprint') }}
-{%- set attendance_types = var('event_attendance_activity_types', ['webinar_attended']) %}
+{%- set attendance_types = event_attendance_activity_types() %}
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),

@@ -5,7 +5,7 @@
 -- has landed (a later, longer one lengthens the event and lowers the earlier shares): the
 -- leads it touches are re-fingerprinted (int_lead_input_fingerprints), so their scores are
 -- rebuilt with it; configure the event's length for shares fixed at the event.
-{%- set attendance_types = var('event_attendance_activity_types', ['webinar_attended']) %}
+{%- set attendance_types = event_attendance_activity_types() %}
 with
 
 campaign_events as (select * from {{ ref('campaign_events') }}),

@@ -6,7 +6,7 @@
 -- rejoined has several), and its share of the event (int_campaign_event_lengths) is at most 1.
 -- Activities without a campaign cannot be paired and are left out.
 {%- set registration_types = var('event_registration_activity_types', ['webinar_registered']) %}
-{%- set attendance_types = var('event_attendance_activity_types', ['webinar_attended']) %}
+{%- set attendance_types = event_attendance_activity_types() %}
 with
 
 lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),

@@ -1,21 +1,22 @@
 -- one row per valid lead: fingerprints of everything the
 -- lead-partitioned incremental models build the lead's rows from (macros/materializations/incremental.sql).
--- activity_input_fingerprint: the lead row, its valid activities, the scoring rules and the
--- sales-touch types (int_activity_rule_matches, int_activities_scored);
+-- activity_input_fingerprint: the lead row, its valid activities, the scoring rules, the
+-- sales-touch types and the event attendance types (int_activity_rule_matches,
+-- int_activities_scored);
 -- stage_input_fingerprint: the lead row, its valid stage changes and seeds/config/stages.csv
 -- (int_lead_stage_entries); score_input_fingerprint: the lead row, its valid activities,
--- the scoring rules, the free-mail domains, the scoring vars and the hand-raise types
--- (int_lead_score_moments, which has rows for every valid lead, and
+-- the scoring rules, the free-mail domains, the scoring vars, the hand-raise types and the
+-- fields a complete profile needs (int_lead_score_moments, which has rows for every valid lead, and
 -- int_lead_mql_level_moments). Each also holds the version of the logic of its
 -- models (lead_logic_version, derived from their code), so a change to that code rebuilds
 -- every lead. Null where the model has nothing to build for the lead (an unknown lead, a
 -- lead without activities). The activity and score fingerprints also hold the lengths of the
 -- events the lead attended whose length is their longest attendance (int_campaign_event_lengths):
 -- another lead's longer attendance changes this lead's attendance shares, so it rebuilds the lead.
-{%- set sales_touch_types = var('sales_touch_activity_types', ['sales_call', 'sales_email', 'sales_meeting']) %}
-{%- set attendance_types = var('event_attendance_activity_types', ['webinar_attended']) %}
+{%- set sales_touch_types = sales_touch_activity_types() %}
+{%- set attendance_types = event_attendance_activity_types() %}
 {%- set scoring_vars = [scoring_half_life_days(), var('calibration_horizon_days', 30), var('mql_threshold', 100),
-                       inquiry_activity_types() | join(',')] %}
+                       inquiry_activity_types() | join(','), mql_required_fields() | join(',')] %}
 with
 
 data_fingerprints as (
@@ -40,13 +41,14 @@ activity_config as (
                                       'is_disqualifying', 'has_share_condition', 'share_low',
                                       'share_high'])),
             "'" ~ sales_touch_types | join('|') ~ "'",
+            "'" ~ attendance_types | join('|') ~ "'",
             "'" ~ lead_logic_version('activity_input_fingerprint') ~ "'",
         ]) }} as config_fingerprint
     from scoring_rules
 ),
 
 -- the profile score reads the free-mail domains; the moments read the scoring vars; the MQL
--- levels read the hand-raise types
+-- levels read the hand-raise types and the fields a complete profile needs
 score_config as (
     select
         {{ row_hash([

@@ -3,7 +3,7 @@
 {%- set known_fields = ['email', 'first_name', 'last_name', 'job_title', 'phone', 'company_name',
                         'company_size', 'industry', 'country', 'email_domain', 'lead_source',
                         'acquisition_offer', 'owner_id'] %}
-{%- set required_fields = var('mql_required_fields', ['first_name', 'last_name', 'job_title', 'email']) %}
+{%- set required_fields = mql_required_fields() %}
 {%- for field in required_fields if field not in known_fields %}
     {{ exceptions.raise_compiler_error(
         "mql_required_fields: unknown lead field '" ~ field ~ "' (known: " ~ known_fields | join(', ') ~ ")") }}
