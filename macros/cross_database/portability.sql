@@ -15,6 +15,25 @@
     string_agg({{ measure }}, {{ delimiter }} order by {{ order_by }})
 {%- endmacro %}
 
+{#- DuckDB sorts an ordered string_agg inside every group, which costs about six times an
+    unordered one when most groups hold one value (20M activities of one matched rule each:
+    28 CPU-s against 5 at 1M leads). Values ordered by themselves are therefore joined
+    unordered, with the ASCII unit separator (U+001F, a control character no id holds), and
+    only a group that joined more than one value is split, sorted and joined again, in the
+    same order as `order by` the values. Ordered by another column: string_agg's own order. -#}
+{% macro duckdb__listagg_ordered(measure, delimiter, order_by) -%}
+    {%- if order_by != measure -%}
+        {{ default__listagg_ordered(measure, delimiter, order_by) }}
+    {%- else -%}
+        {%- set joined = "string_agg(" ~ measure ~ ", chr(31))" -%}
+        case
+            when contains({{ joined }}, chr(31))
+                then array_to_string(list_sort(string_split({{ joined }}, chr(31))), {{ delimiter }})
+            else {{ joined }}
+        end
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro spark__listagg_ordered(measure, delimiter, order_by) -%}
     case when count({{ measure }}) > 0 then
         array_join(
