@@ -15,21 +15,23 @@ with
 leads as (select * from {{ ref('stg_leads') }}),
 role_groups as (select * from {{ ref('job_role_groups') }}),
 
+-- each distinct title is matched once (a keyword is searched in every title: a join on
+-- position(), not an equality), then the leads take their title's match
 titles as (
-    select
-        lead_id,
+    select distinct
         job_title,
         {{ dbt.concat(["' '", title, "' '"]) }} as padded_title
     from leads
+    where job_title is not null
 ),
 
 matches as (
     select
-        titles.lead_id,
+        titles.job_title,
         role_groups.keyword,
         role_groups.role_group,
         row_number() over (
-            partition by titles.lead_id
+            partition by titles.job_title
             order by role_groups.priority, {{ dbt.length('role_groups.keyword') }} desc, role_groups.keyword
         ) as match_rank
     from titles
@@ -39,13 +41,13 @@ matches as (
 
 final as (
     select
-        titles.lead_id,
-        titles.job_title,
+        leads.lead_id,
+        leads.job_title,
         coalesce(matches.role_group, 'unknown') as role_group,
         matches.keyword as matched_keyword
-    from titles
+    from leads
     left join matches
-        on titles.lead_id = matches.lead_id
+        on leads.job_title = matches.job_title
             and matches.match_rank = 1
 )
 
