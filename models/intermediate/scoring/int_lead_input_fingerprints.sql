@@ -2,7 +2,7 @@
 -- lead-partitioned incremental models build the lead's rows from (macros/materializations/incremental.sql).
 -- activity_input_fingerprint: the lead row, its valid activities, the scoring rules, the
 -- sales-touch types and the event attendance types (int_activity_rule_matches,
--- int_activities_scored);
+-- int_activities_scored, int_lead_first_engagements);
 -- stage_input_fingerprint: the lead row, its valid stage changes and seeds/config/stages.csv
 -- (int_lead_stage_entries); score_input_fingerprint: the lead row, its valid activities,
 -- the scoring rules, the free-mail domains, the scoring vars, the hand-raise types and the

@@ -1,0 +1,49 @@
+-- one row per valid lead with valid activities: its first engagement activity ever (the
+-- earliest, ties to the lowest activity_id), null when none of its activities is an
+-- engagement. Nothing here depends on as_of, so the model is incremental per lead like the
+-- scored activities it reads (macros/materializations/incremental.sql); int_lead_engagement
+-- judges it at as_of. The first engagement by as_of is this one when it is not after as_of,
+-- and there is none otherwise: no engagement can come before the first.
+{{ lead_partitioned_config('activity_input_fingerprint') }}
+with
+
+leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
+scored_activities as (select * from {{ ref('int_activities_scored') }}),
+
+activities as {{ inline_cte() }} ({{ rows_of_leads_to_build('scored_activities', with_fingerprint=true) }}),
+
+built_leads as (
+    select
+        lead_id,
+        lead_input_fingerprint
+    from activities
+    group by lead_id, lead_input_fingerprint
+),
+
+engagement_candidates as {{ inline_cte() }} (
+    select
+        lead_id,
+        activity_id,
+        activity_type,
+        occurred_at
+    from activities
+    where {{ is_engagement_activity() }}
+),
+
+-- the earliest instant, then the lowest activity_id at it
+{{ first_rows_ctes('first_engagements', 'engagement_candidates', ['lead_id'], 'occurred_at', 'activity_id') }},
+
+final as (
+    select
+        built_leads.lead_id,
+        first_engagements.activity_id as first_engagement_activity_id,
+        first_engagements.activity_type as first_engagement_activity_type,
+        first_engagements.occurred_at as first_engagement_at,
+        built_leads.lead_input_fingerprint,
+        {{ written_by_run_id() }} as written_by_run_id
+    from built_leads
+    left join first_engagements
+        on built_leads.lead_id = first_engagements.lead_id
+)
+
+select * from final
