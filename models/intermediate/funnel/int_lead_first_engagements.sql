@@ -10,17 +10,9 @@ with
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
 scored_activities as (select * from {{ ref('int_activities_scored') }}),
 
-activities as {{ inline_cte() }} ({{ rows_of_leads_to_build('scored_activities', with_fingerprint=true) }}),
+activities as ({{ rows_of_leads_to_build('scored_activities') }}),
 
-built_leads as (
-    select
-        lead_id,
-        lead_input_fingerprint
-    from activities
-    group by lead_id, lead_input_fingerprint
-),
-
-engagement_candidates as {{ inline_cte() }} (
+engagement_candidates as (
     select
         lead_id,
         activity_id,
@@ -33,17 +25,18 @@ engagement_candidates as {{ inline_cte() }} (
 -- the earliest instant, then the lowest activity_id at it
 {{ first_rows_ctes('first_engagements', 'engagement_candidates', ['lead_id'], 'occurred_at', 'activity_id') }},
 
+-- every lead built (each has activities: its fingerprint is not null), engaged or not
 final as (
     select
-        built_leads.lead_id,
+        leads_to_build.lead_id,
         first_engagements.activity_id as first_engagement_activity_id,
         first_engagements.activity_type as first_engagement_activity_type,
         first_engagements.occurred_at as first_engagement_at,
-        built_leads.lead_input_fingerprint,
+        leads_to_build.lead_input_fingerprint,
         {{ written_by_run_id() }} as written_by_run_id
-    from built_leads
+    from leads_to_build
     left join first_engagements
-        on built_leads.lead_id = first_engagements.lead_id
+        on leads_to_build.lead_id = first_engagements.lead_id
 )
 
 select * from final
