@@ -118,12 +118,14 @@
 
 {#- One text holding a raw row's values, `column=value | ...` with null shown as <null>: what
     dq_rejected_rows shows of a rejected row. With masked=true each value is masked before it
-    is rendered (masked_raw_value, macros/staging/pii.sql). -#}
-{% macro raw_row_text(columns, masked=false) -%}
+    is rendered (masked_raw_value, macros/staging/pii.sql). `values` maps a column to the
+    expression of its value (default: the column itself). -#}
+{% macro raw_row_text(columns, masked=false, values=none) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- do parts.append("'" ~ column ~ "='") -%}
-        {%- set value = masked_raw_value(column, column) if masked else column -%}
+        {%- set expr = values[column] if values else column -%}
+        {%- set value = masked_raw_value(column, expr) if masked else expr -%}
         {%- do parts.append("coalesce(" ~ value ~ ", '<null>')") -%}
         {%- if not loop.last %}{% do parts.append("' | '") %}{% endif -%}
     {%- endfor -%}

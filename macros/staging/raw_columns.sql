@@ -58,13 +58,12 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
 {%- endmacro %}
 
 {#- The raw rows of one table as delivered, one row per record (an identical copy is a row
-    too: triage_rows counts it as a duplicate delivery), every raw column as text, with the
-    row's text (for a record that could not be read, its file, line and text:
-    malformed_record), raw_values_masked (the text rendered from masked values for the dq
-    models; null without mask_pii, and a record that could not be read shows no text then),
-    the landing file (null outside raw_dir), `raw_row_hash` (raw_row_hash below) and the
+    too: triage_rows counts it as a duplicate delivery), every raw column as text, with
+    malformed_record (for a record that could not be read, its file, line and text), the
+    landing file (null outside raw_dir), `raw_row_hash` (raw_row_hash below) and the
     contract timestamp as a typed Parquet file holds it (raw_typed_column, else null). With
-    `files` (raw_dir) only those landing files are read. -#}
+    `files` (raw_dir) only those landing files are read. The row's text is not built here:
+    see stored_raw_values. -#}
 {% macro landed_rows(name, files=none) -%}
     {%- set columns = raw_columns(name) -%}
     select
@@ -72,13 +71,114 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
         {{ column }},
         {%- endfor %}
         malformed_reason,
+        malformed_record,
         landing_file,
         {{ raw_row_hash(columns + ['malformed_reason', 'malformed_record']) }} as raw_row_hash,
-        coalesce(malformed_record, {{ raw_row_text(columns) }}) as raw_values,
-        {{ 'coalesce(malformed_record, ' ~ raw_row_text(columns, masked=true) ~ ')' if mask_pii_enabled()
-           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as raw_values_masked,
         {{ raw_typed_column(raw_contract_timestamp(name)) }}
     from ({{ raw_source(name, columns, files) }}) as raw_rows
+{%- endmacro %}
+
+{#- The raw row's text, `column=value | ...` (raw_row_text), is what dq_rejected_rows shows of a
+    rejected row. Building it for every landed row cost about half of base_activities (at 1M
+    leads, 12 of 27 s), for the few rows the data-quality models show. So a base model keeps
+    each raw column's text in one of its own columns, and stores the row's text only for the
+    rows whose text those columns do not give back: a value delivered with spaces around it,
+    empty, or in another case than stored, and a record that could not be read. For every
+    other row raw_values is null, and raw_values_of rebuilds the same text from the stored
+    columns where it is shown (triage_rows).
+
+    raw_text_columns(name): for each raw column, in contract order, the base model's column
+    that holds its text (the value cleaned, or as delivered) -- the one home of that mapping. -#}
+{% macro raw_text_columns(name) -%}
+    {%- set stored_yaml -%}
+leads: {lead_id: lead_id, created_at: created_at_text, email: email_text, first_name: first_name,
+        last_name: last_name, job_title: job_title, phone: phone, company_name: company_name,
+        company_size: company_size_text, industry: industry, country: country,
+        lead_source: lead_source, acquisition_offer: acquisition_offer, owner_id: owner_id}
+activities: {activity_id: activity_id, lead_id: lead_id, activity_type: activity_type,
+             occurred_at: occurred_at_text, owner_id: owner_id, campaign: campaign,
+             detail: detail, duration_seconds: duration_seconds_text}
+stage_changes: {change_id: change_id, lead_id: lead_id, stage: stage_label,
+                changed_at: changed_at_text, owner_id: owner_id, reason: reason,
+                amount: amount_text}
+qualifications: {qualification_id: qualification_id, lead_id: lead_id, criterion: criterion_text,
+                 value: value, recorded_at: recorded_at_text, owner_id: owner_id}
+    {%- endset -%}
+    {%- set stored = fromyaml(stored_yaml)[name] -%}
+    {%- if stored.keys() | list | sort != raw_columns(name) | list | sort -%}
+        {{ exceptions.raise_compiler_error("raw_text_columns('" ~ name ~ "') must name every raw column") }}
+    {%- endif -%}
+    {{ return(stored) }}
+{%- endmacro %}
+
+{#- In a base model's typed CTE (reading landed_rows): the raw columns as delivered, renamed
+    delivered_<column>, and malformed_record, for stored_raw_values. -#}
+{% macro delivered_raw_columns(name) -%}
+    {%- for column in raw_columns(name) %}
+        {{ column }} as delivered_{{ column }},
+    {%- endfor %}
+        malformed_record
+{%- endmacro %}
+
+{#- In a base model's final CTE: raw_values and raw_values_masked (with mask_pii, the text
+    rendered from masked values; null otherwise), null when the stored columns give the row's
+    text back (each stored column equal to the value delivered, both null included) and the
+    record could be read. `relation` qualifies the columns when the CTE joins others.
+    Engines whose triage keeps the base model's columns as they are (star_replacing) store
+    every row's text. -#}
+{% macro stored_raw_values(name, relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    {%- set stored = raw_text_columns(name) -%}
+    {%- set columns = raw_columns(name) -%}
+    {%- set delivered = {} -%}
+    {%- set same = [prefix ~ 'malformed_record is null'] -%}
+    {%- for column in columns -%}
+        {%- set as_delivered = prefix ~ 'delivered_' ~ column -%}
+        {%- set as_stored = prefix ~ stored[column] -%}
+        {%- do delivered.update({column: as_delivered}) -%}
+        {%- do same.append('(' ~ as_delivered ~ ' = ' ~ as_stored ~ ' or (' ~ as_delivered
+            ~ ' is null and ' ~ as_stored ~ ' is null))') -%}
+    {%- endfor -%}
+    {%- set texts = {
+        'raw_values': 'coalesce(' ~ prefix ~ 'malformed_record, ' ~ raw_row_text(columns, values=delivered) ~ ')',
+        'raw_values_masked': 'coalesce(' ~ prefix ~ 'malformed_record, '
+            ~ raw_row_text(columns, masked=true, values=delivered) ~ ')' if mask_pii_enabled()
+            else 'cast(null as ' ~ dbt.type_string() ~ ')',
+    } -%}
+    {%- for column, text in texts.items() -%}
+        {%- if star_replaces_columns() and text.startswith('coalesce') -%}
+    case
+            when {{ same | join('\n                and ') }}
+                then null
+            else {{ text }}
+        end as {{ column }}
+        {%- else -%}
+    {{ text }} as {{ column }}
+        {%- endif -%}
+        {%- if not loop.last %},
+        {% endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- The raw row's text of a base model row (`relation` qualifies its columns): its raw_values,
+    or when that is null the same text rebuilt from the stored columns (stored_raw_values).
+    With masked=true, the text rendered from masked values (null without mask_pii). A CASE,
+    not coalesce(), so that only the rows without a stored text are rebuilt. -#}
+{% macro raw_values_of(name, relation, masked=false) -%}
+    {%- if masked and not mask_pii_enabled() -%}
+    cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+    {%- set stored = raw_text_columns(name) -%}
+    {%- set values = {} -%}
+    {%- for column in raw_columns(name) -%}
+        {%- do values.update({column: relation ~ '.' ~ stored[column]}) -%}
+    {%- endfor -%}
+    case
+        when {{ relation }}.raw_values is not null
+            then {{ relation }}.{{ 'raw_values_masked' if masked else 'raw_values' }}
+        else {{ raw_row_text(raw_columns(name), masked=masked, values=values) }}
+    end
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A hash of every raw value of a row that tells identical rows (copies of one delivery)

@@ -7,9 +7,10 @@
       greatest row text, null read as '': raw_row_order_text) and the others are rejected
       as duplicate_key.
     Returns every input row with `reject_reason` (null = valid). The raw row text
-    (raw_values, raw_values_masked) is kept for the rows the data-quality models show: the
+    (raw_values, raw_values_masked) is given for the rows the data-quality models show: the
     rejected ones, and with lead_key=true (activities, stage changes) the usable rows whose
-    lead is not a valid lead (rejected as unknown_lead downstream).
+    lead is not a valid lead (rejected as unknown_lead downstream); a base model stores it
+    only where its columns do not give it back (raw_values_of, macros/staging/raw_columns.sql).
 
     Built landing by landing (raw_dir; macros/staging/landings.sql), an incremental run
     triages again only the keys whose fate can have changed, all their rows from every
@@ -147,7 +148,7 @@ sharing as (
                     partition by checked.{{ key_column }}, checked.single_row_reason
                     order by
                         checked.{{ timestamp_column }} desc nulls last,
-                        {{ raw_row_order_text('checked.raw_values') }} desc
+                        {{ raw_row_order_text(raw_values_of(name, 'checked')) }} desc
                 )
             else 1
         end as key_rank
@@ -180,8 +181,8 @@ known_leads as (select lead_id from {{ ref('stg_leads') }}),
 final as (
     select
         {{ star_replacing('decided', {
-            'raw_values': 'case when ' ~ shown ~ ' then decided.raw_values end',
-            'raw_values_masked': 'case when ' ~ shown ~ ' then decided.raw_values_masked end',
+            'raw_values': 'case when ' ~ shown ~ ' then ' ~ raw_values_of(name, 'decided') ~ ' end',
+            'raw_values_masked': 'case when ' ~ shown ~ ' then ' ~ raw_values_of(name, 'decided', masked=true) ~ ' end',
             'written_by_run_id': written_by_run_id(),
         }) }}
     from decided

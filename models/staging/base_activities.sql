@@ -37,8 +37,8 @@ typed as (
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
-        raw_values,
-        raw_values_masked,
+        -- the raw columns as delivered, for the row's text (stored_raw_values)
+        {{ delivered_raw_columns('activities') }},
         landing_file,
         raw_row_hash
     from deliveries
@@ -70,8 +70,8 @@ final as (
             when has_duration_seconds and duration_seconds_number is null then 'unparseable_number'
             when duration_seconds_number < 0 then 'negative_number'
         end as duration_seconds_issue,
-        raw_values,
-        raw_values_masked,
+        -- the raw row's text, where the stored columns do not give it back
+        {{ stored_raw_values('activities') }},
         landing_file,
         raw_row_hash,
         {{ written_by_run_id() }} as written_by_run_id

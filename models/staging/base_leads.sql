@@ -47,8 +47,8 @@ typed as (
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
-        raw_values,
-        raw_values_masked,
+        -- the raw columns as delivered, for the row's text (stored_raw_values)
+        {{ delivered_raw_columns('leads') }},
         landing_file,
         raw_row_hash
     from deliveries
@@ -90,8 +90,8 @@ final as (
             when has_company_size and company_size_number is null then 'unparseable_number'
             when company_size_number < 0 then 'negative_number'
         end as company_size_issue,
-        raw_values,
-        raw_values_masked,
+        -- the raw row's text, where the stored columns do not give it back
+        {{ stored_raw_values('leads') }},
         landing_file,
         raw_row_hash,
         {{ written_by_run_id() }} as written_by_run_id

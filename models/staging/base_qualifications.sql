@@ -40,8 +40,8 @@ typed as (
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
-        raw_values,
-        raw_values_masked,
+        -- the raw columns as delivered, for the row's text (stored_raw_values)
+        {{ delivered_raw_columns('qualifications') }},
         landing_file,
         raw_row_hash
     from deliveries
@@ -66,8 +66,8 @@ final as (
             -- a missing lead_id matches no lead: unknown_lead, like an id that matches none
             when typed.lead_id is null then 'unknown_lead'
         end as row_reject_reason,
-        typed.raw_values,
-        typed.raw_values_masked,
+        -- the raw row's text, where the stored columns do not give it back
+        {{ stored_raw_values('qualifications', 'typed') }},
         typed.landing_file,
         typed.raw_row_hash,
         {{ written_by_run_id() }} as written_by_run_id

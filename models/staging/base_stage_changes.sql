@@ -45,8 +45,8 @@ typed as (
 
         -- delivery (malformed_reason: the record could not be read at all)
         malformed_reason,
-        raw_values,
-        raw_values_masked,
+        -- the raw columns as delivered, for the row's text (stored_raw_values)
+        {{ delivered_raw_columns('stage_changes') }},
         landing_file,
         raw_row_hash
     from deliveries
@@ -78,8 +78,8 @@ final as (
         case
             when typed.has_amount and typed.amount_number is null then 'unparseable_number'
         end as amount_issue,
-        typed.raw_values,
-        typed.raw_values_masked,
+        -- the raw row's text, where the stored columns do not give it back
+        {{ stored_raw_values('stage_changes', 'typed') }},
         typed.landing_file,
         typed.raw_row_hash,
         {{ written_by_run_id() }} as written_by_run_id
