@@ -80,7 +80,8 @@ qualifications: [qualification_id, lead_id, criterion, value, recorded_at, owner
 
 {#- The raw row's text, `column=value | ...` (raw_row_text), is what dq_rejected_rows shows of a
     rejected row. Building it for every landed row cost about half of base_activities (at 1M
-    leads, 12 of 27 s), for the few rows the data-quality models show. So a base model keeps
+    leads its SQL took 27 s with the text, 16 s without), for the few rows the data-quality
+    models show. So a base model keeps
     each raw column's text in one of its own columns, and stores the row's text only for the
     rows whose text those columns do not give back: a value delivered with spaces around it,
     empty, or in another case than stored, and a record that could not be read. For every
