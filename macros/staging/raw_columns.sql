@@ -140,25 +140,26 @@ qualifications: {qualification_id: qualification_id, lead_id: lead_id, criterion
         {%- do same.append('(' ~ as_delivered ~ ' = ' ~ as_stored ~ ' or (' ~ as_delivered
             ~ ' is null and ' ~ as_stored ~ ' is null))') -%}
     {%- endfor -%}
-    {%- set texts = {
-        'raw_values': 'coalesce(' ~ prefix ~ 'malformed_record, ' ~ raw_row_text(columns, values=delivered) ~ ')',
-        'raw_values_masked': 'coalesce(' ~ prefix ~ 'malformed_record, '
-            ~ raw_row_text(columns, masked=true, values=delivered) ~ ')' if mask_pii_enabled()
-            else 'cast(null as ' ~ dbt.type_string() ~ ')',
-    } -%}
+    {%- set texts = {'raw_values': raw_row_text(columns, values=delivered)} -%}
+    {%- if mask_pii_enabled() -%}
+        {%- do texts.update({'raw_values_masked': raw_row_text(columns, masked=true, values=delivered)}) -%}
+    {%- endif -%}
     {%- for column, text in texts.items() -%}
-        {%- if star_replaces_columns() and text.startswith('coalesce') -%}
+        {%- if star_replaces_columns() -%}
     case
             when {{ same | join('\n                and ') }}
                 then null
-            else {{ text }}
+            else coalesce({{ prefix }}malformed_record, {{ text }})
         end as {{ column }}
         {%- else -%}
-    {{ text }} as {{ column }}
+    coalesce({{ prefix }}malformed_record, {{ text }}) as {{ column }}
         {%- endif -%}
         {%- if not loop.last %},
         {% endif -%}
     {%- endfor -%}
+    {%- if not mask_pii_enabled() %},
+        cast(null as {{ dbt.type_string() }}) as raw_values_masked
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The raw row's text of a base model row (`relation` qualifies its columns): its raw_values,
