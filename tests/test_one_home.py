@@ -8,6 +8,7 @@ copy, and the demo files' headers, to the one home."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 
 import pytest
@@ -52,3 +53,17 @@ def test_the_funnel_stage_macro_lists_the_seeds_funnel_stages() -> None:
     """Models named after the stages (reached_mql ...) read the macro; it must be the seed's list."""
     body = common.macro_body("funnel_stage_names").split(")", 1)[1]
     assert re.findall(r"'([a-z_]+)'", body) == common.funnel_stages()
+
+
+def test_benchmark_duckdb_settings_are_the_dev_profiles() -> None:
+    """The benchmark's lower bound and floor run SQL outside dbt with DUCKDB_SETTINGS: the
+    session the dev profile sets up (an env_var reads as the environment, else its default)."""
+    profiles = yaml.safe_load((common.PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    settings = profiles["lead_funnel"]["outputs"]["dev"]["settings"]
+
+    def rendered(value: object) -> str:
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        variable = re.fullmatch(r"\{\{\s*env_var\('([A-Z_]+)',\s*'([^']*)'\)\s*\}\}", text)
+        return os.environ.get(variable.group(1), variable.group(2)) if variable else text
+
+    assert {name: rendered(value) for name, value in settings.items()} == common.DUCKDB_SETTINGS
