@@ -68,7 +68,10 @@ activity_type_rules as (
         rules.is_disqualifying,
         rules.has_share_condition,
         rules.share_low,
-        rules.share_high
+        rules.share_high,
+        -- an activity of a type one rule matches has at most this one row: int_activities_scored
+        -- takes its points as they are, without summing the rows of each activity
+        count(*) over (partition by activity_types.activity_type) as activity_type_rule_count
     from activity_types
     inner join rules
         on {{ scoring_rule_matches('activity_types.activity_type', 'rules') }}
@@ -86,6 +89,7 @@ matched as (
         activity_type_rules.points as rule_points,
         activity_type_rules.max_points,
         activity_type_rules.is_disqualifying,
+        activity_type_rules.activity_type_rule_count,
         coalesce(sum(activity_type_rules.points) over (
             partition by activities.lead_id, activity_type_rules.rule_id
             order by activities.occurred_at, activities.activity_id
@@ -112,6 +116,7 @@ final as (
         {{ capped_points('rule_points', 'max_points', 'rule_points_before') }} as points,
         is_disqualifying,
         attendance_share,
+        activity_type_rule_count,
         lead_input_fingerprint,
         {{ written_by_run_id() }} as written_by_run_id
     from matched
