@@ -53,9 +53,9 @@ from rich.table import Table
 
 from lead_funnel.common import (
     CONTRACT_MODELS,
-    DUCKDB_SETTINGS,
     PROJECT_DIR,
     build_db_path,
+    dev_profile_duckdb_settings,
     glob_literal,
     project_var_defaults,
     raw_tables,
@@ -399,7 +399,8 @@ def lower_bound(target: Path, build_db: Path, lower_db: Path) -> dict[str, float
     lower_db.parent.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     with duckdb.connect(str(lower_db)) as connection:
-        for name, value in DUCKDB_SETTINGS.items():  # the session dbt's profile sets up
+        # the session the dev profile sets up
+        for name, value in dev_profile_duckdb_settings().items():
             connection.execute(f"set {name} = '{value}'")
         connection.execute(f"attach '{build_db}' as build_copy (read_only)")
         for node in manifest["nodes"].values():
@@ -521,7 +522,7 @@ def essential_pass_floor(raw_dir: Path, floor_db: Path) -> dict[str, float]:
     floor_db.parent.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     with duckdb.connect(str(floor_db)) as connection:
-        for name, value in DUCKDB_SETTINGS.items():
+        for name, value in dev_profile_duckdb_settings().items():
             connection.execute(f"set {name} = '{value}'")
         for step, statement in floor_statements(raw_dir, half_life):
             started = time.monotonic()

@@ -62,20 +62,29 @@ CONTRACT_MODELS = (
 )
 
 
-# DuckDB session settings of the dev profile (profiles.yml) that shape performance, for code
-# that runs the project's SQL outside dbt (the benchmark's lower bound and floor). A test
-# (tests/test_one_home.py) holds the two to each other.
-DUCKDB_SETTINGS = {
-    "TimeZone": "UTC",
-    "memory_limit": os.environ.get("LEAD_FUNNEL_MEMORY_LIMIT", "5GB"),
-    "preserve_insertion_order": "false",
-    "allocator_background_threads": "true",
-    "block_allocator_memory": "4GB",
-}
-
-
 class PipelineError(Exception):
     """A step failed; the message says what and what to do."""
+
+
+def dev_profile_duckdb_settings() -> dict[str, str]:
+    """The DuckDB session settings of the dev profile (profiles.yml), for code that runs the
+    project's SQL outside dbt (the benchmark's lower bound and floor): read from the profile,
+    an `env_var('NAME', 'default')` as the environment has it, else its default."""
+    profiles = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    settings: dict[str, object] = profiles["lead_funnel"]["outputs"]["dev"]["settings"]
+    rendered: dict[str, str] = {}
+    for name, value in settings.items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        variable = re.fullmatch(r"\{\{\s*env_var\('([A-Z_]+)',\s*'([^']*)'\)\s*\}\}", text)
+        if variable:
+            text = os.environ.get(variable.group(1), variable.group(2))
+        elif "{{" in text:
+            raise PipelineError(
+                f"profiles.yml: the dev setting {name} is a template this reader does not know "
+                f"({text}); write it as a value or as {{{{ env_var('NAME', 'default') }}}}."
+            )
+        rendered[name] = text
+    return rendered
 
 
 def published_db_path(db: str | os.PathLike[str] | None) -> Path:
