@@ -82,24 +82,48 @@ engagement_activities as (
 
 -- a new span starts when the member was not engaged just before: its previous activity's
 -- interval ended before this one starts (ends grow with occurred_at, so the previous end is
--- the latest)
-span_starts as (
+-- the latest); a span ends where the next activity starts a new one. One window (one sort of
+-- the activities) numbers the activities and flags both edges; a span's first and last
+-- activities then give its interval (engaged_from and engaged_until grow with occurred_at)
+-- and its activity count, so only the edges are numbered into spans (a second sort of every
+-- activity for a running count took a third of this model's time at 1M leads).
+ordered_activities as (
     select
         account_id,
         member_fingerprint,
         built_as_of_at,
         lead_id,
-        activity_id,
-        occurred_at,
         engaged_from,
         engaged_until,
+        row_number() over (
+            partition by lead_id
+            order by occurred_at, activity_id
+        ) as activity_number,
         lag(engaged_until) over (
             partition by lead_id
             order by occurred_at, activity_id
-        ) as previous_engaged_until
+        ) as previous_engaged_until,
+        lead(engaged_from) over (
+            partition by lead_id
+            order by occurred_at, activity_id
+        ) as next_engaged_from
     from engagement_activities
     -- a backdated activity whose window closed before the lead existed engages nobody
     where engaged_until > engaged_from
+),
+
+span_edges as (
+    select
+        account_id,
+        member_fingerprint,
+        built_as_of_at,
+        lead_id,
+        engaged_from,
+        engaged_until,
+        activity_number,
+        previous_engaged_until is null or previous_engaged_until < engaged_from as is_span_start,
+        next_engaged_from is null or engaged_until < next_engaged_from as is_span_end
+    from ordered_activities
 ),
 
 numbered as (
@@ -108,15 +132,16 @@ numbered as (
         member_fingerprint,
         built_as_of_at,
         lead_id,
-        activity_id,
         engaged_from,
         engaged_until,
-        sum(case when previous_engaged_until >= engaged_from then 0 else 1 end) over (
+        activity_number,
+        sum(case when is_span_start then 1 else 0 end) over (
             partition by lead_id
-            order by occurred_at, activity_id
+            order by activity_number
             rows between unbounded preceding and current row
         ) as span_number
-    from span_starts
+    from span_edges
+    where is_span_start or is_span_end
 ),
 
 final as (
@@ -127,7 +152,7 @@ final as (
         span_number,
         min(engaged_from) as engaged_from,
         max(engaged_until) as engaged_until,
-        count(*) as engagement_activities,
+        max(activity_number) - min(activity_number) + 1 as engagement_activities,
         member_fingerprint,
         built_as_of_at,
         {{ written_by_run_id() }} as written_by_run_id
