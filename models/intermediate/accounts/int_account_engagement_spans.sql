@@ -114,13 +114,7 @@ ordered_activities as (
 
 span_edges as (
     select
-        account_id,
-        member_fingerprint,
-        built_as_of_at,
-        lead_id,
-        engaged_from,
-        engaged_until,
-        activity_number,
+        *,
         previous_engaged_until is null or previous_engaged_until < engaged_from as is_span_start,
         next_engaged_from is null or engaged_until < next_engaged_from as is_span_end
     from ordered_activities
@@ -128,13 +122,7 @@ span_edges as (
 
 numbered as (
     select
-        account_id,
-        member_fingerprint,
-        built_as_of_at,
-        lead_id,
-        engaged_from,
-        engaged_until,
-        activity_number,
+        *,
         sum(case when is_span_start then 1 else 0 end) over (
             partition by lead_id
             order by activity_number
