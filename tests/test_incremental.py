@@ -91,6 +91,14 @@ def landings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generated
 
 
+# The models that extend a lead with the activities a run added (compared as stored, but for
+# the run that wrote a row)
+EXTENDING_MODELS = {
+    "intermediate.int_activity_rule_matches": ("written_by_run_id",),
+    "intermediate.int_activities_scored": ("written_by_run_id",),
+}
+
+
 def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     work = tmp_path / "dbt"
@@ -106,6 +114,8 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         run_dbt(["run", "--full-refresh"], full_db, variables)
         run_dbt(["run"], incremental_db, variables)
         assert_contract_models_equal(incremental_db, full_db)
+        # the stores of the models that extend leads, fingerprints included
+        assert_models_equal(incremental_db, full_db, EXTENDING_MODELS)
         return full_db
 
     # landing 1: the history
@@ -159,6 +169,19 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
             "where moment_type = 'created'"
         )
     run_both("landing_2")
+    # a lead the day only added later activities to is extended: its stored rows stay, and
+    # the run writes the new activities' rows; the lead with the activity dated long ago is
+    # rebuilt (every row written again)
+    runs_per_lead = dict(
+        query(
+            incremental_db,
+            "select lead_id, count(distinct written_by_run_id) "
+            "from intermediate.int_activities_scored group by lead_id",
+        )
+    )
+    assert runs_per_lead["L0000002"] == 1, "a lead with a late activity is rebuilt"
+    extended = [lead for lead, runs in runs_per_lead.items() if runs > 1]
+    assert len(extended) >= 3, f"only {len(extended)} leads were extended by the next day"
     rebuilt = {lead for lead, _ in set(query(incremental_db, fingerprints)) - before}
     assert "L0000002" in rebuilt
     assert 0 < len(rebuilt) <= 40, f"one day's landing rebuilt {len(rebuilt)} of ~300 leads"
@@ -222,12 +245,16 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
     config_change["mql_required_fields"] = ["email"]
     run_both("required_fields_change", config_change)
 
-    # the dbt tests hold on the incrementally built database too
+    # the data tests hold on the incrementally built database too (the unit tests' worked
+    # examples assume the default configuration)
     run_dbt(
         [
             "test",
             "--select",
-            "fct_lead_activities fct_lead_stage_history int_lead_score_moments dq_row_reconciliation",
+            "fct_lead_activities fct_lead_stage_history int_lead_score_moments dq_row_reconciliation "
+            "int_activity_rule_matches int_activities_scored",
+            "--exclude-resource-type",
+            "unit_test",
         ],
         incremental_db,
         {**dbt_vars, **config_change},
@@ -249,12 +276,15 @@ ACCOUNT_MODELS = {
 }
 
 
-def assert_account_models_equal(incremental_db: Path, full_db: Path) -> None:
-    """The account models hold the same rows, duplicates included (EXCEPT ALL both ways)."""
+def assert_models_equal(
+    incremental_db: Path, full_db: Path, models: dict[str, tuple[str, ...]]
+) -> None:
+    """The models hold the same rows, duplicates included (EXCEPT ALL both ways), the columns
+    each lists left out."""
     with duckdb.connect() as connection:
         connection.execute(f"attach '{incremental_db}' as incremental_db (read_only)")
         connection.execute(f"attach '{full_db}' as full_db (read_only)")
-        for model, left_out in ACCOUNT_MODELS.items():
+        for model, left_out in models.items():
             columns = [
                 name
                 for (name,) in connection.execute(
@@ -301,7 +331,7 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
         run_dbt(["seed"], full_db, variables)
         run_dbt(["run", "--full-refresh", *selection], full_db, variables)
         run_dbt(["run", *selection], incremental_db, variables)
-        assert_account_models_equal(incremental_db, full_db)
+        assert_models_equal(incremental_db, full_db, ACCOUNT_MODELS)
 
     land(landings, raw, 0)
     run_dbt(["seed"], incremental_db, dbt_vars)

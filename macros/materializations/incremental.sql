@@ -13,7 +13,16 @@
          (an anti-join on lead_id against the existing table), from all of their inputs,
          and appends them.
     So after any sequence of landings the table holds exactly what a full refresh builds.
-    Leads whose inputs did not change are untouched. -#}
+    Leads whose inputs did not change are untouched.
+
+    A model with one row per activity (or per activity and rule) may also extend a lead
+    instead of rebuilding it (lead_partitioned_config(..., extends_leads=true)): when this run
+    only added activities to the lead, every one later than all of the lead's stored rows,
+    the stored rows are what a full build makes of them, so they are kept
+    (keep_extended_leads) and the model computes only the added activities' rows from the
+    lead's stored state (extended_lead_activities). A daily landing mostly adds the day's
+    activities to leads with long histories: extending them computes and writes the day's
+    rows, not the leads' whole histories again. -#}
 
 {#- The materialization of a lead-partitioned model: incremental where the engine can delete
     rows (DuckDB, Postgres), a plain table where it cannot (Spark without Delta: a full
@@ -52,13 +61,18 @@
     (leads_to_build), new columns added to the stored table, the pre-hook that deletes the
     rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed. The ref
     registers the dependency on the fingerprints at parse time (the pre-hook reads them). -#}
-{% macro lead_partitioned_config(fingerprint_column) -%}
+{% macro lead_partitioned_config(fingerprint_column, extends_leads=false) -%}
     {%- do ref('int_lead_input_fingerprints') -%}
+    {%- set pre_hooks = ["{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}"] -%}
+    {%- if extends_leads -%}
+        {#- keep_extended_leads reads int_activities_lead_checked, as these models do -#}
+        {%- do pre_hooks.insert(0, "{{ keep_extended_leads('" ~ fingerprint_column ~ "') }}") -%}
+    {%- endif -%}
     {%- do config(
         materialized=lead_incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook="{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}",
+        pre_hook=pre_hooks,
     ) -%}
 {%- endmacro %}
 
@@ -179,6 +193,83 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Pre-hook of a model that extends leads (lead_partitioned_config(..., extends_leads=true)),
+    before delete_changed_leads: the leads whose stored rows stay, marked with their current
+    fingerprint so the delete keeps them. A lead is extended when this run only added
+    activities to it, all of them later than every row stored for it:
+      - its stored rows were built with one fingerprint;
+      - that fingerprint plus the fingerprints of the lead's valid activities this run wrote
+        (fingerprint_add) is its current fingerprint: nothing else about the lead changed (its
+        lead row, an activity of the stored ones, the configuration, the lengths of its events)
+        and none of the activities this run wrote was stored already;
+      - the earliest of those activities is later than the latest stored row (strictly: a tie
+        rebuilds the lead).
+    The fingerprint is additive for this (int_lead_input_fingerprints). The model then builds
+    the added activities' rows (extended_lead_activities). -#}
+{% macro keep_extended_leads(fingerprint_column) -%}
+    {%- if is_incremental() -%}
+    update {{ this }} as stored
+    set lead_input_fingerprint = extended.lead_input_fingerprint
+    from (
+        with
+
+        written_activities as (
+            select
+                activities.lead_id,
+                min(activities.occurred_at) as first_written_at,
+                {{ fingerprint_sum(activity_fingerprint_hash('activities')) }} as written_fingerprint
+            from {{ ref('int_activities_lead_checked') }} as activities
+            where activities.written_by_run_id = {{ written_by_run_id() }}
+            group by activities.lead_id
+        ),
+
+        stored_leads as (
+            select
+                lead_id,
+                min(lead_input_fingerprint) as lead_input_fingerprint,
+                max(lead_input_fingerprint) as last_lead_input_fingerprint,
+                max(occurred_at) as last_stored_at
+            from {{ this }}
+            where lead_id in (select lead_id from written_activities)
+            group by lead_id
+        )
+
+        select
+            stored_leads.lead_id,
+            current_inputs.{{ fingerprint_column }} as lead_input_fingerprint
+        from stored_leads
+        inner join written_activities
+            on stored_leads.lead_id = written_activities.lead_id
+        inner join {{ ref('int_lead_input_fingerprints') }} as current_inputs
+            on stored_leads.lead_id = current_inputs.lead_id
+        where stored_leads.lead_input_fingerprint = stored_leads.last_lead_input_fingerprint
+            and written_activities.first_written_at > stored_leads.last_stored_at
+            and {{ fingerprint_add('stored_leads.lead_input_fingerprint', 'written_activities.written_fingerprint') }}
+                = current_inputs.{{ fingerprint_column }}
+    ) as extended
+    where stored.lead_id = extended.lead_id
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The activities a model that extends leads computes for the leads keep_extended_leads kept,
+    with their current fingerprint: the lead's activities of `lead_activities` (a CTE of
+    int_activities_lead_checked) this run wrote that are later than the latest of its rows in
+    `stored_leads` (a CTE of the stored rows of those leads: lead_id, last_stored_at). An
+    activity this run wrote again with the same content (a re-delivery) is stored already, so
+    it is not later. The leads without stored rows are built in full (leads_to_build). -#}
+{% macro extended_lead_activities(lead_activities, stored_leads, fingerprint_column) -%}
+    select
+        {{ lead_activities }}.*,
+        current_inputs.{{ fingerprint_column }} as lead_input_fingerprint
+    from {{ lead_activities }}
+    inner join {{ stored_leads }}
+        on {{ lead_activities }}.lead_id = {{ stored_leads }}.lead_id
+            and {{ lead_activities }}.occurred_at > {{ stored_leads }}.last_stored_at
+    inner join {{ ref('int_lead_input_fingerprints') }} as current_inputs
+        on {{ lead_activities }}.lead_id = current_inputs.lead_id
+    where {{ lead_activities }}.written_by_run_id = {{ written_by_run_id() }}
+{%- endmacro %}
+
 {#- The leads a lead-partitioned model builds in this run, with their current fingerprint:
     every lead with inputs on a full build; on an incremental run only those without rows in
     the model (new leads, and the leads the pre-hook deleted). -#}
@@ -244,6 +335,30 @@
 
 {% macro spark__row_hash(expressions) -%}
     xxhash64({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{#- The hash of one activity's content in its lead's activities fingerprint
+    (int_lead_data_fingerprints), `relation` having the columns of stg_activities. -#}
+{% macro activity_fingerprint_hash(relation) -%}
+    {{ row_hash([relation ~ '.activity_id', relation ~ '.owner_id', relation ~ '.activity_type',
+                 relation ~ '.campaign', relation ~ '.detail', relation ~ '.duration_seconds',
+                 relation ~ '.occurred_at']) }}
+{%- endmacro %}
+
+{#- A fingerprint plus a fingerprint_sum, modulo the fingerprint's range (it stays a 64-bit
+    hash on DuckDB, 60-bit elsewhere): additive, so a set's fingerprint plus the fingerprint
+    of the rows added to it is the fingerprint of the larger set (keep_extended_leads). -#}
+{% macro fingerprint_add(fingerprint, increment) -%}
+    {{ return(adapter.dispatch('fingerprint_add', 'lead_funnel')(fingerprint, increment)) }}
+{%- endmacro %}
+
+{% macro default__fingerprint_add(fingerprint, increment) -%}
+    cast(((cast({{ fingerprint }} as decimal(38, 0)) + {{ increment }}) % 1152921504606846976
+        + 1152921504606846976) % 1152921504606846976 as bigint)
+{%- endmacro %}
+
+{% macro duckdb__fingerprint_add(fingerprint, increment) -%}
+    cast((cast({{ fingerprint }} as hugeint) + {{ increment }}) % cast('18446744073709551616' as hugeint) as ubigint)
 {%- endmacro %}
 
 {#- An order-independent aggregate of row hashes (a set's fingerprint); null for no rows. -#}

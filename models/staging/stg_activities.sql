@@ -23,7 +23,10 @@ final as (
         duration_seconds,
 
         -- timestamps
-        occurred_at
+        occurred_at,
+
+        -- incremental bookkeeping
+        written_by_run_id
     from triaged
     where reject_reason is null
 )

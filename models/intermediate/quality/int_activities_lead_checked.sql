@@ -27,7 +27,8 @@ final as (
         activities.duration_seconds,
         activities.occurred_at,
         leads.lead_id is not null as has_known_lead,
-        leads.created_at as lead_created_at
+        leads.created_at as lead_created_at,
+        activities.written_by_run_id
     from activities
     left join leads
         on activities.lead_id = leads.lead_id

@@ -5,17 +5,55 @@
 {%- set sales_touch_types = sales_touch_activity_types() %}
 {%- set is_sales_touch =
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
--- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
-{{ lead_partitioned_config('activity_input_fingerprint') }}
+-- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are
+-- rebuilt, and a lead to which the run only added later activities is extended with their rows.
+{{ lead_partitioned_config('activity_input_fingerprint', extends_leads=true) }}
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
 lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
 lead_rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
 
-activities as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}),
+{%- if is_incremental() %}
 
-rule_matches as ({{ rows_of_leads_to_build('lead_rule_matches') }}),
+-- the leads the pre-hook kept (keep_extended_leads): their latest stored activity
+stored_leads as (
+    select
+        lead_id,
+        max(occurred_at) as last_stored_at
+    from {{ this }}
+    where lead_id in (
+        select lead_id from lead_activities
+        where written_by_run_id = {{ written_by_run_id() }}
+    )
+    group by lead_id
+),
+
+extended_activities as ({{ extended_lead_activities('lead_activities', 'stored_leads', 'activity_input_fingerprint') }}),
+{%- endif %}
+
+activities as (
+    {{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}
+    {%- if is_incremental() %}
+
+    union all
+
+    select * from extended_activities
+    {%- endif %}
+),
+
+rule_matches as (
+    {{ rows_of_leads_to_build('lead_rule_matches') }}
+    {%- if is_incremental() %}
+
+    union all
+
+    select lead_rule_matches.*
+    from lead_rule_matches
+    inner join extended_activities
+        on lead_rule_matches.activity_id = extended_activities.activity_id
+    {%- endif %}
+),
 
 -- the rules an activity matched: its type, and for an attendance its share of the event
 -- (a rule's attendance_share condition), so they are listed per activity. An activity of a

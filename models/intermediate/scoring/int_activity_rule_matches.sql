@@ -6,8 +6,10 @@
 -- event_attendance_activity_types) whose share of their event's length is within it; an
 -- attendance whose share is unknown (no duration, no campaign, no length) reads as a whole
 -- attendance (1), so data without durations scores as it did before the condition existed.
--- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are rebuilt.
-{{ lead_partitioned_config('activity_input_fingerprint') }}
+-- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are
+-- rebuilt, and a lead to which the run only added later activities is extended: the added
+-- activities' rows are computed, each rule's cap going on from the lead's stored rows.
+{{ lead_partitioned_config('activity_input_fingerprint', extends_leads=true) }}
 {%- set attendance_types = event_attendance_activity_types() %}
 with
 
@@ -18,23 +20,61 @@ rules as (select * from {{ ref('int_scoring_rules_parsed') }} where category = '
 event_lengths as (select * from {{ ref('int_campaign_event_lengths') }}),
 
 activities_to_build as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}),
+{%- if is_incremental() %}
+
+-- the leads the pre-hook kept (keep_extended_leads): per rule, the points their stored rows
+-- add up to, from which the rule's cap goes on
+stored_rule_points as (
+    select
+        lead_id,
+        rule_id,
+        sum(rule_points) as rule_points_stored,
+        max(occurred_at) as last_stored_at
+    from {{ this }}
+    where lead_id in (
+        select lead_id from lead_activities
+        where written_by_run_id = {{ written_by_run_id() }}
+    )
+    group by lead_id, rule_id
+),
+
+stored_leads as (
+    select
+        lead_id,
+        max(last_stored_at) as last_stored_at
+    from stored_rule_points
+    group by lead_id
+),
+
+extended_activities as ({{ extended_lead_activities('lead_activities', 'stored_leads', 'activity_input_fingerprint') }}),
+{%- endif %}
+
+activities_in_run as (
+    select * from activities_to_build
+    {%- if is_incremental() %}
+
+    union all
+
+    select * from extended_activities
+    {%- endif %}
+),
 
 -- an attendance's share of its event (null for other activities, an unknown duration or an
 -- event without a length) and the share the rules' conditions read (unknown: 1; null for
 -- an activity that is not an attendance, which no condition matches)
 activities_with_length as (
     select
-        activities_to_build.activity_id,
-        activities_to_build.lead_id,
-        activities_to_build.activity_type,
-        activities_to_build.occurred_at,
-        activities_to_build.lead_input_fingerprint,
-        activities_to_build.duration_seconds,
+        activities_in_run.activity_id,
+        activities_in_run.lead_id,
+        activities_in_run.activity_type,
+        activities_in_run.occurred_at,
+        activities_in_run.lead_input_fingerprint,
+        activities_in_run.duration_seconds,
         event_lengths.event_length_seconds,
-        {{ activity_type_in('activities_to_build.activity_type', attendance_types) }} as is_attendance
-    from activities_to_build
+        {{ activity_type_in('activities_in_run.activity_type', attendance_types) }} as is_attendance
+    from activities_in_run
     left join event_lengths
-        on activities_to_build.campaign = event_lengths.campaign
+        on activities_in_run.campaign = event_lengths.campaign
 ),
 
 activities as (
@@ -94,12 +134,20 @@ matched as (
             partition by activities.lead_id, activity_type_rules.rule_id
             order by activities.occurred_at, activities.activity_id
             rows between unbounded preceding and 1 preceding
-        ), 0) as rule_points_before
+        ), 0)
+        {%- if is_incremental() %} + coalesce(stored_rule_points.rule_points_stored, 0){% endif %}
+            as rule_points_before
     from activities
     inner join activity_type_rules
         on
             activities.activity_type = activity_type_rules.activity_type
             and {{ attendance_share_matches('activities.rule_share', 'activity_type_rules') }}
+    {%- if is_incremental() %}
+    -- an extended lead's earlier matches of the rule (none for a lead built in full)
+    left join stored_rule_points
+        on activities.lead_id = stored_rule_points.lead_id
+            and activity_type_rules.rule_id = stored_rule_points.rule_id
+    {%- endif %}
 ),
 
 final as (

@@ -54,10 +54,7 @@ lead_rows as (
 lead_activities as (
     select
         activities.lead_id,
-        {{ fingerprint_sum(row_hash(['activities.activity_id', 'activities.owner_id',
-                                     'activities.activity_type', 'activities.campaign',
-                                     'activities.detail', 'activities.duration_seconds',
-                                     'activities.occurred_at'])) }} as activities_fingerprint
+        {{ fingerprint_sum(activity_fingerprint_hash('activities')) }} as activities_fingerprint
     from activities
     inner join leads_to_fingerprint
         on activities.lead_id = leads_to_fingerprint.lead_id

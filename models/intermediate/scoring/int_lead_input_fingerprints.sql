@@ -13,6 +13,9 @@
 -- lead without activities). The activity and score fingerprints also hold the lengths of the
 -- events the lead attended whose length is their longest attendance (int_campaign_event_lengths):
 -- another lead's longer attendance changes this lead's attendance shares, so it rebuilds the lead.
+-- activity_input_fingerprint is the hash of the rest plus the lead's activities fingerprint
+-- (fingerprint_add): adding activities to a lead adds their fingerprints to it, which is how a
+-- model that extends leads (keep_extended_leads) knows a run only added activities to a lead.
 {%- set sales_touch_types = sales_touch_activity_types() %}
 {%- set attendance_types = event_attendance_activity_types() %}
 {%- set scoring_vars = [scoring_half_life_days(), var('calibration_horizon_days', 30), var('mql_threshold', 100),
@@ -87,9 +90,10 @@ final as (
         data_fingerprints.lead_id,
         case
             when data_fingerprints.activities_fingerprint is not null
-                then {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.activities_fingerprint',
-                                  'activity_config.config_fingerprint',
-                                  'lead_event_lengths.event_lengths_fingerprint']) }}
+                then {{ fingerprint_add(
+                    row_hash(['data_fingerprints.lead_fingerprint', 'activity_config.config_fingerprint',
+                              'lead_event_lengths.event_lengths_fingerprint']),
+                    'data_fingerprints.activities_fingerprint') }}
         end as activity_input_fingerprint,
         {{ row_hash(['data_fingerprints.lead_fingerprint', 'data_fingerprints.stage_changes_fingerprint',
                      'stage_config.config_fingerprint']) }} as stage_input_fingerprint,
