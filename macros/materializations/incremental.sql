@@ -207,7 +207,7 @@
     The fingerprint is additive for this (int_lead_input_fingerprints). The model then builds
     the added activities' rows (extended_lead_activities). -#}
 {% macro keep_extended_leads(fingerprint_column) -%}
-    {%- if is_incremental() -%}
+    {%- if extends_leads_this_run() -%}
     update {{ this }} as stored
     set lead_input_fingerprint = extended.lead_input_fingerprint
     from (
@@ -249,6 +249,14 @@
     ) as extended
     where stored.lead_id = extended.lead_id
     {%- endif -%}
+{%- endmacro %}
+
+{#- True when a model that extends leads may do so in this run: an incremental run with
+    staging built landing by landing (landings_enabled), where the activities a run wrote are
+    the new landings' rows. Without landings staging is rebuilt, every activity is written by
+    every run, and no lead could be extended. -#}
+{% macro extends_leads_this_run() -%}
+    {{ return(is_incremental() and landings_enabled()) }}
 {%- endmacro %}
 
 {#- The activities a model that extends leads computes for the leads keep_extended_leads kept,

@@ -11,10 +11,14 @@
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
-lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
-lead_rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
+-- read by the leads built in full and by the extended ones: inlined into each reader, not
+-- stored (DuckDB would write all 20M activities out again, at 1M leads)
+lead_activities as {{ inline_cte() }} (
+    select * from {{ ref('int_activities_lead_checked') }} where has_known_lead
+),
+lead_rule_matches as {{ inline_cte() }} (select * from {{ ref('int_activity_rule_matches') }}),
 
-{%- if is_incremental() %}
+{%- if extends_leads_this_run() %}
 
 -- the leads the pre-hook kept (keep_extended_leads): their latest stored activity
 stored_leads as (
@@ -34,7 +38,7 @@ extended_activities as ({{ extended_lead_activities('lead_activities', 'stored_l
 
 activities as (
     {{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}
-    {%- if is_incremental() %}
+    {%- if extends_leads_this_run() %}
 
     union all
 
@@ -44,14 +48,16 @@ activities as (
 
 rule_matches as (
     {{ rows_of_leads_to_build('lead_rule_matches') }}
-    {%- if is_incremental() %}
+    {%- if extends_leads_this_run() %}
 
     union all
 
+    -- written by this run, as every new activity's rule matches are (extended or rebuilt):
+    -- a filter of the scan, so the join is between the day's rows only
     select lead_rule_matches.*
     from lead_rule_matches
-    inner join extended_activities
-        on lead_rule_matches.activity_id = extended_activities.activity_id
+    where lead_rule_matches.written_by_run_id = {{ written_by_run_id() }}
+        and lead_rule_matches.activity_id in (select activity_id from extended_activities)
     {%- endif %}
 ),
 

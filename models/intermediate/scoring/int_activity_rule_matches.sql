@@ -14,13 +14,17 @@
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),
-lead_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
+-- read by the leads built in full and by the extended ones: inlined into each reader, not
+-- stored (DuckDB would write all 20M activities out again, at 1M leads)
+lead_activities as {{ inline_cte() }} (
+    select * from {{ ref('int_activities_lead_checked') }} where has_known_lead
+),
 rules as (select * from {{ ref('int_scoring_rules_parsed') }} where category = 'engagement'),
 -- one row per event campaign: joined once, never one activity to another
 event_lengths as (select * from {{ ref('int_campaign_event_lengths') }}),
 
 activities_to_build as ({{ rows_of_leads_to_build('lead_activities', with_fingerprint=true) }}),
-{%- if is_incremental() %}
+{%- if extends_leads_this_run() %}
 
 -- the leads the pre-hook kept (keep_extended_leads): per rule, the points their stored rows
 -- add up to, from which the rule's cap goes on
@@ -51,7 +55,7 @@ extended_activities as ({{ extended_lead_activities('lead_activities', 'stored_l
 
 activities_in_run as (
     select * from activities_to_build
-    {%- if is_incremental() %}
+    {%- if extends_leads_this_run() %}
 
     union all
 
@@ -135,14 +139,14 @@ matched as (
             order by activities.occurred_at, activities.activity_id
             rows between unbounded preceding and 1 preceding
         ), 0)
-        {%- if is_incremental() %} + coalesce(stored_rule_points.rule_points_stored, 0){% endif %}
+        {%- if extends_leads_this_run() %} + coalesce(stored_rule_points.rule_points_stored, 0){% endif %}
             as rule_points_before
     from activities
     inner join activity_type_rules
         on
             activities.activity_type = activity_type_rules.activity_type
             and {{ attendance_share_matches('activities.rule_share', 'activity_type_rules') }}
-    {%- if is_incremental() %}
+    {%- if extends_leads_this_run() %}
     -- an extended lead's earlier matches of the rule (none for a lead built in full)
     left join stored_rule_points
         on activities.lead_id = stored_rule_points.lead_id
