@@ -59,8 +59,10 @@
 {#- The config of a lead-partitioned model, called at the top of the model instead of
     config(): its materialization (lead_incremental_materialization), rows appended per lead
     (leads_to_build), new columns added to the stored table, the pre-hook that deletes the
-    rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed. The ref
-    registers the dependency on the fingerprints at parse time (the pre-hook reads them). -#}
+    rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed and, with
+    `extends_leads`, the pre-hook before it that keeps the leads the run only added later
+    activities to (keep_extended_leads). The ref registers the dependency on the fingerprints
+    at parse time (the pre-hooks read them). -#}
 {% macro lead_partitioned_config(fingerprint_column, extends_leads=false) -%}
     {%- do ref('int_lead_input_fingerprints') -%}
     {%- set pre_hooks = ["{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}"] -%}
