@@ -153,13 +153,14 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     assert set(written_by(db_path).values()) == {first_run}
 
     # L1's webinar is bad from now on, but L1 gets no new rows: a daily build does not write
-    # its rows again and does not check them; it checks L2's, which it wrote
+    # its rows again and does not check them; it checks L2's new one, which it wrote (L2 only
+    # got a later activity: it is extended, its stored row stays as the first run wrote it)
     land(raw, 2, [activity("A3", "L2", "email_open", 2)])
     second_run, status, sql = build("webinar_attended")
     assert status == "pass"
     assert not own_node or f"written_by_run_id = '{second_run}'" in sql
     assert not own_node or (view_filter in sql) == (model == "fct_lead_activities")
-    assert written_by(db_path) == {"A1": first_run, "A2": second_run, "A3": second_run}
+    assert written_by(db_path) == {"A1": first_run, "A2": first_run, "A3": second_run}
 
     # a bad row this build writes fails its test: L2's new demo request
     land(raw, 3, [activity("A4", "L2", "demo_request", 3)])
