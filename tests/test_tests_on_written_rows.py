@@ -1,6 +1,6 @@
 """Data tests on the large incremental models check the rows the build wrote
-(macros/run/written_this_run.sql): a daily build checks the rows of the leads it rebuilt, a
---full-refresh, `dbt test` or the var data_tests_on_all_rows check every row.
+(macros/run/written_this_run.sql): a daily build checks the rows it wrote (the leads it rebuilt,
+the new activities of the leads it extended), a --full-refresh, `dbt test` or the var data_tests_on_all_rows check every row.
 
 A copy of the project, on a raw_dir of two leads, whose int_activities_scored nulls the points
 of the activities of one type (the environment variable LEAD_FUNNEL_TEST_TRAP_TYPE): a bad row
