@@ -35,14 +35,11 @@ with
 -- usable rows whose lead is not a valid lead are rejected as unknown_lead
 {{ table }}_unknown_lead as (
     select
-        triaged.landing_file,
+        landing_file,
         count(*) as unknown_lead_rows
-    from {{ ref('int_' ~ table ~ '_lead_checked') }} as lead_checked
-    inner join {{ ref('stg_' ~ table ~ '_triaged') }} as triaged
-        on lead_checked.{{ key }} = triaged.{{ key }}
-    where not lead_checked.has_known_lead
-        and triaged.reject_reason is null
-    group by triaged.landing_file
+    from {{ ref('int_unknown_lead_rows') }}
+    where source_table = '{{ table }}'
+    group by landing_file
 ),
 
 {% endfor -%}

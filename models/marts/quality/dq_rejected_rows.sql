@@ -9,28 +9,27 @@
 {%- set tables = [('leads', 'lead_id')] + lead_keyed_tables %}
 with
 
--- the triaged tables are each read twice, and inlined (inline_cte): DuckDB would store every
--- activity row once more for the two readers (at 1M leads, twice the time and 6x the memory)
-leads as {{ inline_cte() }} (select * from {{ ref('stg_leads_triaged') }}),
-activities as {{ inline_cte() }} (select * from {{ ref('stg_activities_triaged') }}),
-stage_changes as {{ inline_cte() }} (select * from {{ ref('stg_stage_changes_triaged') }}),
-qualifications as {{ inline_cte() }} (select * from {{ ref('stg_qualifications_triaged') }}),
-activities_lead_checked as (select * from {{ ref('int_activities_lead_checked') }}),
-stage_changes_lead_checked as (select * from {{ ref('int_stage_changes_lead_checked') }}),
-qualifications_lead_checked as (select * from {{ ref('int_qualifications_lead_checked') }}),
+leads as (select * from {{ ref('stg_leads_triaged') }}),
+activities as (select * from {{ ref('stg_activities_triaged') }}),
+stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
+qualifications as (select * from {{ ref('stg_qualifications_triaged') }}),
+-- usable rows whose lead is not a valid lead
+unknown_lead_rows as (select * from {{ ref('int_unknown_lead_rows') }}),
 
 {% for table, key in lead_keyed_tables %}
--- usable rows whose lead is not a valid lead. Staging keeps their raw text when their lead
--- was unknown as they were triaged; a lead that stopped being valid since (a re-delivered
--- lead row, an earlier as_of) leaves rows without it, read back from the base model
+-- Staging keeps the raw text of a usable row when its lead was unknown as it was triaged; a
+-- lead that stopped being valid since (a re-delivered lead row, an earlier as_of) leaves rows
+-- without it, read back from the base model
 {{ table }}_unknown_lead_rows as (
-    select {{ table }}.*
-    from {{ table }}
-    inner join {{ table }}_lead_checked
-        on {{ table }}.{{ key }} = {{ table }}_lead_checked.{{ key }}
-    where
-        {{ table }}.reject_reason is null
-        and not {{ table }}_lead_checked.has_known_lead
+    select
+        source_key as {{ key }},
+        lead_id,
+        landing_file,
+        raw_row_hash,
+        raw_values,
+        raw_values_masked
+    from unknown_lead_rows
+    where source_table = '{{ table }}'
 ),
 
 {{ table }}_text_read_back as (

@@ -6,10 +6,13 @@ leads as (select * from {{ ref('stg_leads_triaged') }}),
 activities as (select * from {{ ref('stg_activities_triaged') }}),
 stage_changes as (select * from {{ ref('stg_stage_changes_triaged') }}),
 qualifications as (select * from {{ ref('stg_qualifications_triaged') }}),
-valid_leads as (select * from {{ ref('stg_leads') }}),
-valid_activities as (select * from {{ ref('int_activities_lead_checked') }} where has_known_lead),
-valid_stage_changes as (select * from {{ ref('int_stage_changes_lead_checked') }} where has_known_lead),
-valid_qualifications as (select * from {{ ref('int_qualifications_lead_checked') }} where has_known_lead),
+-- the rows that passed triage (the kept row of each key); all but the unknown_lead rows of
+-- the lead-keyed tables are valid
+usable_leads as (select * from {{ ref('stg_leads') }}),
+usable_activities as (select * from {{ ref('stg_activities') }}),
+usable_stage_changes as (select * from {{ ref('stg_stage_changes') }}),
+usable_qualifications as (select * from {{ ref('stg_qualifications') }}),
+unknown_lead_rows as (select * from {{ ref('int_unknown_lead_rows') }}),
 rejected_rows as (select * from {{ ref('dq_rejected_rows') }}),
 
 deliveries as (
@@ -39,26 +42,43 @@ deliveries as (
     from qualifications
 ),
 
-valid as (
+usable as (
     select
         'leads' as source_table,
-        count(*) as valid_rows
-    from valid_leads
+        count(*) as usable_rows
+    from usable_leads
     union all
     select
         'activities' as source_table,
-        count(*) as valid_rows
-    from valid_activities
+        count(*) as usable_rows
+    from usable_activities
     union all
     select
         'stage_changes' as source_table,
-        count(*) as valid_rows
-    from valid_stage_changes
+        count(*) as usable_rows
+    from usable_stage_changes
     union all
     select
         'qualifications' as source_table,
-        count(*) as valid_rows
-    from valid_qualifications
+        count(*) as usable_rows
+    from usable_qualifications
+),
+
+unknown_lead as (
+    select
+        source_table,
+        count(*) as unknown_lead_rows
+    from unknown_lead_rows
+    group by source_table
+),
+
+valid as (
+    select
+        usable.source_table,
+        usable.usable_rows - coalesce(unknown_lead.unknown_lead_rows, 0) as valid_rows
+    from usable
+    left join unknown_lead
+        on usable.source_table = unknown_lead.source_table
 ),
 
 rejected as (
