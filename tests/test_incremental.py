@@ -275,6 +275,13 @@ ACCOUNT_MODELS = {
     "main.mart_account_funnel": (),
 }
 
+# The as_of scores the account chain reads, and the per-lead moments they start from (kept
+# while as_of moves on, built again when it goes back before them).
+AS_OF_SCORE_MODELS = {
+    "intermediate.int_lead_current_moments": ("written_by_run_id",),
+    "intermediate.int_lead_as_of_scores": (),
+}
+
 
 def assert_models_equal(
     incremental_db: Path, full_db: Path, models: dict[str, tuple[str, ...]]
@@ -332,6 +339,7 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
         run_dbt(["run", "--full-refresh", *selection], full_db, variables)
         run_dbt(["run", *selection], incremental_db, variables)
         assert_models_equal(incremental_db, full_db, ACCOUNT_MODELS)
+        assert_models_equal(incremental_db, full_db, AS_OF_SCORE_MODELS)
 
     land(landings, raw, 0)
     run_dbt(["seed"], incremental_db, dbt_vars)
@@ -418,6 +426,21 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
 
     # as_of moved back: the members and accounts with something after it are built again
     run_both("as_of_back", {**account_vars, "as_of": "2025-12-15"})
+    # some leads' stored current moments all came after the earlier as_of: they were built
+    # again from moments an earlier run wrote (their moments did not change)
+    assert (
+        query(
+            incremental_db,
+            """
+        select count(distinct current_moments.lead_id)
+        from intermediate.int_lead_current_moments as current_moments
+        inner join intermediate.int_lead_score_moments as moments
+            on current_moments.lead_moment_id = moments.lead_moment_id
+        where current_moments.written_by_run_id != moments.written_by_run_id
+        """,
+        )[0][0]
+        > 0
+    ), "no lead's current moments were built again from its stored moments"
     run_both("as_of_forward", account_vars)
 
     # the account models' dbt tests hold on the incrementally built database

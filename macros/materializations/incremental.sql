@@ -61,11 +61,12 @@
     (leads_to_build), new columns added to the stored table, the pre-hook that deletes the
     rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed and, with
     `extends_leads`, the pre-hook before it that keeps the leads the run only added later
-    activities to (keep_extended_leads). The ref registers the dependency on the fingerprints
-    at parse time (the pre-hooks read them). -#}
-{% macro lead_partitioned_config(fingerprint_column, extends_leads=false) -%}
+    activities to (keep_extended_leads); `more_pre_hooks` run after the delete (more rows to
+    rebuild: their leads are built again like the changed ones). The ref registers the
+    dependency on the fingerprints at parse time (the pre-hooks read them). -#}
+{% macro lead_partitioned_config(fingerprint_column, extends_leads=false, more_pre_hooks=[]) -%}
     {%- do ref('int_lead_input_fingerprints') -%}
-    {%- set pre_hooks = ["{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}"] -%}
+    {%- set pre_hooks = ["{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}"] + more_pre_hooks -%}
     {%- if extends_leads -%}
         {#- keep_extended_leads reads int_activities_lead_checked, as these models do -#}
         {%- do pre_hooks.insert(0, "{{ keep_extended_leads('" ~ fingerprint_column ~ "') }}") -%}
@@ -384,3 +385,41 @@
     sum({{ hash_expression }})
 {%- endmacro %}
 
+
+{#- Pre-hooks of int_lead_current_moments (lead_partitioned_config's more_pre_hooks), after the
+    delete of the leads whose moments changed. As as_of moves on, a lead's stored moments still
+    hold its latest moment at or before as_of: the rows before that one are no longer current
+    (delete_moments_before_as_of_state). When as_of went back before all of a lead's stored
+    moments, the lead is built again from int_lead_score_moments
+    (delete_current_moments_after_as_of). The table then holds what a full build makes. -#}
+{% macro delete_current_moments_after_as_of() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where lead_id in (
+        select lead_id
+        from {{ this }}
+        group by lead_id
+        having min(moment_at) > (select as_of_at from {{ ref('run_as_of') }})
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_moments_before_as_of_state() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where lead_moment_id in (
+        select stored.lead_moment_id
+        from {{ this }} as stored
+        inner join (
+            select
+                lead_id,
+                max(moment_at) as latest_moment_at
+            from {{ this }}
+            where moment_at <= (select as_of_at from {{ ref('run_as_of') }})
+            group by lead_id
+        ) as latest_moments
+            on stored.lead_id = latest_moments.lead_id
+                and stored.moment_at < latest_moments.latest_moment_at
+    )
+    {%- endif -%}
+{%- endmacro %}

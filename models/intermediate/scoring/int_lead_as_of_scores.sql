@@ -1,11 +1,12 @@
 -- one row per valid lead: its score at as_of, decayed from its latest scoring moment at or
--- before as_of (int_lead_score_moments): the lead's as_of moment of int_lead_score_timeline.
--- A table built once per run: every model that reads the as_of scores through the timeline
--- (scored_leads, int_lead_mql_levels, int_lead_score_backtest, int_accounts) reads these
--- rows instead of deriving them again from every stored moment (at 1M leads, 10 s each).
+-- before as_of (int_lead_score_moments, through int_lead_current_moments: the lead's moments
+-- from that one on): the lead's as_of moment of int_lead_score_timeline. A table built once
+-- per run: every model that reads the as_of scores through the timeline (scored_leads,
+-- int_lead_mql_levels, int_lead_score_backtest, int_accounts) reads these rows instead of
+-- deriving them again from every stored moment (at 1M leads, 10 s each).
 with
 
-moments as (select * from {{ ref('int_lead_score_moments') }}),
+moments as (select * from {{ ref('int_lead_current_moments') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 
 moments_to_as_of as ({{ moments_up_to_as_of('moments', 'as_of') }}),
