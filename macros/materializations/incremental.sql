@@ -61,9 +61,9 @@
     (leads_to_build), new columns added to the stored table, the pre-hook that deletes the
     rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed and, with
     `extends_leads`, the pre-hook before it that keeps the leads the run only added later
-    activities to (keep_extended_leads); `more_pre_hooks` run after the delete (more rows to
-    rebuild: their leads are built again like the changed ones). The ref registers the
-    dependency on the fingerprints at parse time (the pre-hooks read them). -#}
+    activities to (keep_extended_leads); `more_pre_hooks` run after the delete (a lead they
+    leave without rows is built again, like a changed one). The ref registers the dependency
+    on the fingerprints at parse time (the pre-hooks read them). -#}
 {% macro lead_partitioned_config(fingerprint_column, extends_leads=false, more_pre_hooks=[]) -%}
     {%- do ref('int_lead_input_fingerprints') -%}
     {%- set pre_hooks = ["{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}"] + more_pre_hooks -%}
@@ -384,7 +384,6 @@
 {% macro duckdb__fingerprint_sum(hash_expression) -%}
     sum({{ hash_expression }})
 {%- endmacro %}
-
 
 {#- Pre-hooks of int_lead_current_moments (lead_partitioned_config's more_pre_hooks), after the
     delete of the leads whose moments changed. As as_of moves on, a lead's stored moments still
