@@ -57,16 +57,16 @@ moments as {{ inline_cte() }} (
 moments as {{ inline_cte() }} (select * from score_moments),
 {%- endif %}
 
+moments_to_as_of as ({{ moments_up_to_as_of('moments', 'as_of') }}),
+
 -- each lead's latest moment at or before as_of (its creation at least: staging rejects leads
 -- created after as_of)
 latest_moments as (
     select
-        moments.lead_id,
-        max(moments.moment_at) as latest_moment_at
-    from moments
-    cross join as_of
-    where moments.moment_at <= as_of.as_of_at
-    group by moments.lead_id
+        lead_id,
+        max(moment_at) as latest_moment_at
+    from moments_to_as_of
+    group by lead_id
 ),
 
 final as (
