@@ -98,6 +98,12 @@ EXTENDING_MODELS = {
     "intermediate.int_activities_scored": ("written_by_run_id",),
 }
 
+# The stores built from the moments a run wrote (written_rows_of_leads_to_build_ctes) that do
+# not depend on as_of
+WRITTEN_MOMENTS_MODELS = {
+    "intermediate.int_lead_threshold_crossings": ("written_by_run_id",),
+}
+
 
 def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
@@ -116,6 +122,7 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         assert_contract_models_equal(incremental_db, full_db)
         # the stores of the models that extend leads, fingerprints included
         assert_models_equal(incremental_db, full_db, EXTENDING_MODELS)
+        assert_models_equal(incremental_db, full_db, WRITTEN_MOMENTS_MODELS)
         return full_db
 
     # landing 1: the history

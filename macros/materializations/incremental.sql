@@ -326,6 +326,48 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A CTE `name` (on an incremental run, with two before it): the rows of `relation` (a CTE of a lead-partitioned
+    store that writes all of a lead's rows together, such as int_lead_score_moments) that
+    belong to the leads the model builds in this run (its `leads_to_build` CTE), for a model
+    whose fingerprint is that store's. A full build takes every row. An incremental run
+    builds the leads whose rows the store wrote in this run (their fingerprint changed for
+    both), so it reads the rows this run wrote (written_by_run_id: DuckDB finds them by the
+    row groups' statistics, not by a pass over the store), and the store's other rows only
+    for a lead to build the store did not write in this run (the model's own pre-hooks
+    deleted it, or the store was built by an earlier run): when there is none, the join has
+    nothing to look up and the store is not read. -#}
+{% macro written_rows_of_leads_to_build_ctes(name, relation) -%}
+    {%- if is_incremental() -%}
+{{ name }}_written as {{ inline_cte() }} (
+    select * from {{ relation }} where written_by_run_id = {{ written_by_run_id() }}
+),
+
+{{ name }}_older_leads as (
+    select leads_to_build.lead_id
+    from leads_to_build
+    where not exists (
+        select 1
+        from {{ name }}_written
+        where {{ name }}_written.lead_id = leads_to_build.lead_id
+    )
+),
+
+{{ name }} as {{ inline_cte() }} (
+    select {{ name }}_written.*
+    from {{ name }}_written
+    inner join leads_to_build
+        on {{ name }}_written.lead_id = leads_to_build.lead_id
+    union all
+    select {{ relation }}.*
+    from {{ relation }}
+    inner join {{ name }}_older_leads
+        on {{ relation }}.lead_id = {{ name }}_older_leads.lead_id
+)
+    {%- else -%}
+{{ name }} as {{ inline_cte() }} (select * from {{ relation }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- A 64-bit hash of some expressions (null-safe, order-sensitive), for fingerprints. -#}
 {% macro row_hash(expressions) -%}
     {{ return(adapter.dispatch('row_hash', 'lead_funnel')(expressions)) }}

@@ -3,7 +3,7 @@
     Every row of a large incremental model (base_<table>, stg_<table>_triaged and the
     lead-partitioned models: int_activity_rule_matches, int_activities_scored,
     int_lead_first_engagements, int_lead_score_moments, int_lead_mql_level_moments,
-    int_lead_stage_entries) carries written_by_run_id: the dbt
+    int_lead_threshold_crossings, int_lead_stage_entries) carries written_by_run_id: the dbt
     invocation_id of the run that wrote it (written_by_run_id()). A daily run writes the rows
     of what changed (a new landing, the leads whose inputs changed); the rows it did not write
     were checked by the run that wrote them and have not changed since. So the data tests of

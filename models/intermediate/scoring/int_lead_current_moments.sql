@@ -23,39 +23,11 @@ as_of as (select * from {{ ref('run_as_of') }}),
 {% if is_incremental() -%}
 -- the leads without stored rows: new, or deleted by the pre-hooks
 leads_to_build as ({{ leads_to_build('score_input_fingerprint') }}),
-
--- the moments this run wrote (DuckDB finds them by the stored order of the rows, not by a
--- pass over them)
-written_moments as {{ inline_cte() }} (
-    select * from score_moments where written_by_run_id = {{ written_by_run_id() }}
-),
-
--- a lead to build whose moments this run did not write: as_of went back before its stored
--- rows (rare; when there is none, the stored moments are not read)
-older_leads as (
-    select leads_to_build.lead_id
-    from leads_to_build
-    where not exists (
-        select 1
-        from written_moments
-        where written_moments.lead_id = leads_to_build.lead_id
-    )
-),
-
-moments as {{ inline_cte() }} (
-    select written_moments.*
-    from written_moments
-    inner join leads_to_build
-        on written_moments.lead_id = leads_to_build.lead_id
-    union all
-    select score_moments.*
-    from score_moments
-    inner join older_leads
-        on score_moments.lead_id = older_leads.lead_id
-),
-{%- else -%}
-moments as {{ inline_cte() }} (select * from score_moments),
 {%- endif %}
+
+-- their moments: on an incremental run those this run wrote, and all stored moments only for
+-- a lead whose moments it did not write (as_of went back before its stored rows: rare)
+{{ written_rows_of_leads_to_build_ctes('moments', 'score_moments') }},
 
 moments_to_as_of as ({{ moments_up_to_as_of('moments', 'as_of') }}),
 

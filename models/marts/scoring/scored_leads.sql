@@ -2,20 +2,20 @@
 -- priority tier, MQL eligibility and the first moment it became eligible, and its current
 -- stage, and its account (int_lead_accounts) with the account's customer facts
 -- (int_account_customers), so routing can send a lead of an existing customer to the account
--- owner. Scores and the threshold test come from int_lead_score_timeline (its as_of moment).
+-- owner. Scores and the threshold test at as_of come from int_lead_as_of_scores, the first
+-- stored moment at or above the threshold from int_lead_threshold_crossings.
 -- Its MQL level (int_lead_mql_levels): the highest-order level reached by as_of, when, and
 -- the highest reached by its latest MQL entry (int_mql_entries); none while disqualified.
 -- The only model holding contacts (names, email, phone); mask_pii replaces the email with
 -- a keyed hash (pii_hash) and drops names and phone.
 {%- set mask_pii = mask_pii_enabled() %}
 {%- set masked = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
--- The timeline (every stored moment, 23M rows at 1M leads) is read twice and inlined
--- (inline_cte): stored once for both readers it took twice the time and three times the memory.
 with
 
 leads as (select * from {{ ref('stg_leads') }}),
 profile_scores as (select * from {{ ref('int_leads_profile_scored') }}),
-timeline as {{ inline_cte() }} (select * from {{ ref('int_lead_score_timeline') }}),
+as_of_scores as (select * from {{ ref('int_lead_as_of_scores') }}),
+threshold_crossings as (select * from {{ ref('int_lead_threshold_crossings') }}),
 profile_rule_matches as (select * from {{ ref('int_lead_profile_rule_matches') }} where is_disqualifying),
 activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }} where is_disqualifying),
 stages_reached as (select * from {{ ref('int_lead_stages_reached') }}),
@@ -46,24 +46,24 @@ disqualifications as (
     group by lead_id
 ),
 
+-- the score at as_of, and the first moment up to as_of at which it was at or above the
+-- threshold: the first stored one when it is not after as_of, else the as_of moment when the
+-- score is at or above the threshold then
 scores_now as (
     select
-        lead_id,
-        engagement_score_at as engagement_score,
-        lead_score_at as lead_score,
-        is_at_or_above_threshold
-    from timeline
-    where moment_type = 'as_of'
-),
-
-threshold_crossings as (
-    select
-        lead_id,
-        min(moment_at) as first_at_or_above_threshold_at
-    from timeline
-    where is_eligibility_candidate
-        and is_at_or_above_threshold
-    group by lead_id
+        as_of_scores.lead_id,
+        as_of_scores.engagement_score_at as engagement_score,
+        as_of_scores.lead_score_at as lead_score,
+        as_of_scores.is_at_or_above_threshold,
+        case
+            when threshold_crossings.first_stored_at_or_above_threshold_at <= as_of_scores.moment_at
+                then threshold_crossings.first_stored_at_or_above_threshold_at
+            when as_of_scores.is_at_or_above_threshold
+                then as_of_scores.moment_at
+        end as first_at_or_above_threshold_at
+    from as_of_scores
+    left join threshold_crossings
+        on as_of_scores.lead_id = threshold_crossings.lead_id
 ),
 
 -- the highest-order level each lead has reached (levels are never lost once reached)
@@ -124,14 +124,12 @@ scored as (
         profile_scores.is_profile_complete,
         disqualifications.lead_id is not null as is_disqualified,
         disqualifications.disqualification_reasons,
-        threshold_crossings.first_at_or_above_threshold_at
+        scores_now.first_at_or_above_threshold_at
     from profile_scores
     inner join scores_now
         on profile_scores.lead_id = scores_now.lead_id
     left join disqualifications
         on profile_scores.lead_id = disqualifications.lead_id
-    left join threshold_crossings
-        on profile_scores.lead_id = threshold_crossings.lead_id
 ),
 
 final as (
