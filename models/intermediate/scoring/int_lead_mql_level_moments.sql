@@ -34,7 +34,9 @@ profiles as ({{ rows_of_leads_to_build('profile_scores', with_fingerprint=true) 
 
 activities as {{ inline_cte() }} ({{ rows_of_leads_to_build('scored_activities') }}),
 
-moments as {{ inline_cte() }} ({{ rows_of_leads_to_build('score_moments') }}),
+-- on an incremental run, the moments this run wrote (int_lead_score_moments rewrites the
+-- moments of the same leads this model builds), not a pass over every stored moment
+{{ written_rows_of_leads_to_build_ctes('moments', 'score_moments') }},
 
 activity_types as (
     select distinct activity_type
