@@ -326,16 +326,16 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A CTE `name` (on an incremental run, with two before it): the rows of `relation` (a CTE of a lead-partitioned
-    store that writes all of a lead's rows together, such as int_lead_score_moments) that
-    belong to the leads the model builds in this run (its `leads_to_build` CTE), for a model
-    whose fingerprint is that store's. A full build takes every row. An incremental run
-    builds the leads whose rows the store wrote in this run (their fingerprint changed for
-    both), so it reads the rows this run wrote (written_by_run_id: DuckDB finds them by the
-    row groups' statistics, not by a pass over the store), and the store's other rows only
-    for a lead to build the store did not write in this run (the model's own pre-hooks
-    deleted it, or the store was built by an earlier run): when there is none, the join has
-    nothing to look up and the store is not read. -#}
+{#- A CTE `name` (on an incremental run, with two before it): the rows of `relation` (a CTE
+    of a lead-partitioned store that writes all of a lead's rows together, such as
+    int_lead_score_moments) that belong to the leads the model builds in this run (its
+    `leads_to_build` CTE), for a model whose fingerprint is that store's. A full build takes
+    every row. An incremental run builds the leads whose rows the store wrote in this run
+    (their fingerprint changed for both), so it reads the rows this run wrote
+    (written_by_run_id: DuckDB finds them by the row groups' statistics, not by a pass over
+    the store), and the store's other rows only for a lead to build the store did not write
+    in this run (the model's own pre-hooks deleted it, or the store was built by an earlier
+    run): when there is none, the join has nothing to look up and the store is not read. -#}
 {% macro written_rows_of_leads_to_build_ctes(name, relation) -%}
     {%- if is_incremental() -%}
 {{ name }}_written as {{ inline_cte() }} (
