@@ -126,13 +126,33 @@ engaged_triggers as (
     group by engaged_counts.account_id
 ),
 
--- the members' moments up to as_of and, where the engaged-contacts trigger fired, up to it:
--- nothing later is evaluated, and every running sum below takes a moment's earlier moments
--- only (at 1M leads four in five member moments come after their account's trigger)
-member_moments as (
+-- how far each member's moments are read: up to as_of and, where the engaged-contacts trigger
+-- fired, up to it. Nothing later is evaluated, and every running sum below takes a moment's
+-- earlier moments only (at 1M leads four in five member moments come after their account's
+-- trigger).
+member_cutoffs as (
     select
         members.account_id,
+        members.lead_id,
         members.created_at,
+        case
+            when engaged_triggers.engaged_contacts_reached_at < as_of.as_of_at
+                then engaged_triggers.engaged_contacts_reached_at
+            else as_of.as_of_at
+        end as read_until
+    from members
+    cross join as_of
+    left join engaged_triggers
+        on members.account_id = engaged_triggers.account_id
+),
+
+-- the members' moments up to their cutoff. The cutoff is a condition of the join, so the
+-- moments past it are never joined (a filter after the join made 13M rows of the 23M stored
+-- moments at 1M leads, to keep 1M of them: 4.1 s of this model's 5.3 s in a one-day run).
+member_moments as (
+    select
+        member_cutoffs.account_id,
+        member_cutoffs.created_at,
         moments.lead_id,
         moments.moment_type,
         moments.moment_at,
@@ -144,16 +164,9 @@ member_moments as (
         -- at 0: a score of 0 or below adds nothing to the account score)
         moments.score_ceiling_change
     from moments
-    inner join members
-        on moments.lead_id = members.lead_id
-    cross join as_of
-    left join engaged_triggers
-        on members.account_id = engaged_triggers.account_id
-    where moments.moment_at <= as_of.as_of_at
-        and (
-            engaged_triggers.engaged_contacts_reached_at is null
-            or moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
-        )
+    inner join member_cutoffs
+        on moments.lead_id = member_cutoffs.lead_id
+            and moments.moment_at <= member_cutoffs.read_until
 ),
 
 -- an upper bound of the account score at each member moment: the sum over the members of
