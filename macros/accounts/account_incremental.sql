@@ -51,19 +51,6 @@
     group by account_id
 {%- endmacro %}
 
-{#- Whether the stored table has these columns: a table built by an older version of the
-    model (a full rebuild, not incremental) lacks them, and is then emptied and built again
-    (on_schema_change adds the columns). -#}
-{% macro stored_columns_present(column_names) -%}
-    {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- for name in column_names -%}
-        {%- if name not in stored -%}
-            {{ return(false) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(true) }}
-{%- endmacro %}
-
 {#- The rows of `relation` (with a lead_id and `instant_column`) whose instant lies between an
     as_of the stored rows of {{ this }} were built at and the current as_of (either way: as_of
     may also move back): their leads' rows may change with as_of. A join with the few distinct
