@@ -104,6 +104,13 @@ WRITTEN_MOMENTS_MODELS = {
     "intermediate.int_lead_threshold_crossings": ("written_by_run_id",),
 }
 
+# The profile stores (rebuilt per lead on the score fingerprint): a changed lead row or
+# required-fields var must reach them
+PROFILE_MODELS = {
+    "intermediate.int_lead_profile_rule_matches": ("written_by_run_id",),
+    "intermediate.int_leads_profile_scored": ("written_by_run_id",),
+}
+
 
 def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
@@ -123,6 +130,7 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         # the stores of the models that extend leads, fingerprints included
         assert_models_equal(incremental_db, full_db, EXTENDING_MODELS)
         assert_models_equal(incremental_db, full_db, WRITTEN_MOMENTS_MODELS)
+        assert_models_equal(incremental_db, full_db, PROFILE_MODELS)
         return full_db
 
     # landing 1: the history

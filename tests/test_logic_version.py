@@ -152,3 +152,27 @@ def test_a_change_outside_their_logic_rebuilds_nothing(project: tuple[Path, Path
     run_dbt(["run", "--select", "int_lead_input_fingerprints"], db_path, DBT_VARS, project_dir=copy)
 
     assert fingerprints(db_path) == before
+
+
+def test_a_store_built_as_a_plain_table_is_built_again(project: tuple[Path, Path]) -> None:
+    """An older version built int_leads_profile_scored as a table without the incremental
+    bookkeeping: the next incremental run empties it and builds every lead again, instead of
+    failing on the missing lead_input_fingerprint or keeping the old rows."""
+    copy, db_path = project
+    scores = {lead: score for lead, (_, _, score) in fingerprints(db_path).items()}
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute(
+            "create or replace table intermediate.int_leads_profile_scored as "
+            "select lead_id, created_at, -999 as fit_score, negative_score, matched_rule_ids, "
+            "is_profile_complete from intermediate.int_leads_profile_scored"
+        )
+    run_dbt(["run", "--select", "int_leads_profile_scored"], db_path, DBT_VARS, project_dir=copy)
+    rows = query(
+        db_path,
+        "select lead_id, fit_score, lead_input_fingerprint "
+        "from intermediate.int_leads_profile_scored",
+    )
+    assert {lead for lead, _, _ in rows} == set(scores), "one row per valid lead"
+    assert len(rows) == len(scores), "the old rows are gone"
+    assert not [lead for lead, fit, _ in rows if fit == -999], "every lead was built again"
+    assert {lead: fingerprint for lead, _, fingerprint in rows} == scores

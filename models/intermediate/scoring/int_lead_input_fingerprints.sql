@@ -6,8 +6,10 @@
 -- stage_input_fingerprint: the lead row, its valid stage changes and seeds/config/stages.csv
 -- (int_lead_stage_entries); score_input_fingerprint: the lead row, its valid activities,
 -- the scoring rules, the free-mail domains, the scoring vars, the hand-raise types and the
--- fields a complete profile needs (int_lead_score_moments, which has rows for every valid lead, and
--- int_lead_mql_level_moments). Each also holds the version of the logic of its
+-- fields a complete profile needs (int_lead_score_moments, which has rows for every valid lead,
+-- int_lead_mql_level_moments, and the profile scores int_lead_profile_rule_matches and
+-- int_leads_profile_scored, which read the lead row, the rules and the free-mail domains).
+-- Each also holds the version of the logic of its
 -- models (lead_logic_version, derived from their code), so a change to that code rebuilds
 -- every lead. Null where the model has nothing to build for the lead (an unknown lead, a
 -- lead without activities). The activity and score fingerprints also hold the lengths of the

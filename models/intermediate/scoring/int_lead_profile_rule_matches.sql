@@ -1,11 +1,18 @@
 -- one row per valid lead x fit/negative scoring rule it matches, with the rule's points
 -- (capped by max_points). A lead's profile fields are unpivoted to (field, field_value);
 -- the distinct values are matched to the rules once, then joined back to the leads.
+-- Incremental per lead (macros/materializations/incremental.sql) on score_input_fingerprint:
+-- it holds everything read here (the lead row, the scoring rules, the free-mail domains, this
+-- model's code) and the lead's activities, so a run rebuilds the leads whose profile inputs
+-- changed or that have new activities, not every lead's profile.
+{{ lead_partitioned_config('score_input_fingerprint') }}
 {%- set profile_fields = ['job_title', 'company_size', 'industry', 'country', 'email_domain',
                           'lead_source', 'acquisition_offer', 'is_free_email'] %}
 with
 
-leads as (select * from {{ ref('stg_leads') }}),
+leads_to_build as ({{ leads_to_build('score_input_fingerprint') }}),
+valid_leads as (select * from {{ ref('stg_leads') }}),
+leads as ({{ rows_of_leads_to_build('valid_leads', with_fingerprint=true) }}),
 free_email_domains as (select * from {{ ref('free_email_domains') }}),
 rules as (select * from {{ ref('int_scoring_rules_parsed') }} where category in ('fit', 'negative')),
 
@@ -24,6 +31,7 @@ leads_flagged as (
         leads.email_domain,
         leads.lead_source,
         leads.acquisition_offer,
+        leads.lead_input_fingerprint,
         -- true when the email's domain is a free-mail domain, false otherwise (also without
         -- a valid email: docs/definitions.md#configuration)
         case
@@ -40,7 +48,8 @@ lead_fields as (
     select
         lead_id,
         '{{ field }}' as field,
-        {{ field }} as field_value
+        {{ field }} as field_value,
+        lead_input_fingerprint
     from leads_flagged
     where {{ field }} is not null
     {{ "union all" if not loop.last }}
@@ -78,7 +87,9 @@ final as (
         value_rules.field,
         lead_fields.field_value,
         {{ capped_points('value_rules.points', 'value_rules.max_points', '0') }} as points,
-        value_rules.is_disqualifying
+        value_rules.is_disqualifying,
+        lead_fields.lead_input_fingerprint,
+        {{ written_by_run_id() }} as written_by_run_id
     from lead_fields
     inner join value_rules
         on lead_fields.field = value_rules.field

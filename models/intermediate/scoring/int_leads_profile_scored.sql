@@ -1,5 +1,7 @@
 -- one row per valid lead: its profile scores (fit and negative points of the rules its
--- profile matches; they do not decay) and whether its profile is complete enough for MQL
+-- profile matches; they do not decay) and whether its profile is complete enough for MQL.
+-- Incremental per lead on score_input_fingerprint, like int_lead_profile_rule_matches.
+{{ lead_partitioned_config('score_input_fingerprint') }}
 {%- set known_fields = ['email', 'first_name', 'last_name', 'job_title', 'phone', 'company_name',
                         'company_size', 'industry', 'country', 'email_domain', 'lead_source',
                         'acquisition_offer', 'owner_id'] %}
@@ -10,8 +12,11 @@
 {%- endfor %}
 with
 
-leads as (select * from {{ ref('stg_leads') }}),
-rule_matches as (select * from {{ ref('int_lead_profile_rule_matches') }}),
+leads_to_build as ({{ leads_to_build('score_input_fingerprint') }}),
+valid_leads as (select * from {{ ref('stg_leads') }}),
+profile_rule_matches as (select * from {{ ref('int_lead_profile_rule_matches') }}),
+leads as ({{ rows_of_leads_to_build('valid_leads', with_fingerprint=true) }}),
+rule_matches as ({{ rows_of_leads_to_build('profile_rule_matches') }}),
 
 lead_points as (
     select
@@ -35,7 +40,9 @@ final as (
         leads.{{ field }} is not null{{ " and" if not loop.last }}
         {% else -%}
         true
-        {%- endfor %} as is_profile_complete
+        {%- endfor %} as is_profile_complete,
+        leads.lead_input_fingerprint,
+        {{ written_by_run_id() }} as written_by_run_id
     from leads
     left join lead_points
         on leads.lead_id = lead_points.lead_id
