@@ -107,6 +107,13 @@
     {{ (activity ~ '.' if activity else '') ~ 'uncapped_points > 0' }}
 {%- endmacro %}
 
+{#- The columns of int_leads_profile_scored that the models built on the score fingerprint
+    read: all but its incremental bookkeeping (lead_input_fingerprint, written_by_run_id),
+    which the leads those models build carry themselves (rows_of_leads_to_build). -#}
+{% macro profile_score_columns() -%}
+    {{ return(['lead_id', 'created_at', 'fit_score', 'negative_score', 'matched_rule_ids', 'is_profile_complete']) }}
+{%- endmacro %}
+
 {#- The lead fields a complete profile must have (the MQL levels' requires_complete_profile):
     the mql_required_fields var. int_leads_profile_scored judges them; int_lead_input_fingerprints
     mixes them into the fingerprint of the MQL level moments, which read that judgment. -#}

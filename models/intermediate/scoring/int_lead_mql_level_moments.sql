@@ -24,17 +24,7 @@ with
 
 leads_to_build as ({{ leads_to_build('score_input_fingerprint') }}),
 levels as (select * from {{ ref('mql_levels') }}),
--- its profile columns, not its incremental bookkeeping: this model's leads carry their own
-profile_scores as (
-    select
-        lead_id,
-        created_at,
-        fit_score,
-        negative_score,
-        matched_rule_ids,
-        is_profile_complete
-    from {{ ref('int_leads_profile_scored') }}
-),
+profile_scores as (select {{ profile_score_columns() | join(', ') }} from {{ ref('int_leads_profile_scored') }}),
 scored_activities as {{ inline_cte() }} (select * from {{ ref('int_activities_scored') }}),
 score_moments as {{ inline_cte() }} (
     select * from {{ ref('int_lead_score_moments') }} where is_eligibility_candidate

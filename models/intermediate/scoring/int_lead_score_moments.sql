@@ -34,17 +34,7 @@
 with
 
 leads_to_build as ({{ leads_to_build('score_input_fingerprint') }}),
--- its profile columns, not its incremental bookkeeping: this model's leads carry their own
-profile_scores as (
-    select
-        lead_id,
-        created_at,
-        fit_score,
-        negative_score,
-        matched_rule_ids,
-        is_profile_complete
-    from {{ ref('int_leads_profile_scored') }}
-),
+profile_scores as (select {{ profile_score_columns() | join(', ') }} from {{ ref('int_leads_profile_scored') }}),
 scored_activities as (select * from {{ ref('int_activities_scored') }}),
 activity_rule_matches as (select * from {{ ref('int_activity_rule_matches') }}),
 
