@@ -10,6 +10,7 @@ leaves the previous export (and the published file) byte-identical.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import struct
@@ -244,3 +245,72 @@ def test_a_publish_after_a_publish_updates_the_facts_lead_by_lead(
     # the published file changed since: the next publish does not start from it
     os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 1_000_000_000))
     assert not publishing.previous_publish(build, target, publishing.DEFAULT_STORAGE_VERSION, False)
+
+
+def test_a_fact_whose_view_changed_is_published_whole(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead fingerprints cover the store a fact reads, not the fact's own view (its text
+    cleaning): after a change to the view alone, every lead's rows show the new definition,
+    while the other fact is still updated lead by lead. A publish state that recorded no view
+    definitions (an older version's) writes both facts whole."""
+    from lead_funnel import publish as publishing
+
+    build = tmp_path / "copy.build.duckdb"
+    shutil.copyfile(published.with_name("lead_funnel.build.duckdb"), build)
+    target = tmp_path / "copy.duckdb"
+    publishing.publish(build, target)
+    assert set(publishing.published_definitions(build)) == set(publishing.PUBLISHED_BY_LEAD)
+
+    updated_by_lead: list[str] = []
+    update_by_lead = publishing._update_by_lead
+
+    def spy(connection: object, name: str, volatile: str | None) -> None:
+        updated_by_lead.append(name)
+        update_by_lead(connection, name, volatile)
+
+    def no_full_write(*_: object, **__: object) -> None:
+        raise AssertionError("the publish wrote the file from scratch")
+
+    monkeypatch.setattr(publishing, "_update_by_lead", spy)
+    monkeypatch.setattr(publishing, "write_published_copy", no_full_write)
+
+    # the same build published again: both facts lead by lead
+    publishing.publish(build, target)
+    assert sorted(updated_by_lead) == sorted(publishing.PUBLISHED_BY_LEAD)
+
+    # a new text cleaning in fct_lead_activities' view, no fingerprint changed
+    with duckdb.connect(str(build)) as connection:
+        connection.execute("alter view main.fct_lead_activities rename to activities_before")
+        connection.execute(
+            "create view main.fct_lead_activities as select * replace "
+            "(coalesce(detail, '') || ' [cleaned again]' as detail) from main.activities_before"
+        )
+    updated_by_lead.clear()
+    publishing.publish(build, target)
+    assert updated_by_lead == ["fct_lead_stage_history"]
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{build}' as build (read_only)")
+        connection.execute(f"attach '{target}' as updated (read_only)")
+        for one, other in (("build", "updated"), ("updated", "build")):
+            (differing,) = connection.execute(
+                f"select count(*) from (select * from {one}.main.fct_lead_activities "
+                f"except all select * from {other}.main.fct_lead_activities)"
+            ).fetchone()
+            assert differing == 0, f"{differing} rows of {one} not in {other}"
+        (cleaned_again,) = connection.execute(
+            "select count(*) from updated.main.fct_lead_activities "
+            "where detail like '% [cleaned again]'"
+        ).fetchone()
+        assert cleaned_again > 0
+
+    # a publish state without view definitions: nothing is trusted lead by lead
+    state_file = publishing.publish_state_path(build)
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    del state["definitions"]
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    assert publishing.previous_publish(build, target, publishing.DEFAULT_STORAGE_VERSION, False)
+    updated_by_lead.clear()
+    publishing.publish(build, target)
+    assert updated_by_lead == []
+    assert set(publishing.published_definitions(build)) == set(publishing.PUBLISHED_BY_LEAD)

@@ -106,6 +106,9 @@ def write_published_copy(
 # fingerprint of the lead's inputs it was built from, so a lead whose fingerprint is the same
 # in the build and in the previous publish has the same rows; the predicate names the rows
 # that change with every run all the same (an open stage entry's time runs up to as_of).
+# The fingerprint covers the store a fact reads, not the fact's own view (its text cleaning,
+# its time in stage): a fact whose view definition changed since the last publish is written
+# whole (view_definitions).
 PUBLISHED_BY_LEAD = {
     "fct_lead_activities": None,
     "fct_lead_stage_history": "exited_at is null",
@@ -122,19 +125,24 @@ def _file_signature(path: Path) -> dict[str, int]:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
+def _read_publish_state(build_db: Path) -> dict[str, object]:
+    import json
+
+    try:
+        state = json.loads(publish_state_path(build_db).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
 def previous_publish(build_db: Path, published: Path, version: str, mask_pii: bool) -> bool:
     """True when the published file is the one the last publish from this build database
     wrote, unchanged since (same size and modification time), in the same storage format and
     masking: the next publish can start from a byte copy of it (update_published_copy)."""
-    import json
-
-    state_file = publish_state_path(build_db)
-    if not published.exists() or not state_file.exists():
+    if not published.exists():
         return False
-    try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+    state = _read_publish_state(build_db)
+    state.pop("definitions", None)
     return state == {
         "published": str(published),
         "version": version,
@@ -143,7 +151,20 @@ def previous_publish(build_db: Path, published: Path, version: str, mask_pii: bo
     }
 
 
-def record_publish(build_db: Path, published: Path, version: str, mask_pii: bool) -> None:
+def published_definitions(build_db: Path) -> dict[str, str]:
+    """The view definitions (view_definitions) the last publish from this build database
+    wrote its lead-by-lead facts with; empty when it did not record them."""
+    definitions = _read_publish_state(build_db).get("definitions")
+    return dict(definitions) if isinstance(definitions, dict) else {}
+
+
+def record_publish(
+    build_db: Path,
+    published: Path,
+    version: str,
+    mask_pii: bool,
+    definitions: dict[str, str] | None = None,
+) -> None:
     import json
 
     state = {
@@ -151,22 +172,50 @@ def record_publish(build_db: Path, published: Path, version: str, mask_pii: bool
         "version": version,
         "mask_pii": mask_pii,
         **_file_signature(published),
+        "definitions": definitions or {},
     }
     publish_state_path(build_db).write_text(json.dumps(state), encoding="utf-8")
 
 
-def update_published_copy(build_db: Path, target: Path, mask_pii: bool = False) -> None:
+def view_definitions(connection: object, catalog: str | None = "build") -> dict[str, str]:
+    """A digest of the SQL of each lead-by-lead fact (PUBLISHED_BY_LEAD) that the build
+    keeps as a view: the part of its rows that no lead fingerprint covers. catalog None is
+    the connection's own database."""
+    import hashlib
+
+    rows = connection.execute(  # type: ignore[attr-defined]
+        "select view_name, sql from duckdb_views() "
+        "where database_name = coalesce(?, current_database()) and schema_name = 'main' "
+        "and list_contains(?, view_name)",
+        [catalog, list(PUBLISHED_BY_LEAD)],
+    ).fetchall()
+    return {name: hashlib.sha256(sql.encode()).hexdigest() for name, sql in rows}
+
+
+def update_published_copy(
+    build_db: Path,
+    target: Path,
+    mask_pii: bool = False,
+    definitions: dict[str, str] | None = None,
+) -> None:
     """Bring `target`, a byte copy of the previous publish (in its storage format), up to the
     build: the same tables as write_published_copy writes, with the two facts updated lead by
     lead (PUBLISHED_BY_LEAD: the leads whose fingerprint changed, and the rows that change
     with every run) and every other table written again (they are small). What a day's
-    landing changed costs the publish, not the whole history."""
+    landing changed costs the publish, not the whole history.
+
+    `definitions` are the view definitions the previous publish was written with
+    (published_definitions): a fact whose view is defined otherwise now is written whole."""
     import duckdb
 
     with duckdb.connect() as connection:
         connection.execute(f"attach '{_quote(build_db)}' as build (read_only)")
         connection.execute(f"attach '{_quote(target)}' as published")
         wanted = _published_relations(connection, mask_pii)
+        current = view_definitions(connection)
+        unchanged_views = {
+            name for name, digest in current.items() if (definitions or {}).get(name) == digest
+        }
         present = {
             row[0]
             for row in connection.execute(
@@ -179,7 +228,7 @@ def update_published_copy(build_db: Path, target: Path, mask_pii: bool = False) 
         for name in wanted:
             volatile = PUBLISHED_BY_LEAD.get(name, "")
             if (
-                name in PUBLISHED_BY_LEAD
+                name in unchanged_views
                 and name in present
                 and _columns(connection, "build", name) == _columns(connection, "published", name)
             ):
@@ -354,6 +403,7 @@ def publish(
     published.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(build_db)) as connection:
         connection.execute("checkpoint")
+        definitions = view_definitions(connection, catalog=None)
     staging_copy = published.with_name(f".{published.name}.{os.getpid()}.partial")
     export_version: Path | None = None
     try:
@@ -362,7 +412,12 @@ def publish(
         if previous_publish(build_db, published, version, mask_pii):
             shutil.copyfile(published, staging_copy)
             staging_copy.chmod(0o644)
-            update_published_copy(build_db, staging_copy, mask_pii=mask_pii)
+            update_published_copy(
+                build_db,
+                staging_copy,
+                mask_pii=mask_pii,
+                definitions=published_definitions(build_db),
+            )
         else:
             write_published_copy(build_db, staging_copy, version, mask_pii=mask_pii)
         _check_contract_models(staging_copy)
@@ -376,7 +431,7 @@ def publish(
         staging_copy.chmod(0o444)
         os.replace(staging_copy, published)
         _fsync(published.parent)
-        record_publish(build_db, published, version, mask_pii)
+        record_publish(build_db, published, version, mask_pii, definitions)
         if parquet_export is not None and export_version is not None:
             finished = export_version.with_name(export_version.name.removesuffix(".partial"))
             export_version.rename(finished)
