@@ -1,7 +1,9 @@
 """Staging by landing: the ledger reads each landing file once, a re-delivered file replaces
 its rows, a file that disappears keeps its rows (and is reported), and after every sequence
 of landings (late rows, conflicting duplicates across landings, exact copies, as_of moving
-back and forth, a changed var) every contract model equals a --full-refresh build."""
+back and forth, a changed var) every contract model equals a --full-refresh build. A change
+to the staging logic (a configuration seed it reads, such as the stage mapping) reads the
+landings read before it again, so that too equals a --full-refresh build."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from dbt_helpers import query, run_dbt
-from lead_funnel.landings import landing_summary, missing_message
+from dbt_helpers import copy_project, query, run_dbt
+from lead_funnel.landings import landing_summary, missing_message, reread_message
 from test_incremental import assert_contract_models_equal, generate, land
 
 LEDGER = "select landing_file, loaded_by_run_id, is_redelivery, is_present from staging.stg_landing_ledger"
@@ -132,3 +135,90 @@ def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
         db,
         variables,
     )
+
+
+LEDGER_READS = (
+    "select source_table, landing_file, loaded_by_run_id, is_redelivery, is_reread_for_new_logic, "
+    "is_present, staging_logic_version from staging.stg_landing_ledger"
+)
+
+
+def ledger_reads(db: Path) -> dict[tuple[str, str], tuple]:
+    """(table, file name) -> (run that read it, is_redelivery, is_reread_for_new_logic,
+    is_present, staging_logic_version)."""
+    return {(table, Path(path).name): tuple(rest) for table, path, *rest in query(db, LEDGER_READS)}
+
+
+def test_a_changed_stage_mapping_reaches_the_landings_read_before(
+    generated: Path, tmp_path: Path
+) -> None:
+    """A team maps a stage label it had not mapped: the stage-change files read before the
+    change are read again (the ledger says why), so their rows are mapped too, and the
+    contract models equal a full build with the new mapping; the other tables' files are not
+    read again. A ledger from before the ledger held versions reads every present file again."""
+    project = copy_project(tmp_path / "project")
+    raw = tmp_path / "raw"
+    for day in range(3):
+        land(generated, raw, day)
+    work = tmp_path / "dbt"
+    work.mkdir()
+    db = work / "incremental.duckdb"
+    variables = {"raw_dir": str(raw)}
+    run_dbt(["seed"], db, variables, project_dir=project)
+    run_dbt(["run", "--full-refresh"], db, variables, project_dir=project)
+    unmapped = query(
+        db,
+        "select count(*) from staging.stg_stage_changes_triaged "
+        "where stage_label = 'Zombie' and reject_reason = 'unmapped_stage'",
+    )[0][0]
+    assert unmapped >= 1, "the generated data has a stage label the mapping lacks"
+    before = ledger_reads(db)
+    assert {version for *_, version in before.values()} != {None}
+
+    with (project / "seeds" / "config" / "stage_mapping.csv").open("a") as mapping:
+        mapping.write("Zombie,recycled\n")
+    run_dbt(["seed"], db, variables, project_dir=project)
+    run_dbt(["run"], db, variables, project_dir=project)
+    after = ledger_reads(db)
+    assert after.keys() == before.keys()
+    for (table, name), (run, redelivery, reread, present, version) in after.items():
+        if table == "stage_changes":
+            assert run != before[table, name][0], f"{name} was read again"
+            assert (redelivery, reread, present) == (False, True, True)
+            assert version != before[table, name][4]
+        else:
+            assert after[table, name] == before[table, name], f"{name} was not read again"
+    assert not query(
+        db,
+        "select count(*) from staging.stg_stage_changes_triaged "
+        "where stage_label = 'Zombie' and reject_reason is not null",
+    )[0][0]
+    summary = landing_summary(db, dt.datetime(2000, 1, 1))
+    reread = sum(1 for table, _ in after if table == "stage_changes")
+    assert summary is not None and summary.files_reread_for_new_logic == reread
+    assert "stage_mapping" in reread_message(reread)
+
+    full_db = work / "full.duckdb"
+    run_dbt(["seed"], full_db, variables, project_dir=project)
+    run_dbt(["run", "--full-refresh"], full_db, variables, project_dir=project)
+    assert_contract_models_equal(db, full_db)
+
+    # nothing changed since: nothing is read again
+    run_dbt(["run"], db, variables, project_dir=project)
+    assert ledger_reads(db) == after
+
+    # a ledger written before it held versions, and a file gone since: every present file is
+    # read again, the missing one keeps its rows and has no version
+    with duckdb.connect(str(db)) as connection:
+        for column in ("is_reread_for_new_logic", "staging_logic_version"):
+            connection.execute(f"alter table staging.stg_landing_ledger drop column {column}")
+    gone = sorted((raw / "leads").glob("*.csv"))[-1]
+    gone.unlink()
+    run_dbt(["run"], db, variables, project_dir=project)
+    upgraded = ledger_reads(db)
+    for (table, name), (run, _, reread, present, version) in upgraded.items():
+        if name == gone.name:
+            assert (run, reread, present, version) == (before[table, name][0], None, False, None)
+        else:
+            assert (reread, present) == (True, True), name
+            assert version == after[table, name][4]

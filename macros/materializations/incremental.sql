@@ -122,8 +122,10 @@
     node upstream of them (except the raw_* seeds: data, fingerprinted per lead by content;
     configuration seeds are included, so a changed seed rebuilds every row) and the source of
     every project macro they call. Vars are mixed into the fingerprints where they are used.
+    data_only_names: upstream models read for their values only, which the models built
+    from them handle themselves; neither their code nor what they are built from counts.
     At parse time, and in a unit test (no graph): a constant. -#}
-{% macro nodes_logic_version(model_names) -%}
+{% macro nodes_logic_version(model_names, data_only_names=[]) -%}
     {%- if not execute or graph.nodes is not defined -%}
         {{ return('parse') }}
     {%- endif -%}
@@ -136,7 +138,8 @@
     {%- for unique_id in pending -%}
         {%- set node = graph.nodes.get(unique_id) -%}
         {%- if node is not none and unique_id not in nodes
-                and not (node.resource_type == 'seed' and node.name.startswith('raw_')) -%}
+                and not (node.resource_type == 'seed' and node.name.startswith('raw_'))
+                and node.name not in data_only_names -%}
             {%- do nodes.append(unique_id) -%}
             {%- do pending.extend(node.depends_on.nodes) -%}
             {%- for macro_id in node.depends_on.macros -%}

@@ -28,15 +28,28 @@
     {{ return(adapter.get_relation(database=this.database, schema=schema, identifier='stg_landing_ledger')) }}
 {%- endmacro %}
 
+{#- The version of the code and configuration that turn one raw table's landing files into
+    its staging rows: the base model, the triage and everything upstream of them (the macros
+    they call, a configuration seed such as stage_mapping; nodes_logic_version). The ledger
+    records it for each file it reads; a file read with another version is read again
+    (landing_plan), so a changed typing rule, triage rule or stage mapping reaches every
+    landing, not only the new ones. run_as_of is left out: the triage reads its value, and
+    decides again the rows on the other side of a moved as_of itself. -#}
+{% macro staging_logic_version(name) -%}
+    {{ return(nodes_logic_version(['stg_' ~ name ~ '_triaged'], data_only_names=['run_as_of'])) }}
+{%- endmacro %}
+
 {#- What this run does with the landing files of one raw table, decided by comparing raw_dir
     with the ledger (run-time only; at parse time every list is empty):
     - files: every file in raw_dir now, sorted, each {'path', 'size', 'modified_at'};
     - load: the files to read: every file in a full build, else the new and changed ones;
-    - changed: files the ledger has with another size or modification time (re-delivered);
+    - changed: files the ledger has with another size or modification time (re-delivered),
+      or read with another staging_logic_version (new_logic): their stored rows are replaced;
+    - new_logic: the files of `changed` read again only because the staging logic changed;
     - missing: files the ledger has as present that are gone from raw_dir;
     - incremental: false when everything is read (no ledger yet, or --full-refresh). -#}
 {% macro landing_plan(name) -%}
-    {%- set plan = {'files': [], 'load': [], 'changed': [], 'missing': [], 'incremental': false} -%}
+    {%- set plan = {'files': [], 'load': [], 'changed': [], 'new_logic': [], 'missing': [], 'incremental': false} -%}
     {%- if not execute or not landings_enabled() -%}
         {{ return(plan) }}
     {%- endif -%}
@@ -59,12 +72,18 @@
         {{ return(plan) }}
     {%- endif -%}
     {%- do plan.update({'incremental': true}) -%}
+    {%- set logic_version = staging_logic_version(name) -%}
+    {#- a ledger written before it recorded the version: every file was read with another -#}
+    {%- set ledger_columns = adapter.get_columns_in_relation(ledger) | map(attribute='name') | map('lower') | list -%}
+    {%- set recorded_version = 'staging_logic_version' if 'staging_logic_version' in ledger_columns
+        else 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
     {%- set known = {} -%}
     {%- set recorded = run_query(
-        "select landing_file, file_size, strftime(file_modified_at, '%Y-%m-%dT%H:%M:%S.%f'), is_present"
-        ~ " from " ~ ledger ~ " where source_table = '" ~ name ~ "'") -%}
-    {%- for path, size, modified_at, is_present in recorded.rows -%}
-        {%- do known.update({path: {'size': size | int, 'modified_at': modified_at, 'is_present': is_present}}) -%}
+        "select landing_file, file_size, strftime(file_modified_at, '%Y-%m-%dT%H:%M:%S.%f'), is_present, "
+        ~ recorded_version ~ " from " ~ ledger ~ " where source_table = '" ~ name ~ "'") -%}
+    {%- for path, size, modified_at, is_present, version in recorded.rows -%}
+        {%- do known.update({path: {'size': size | int, 'modified_at': modified_at, 'is_present': is_present,
+                                    'version': version}}) -%}
     {%- endfor -%}
     {%- set present = [] -%}
     {%- for file in plan.files -%}
@@ -75,6 +94,10 @@
         {%- elif entry.size != file.size or entry.modified_at != file.modified_at -%}
             {%- do plan.load.append(file) -%}
             {%- do plan.changed.append(file.path) -%}
+        {%- elif entry.version != logic_version -%}
+            {%- do plan.load.append(file) -%}
+            {%- do plan.changed.append(file.path) -%}
+            {%- do plan.new_logic.append(file.path) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for path, entry in known | dictsort -%}
@@ -119,14 +142,15 @@
 {%- endmacro %}
 
 {#- True when this run read again a landing file an earlier run had read (a re-delivery with
-    changed content): rows may then have left a lead without being triaged again. Read from
-    the ledger this run wrote, so the caller refs stg_landing_ledger (runs after it). -#}
+    changed content, or a file read again for new staging logic): rows may then have left a
+    lead without being triaged again. Read from the ledger this run wrote, so the caller refs
+    stg_landing_ledger (runs after it). -#}
 {% macro landing_files_redelivered() -%}
     {%- if not (execute and landings_enabled()) -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set found = run_query("select count(*) from " ~ ref('stg_landing_ledger')
-        ~ " where loaded_by_run_id = '" ~ invocation_id ~ "' and is_redelivery") -%}
+        ~ " where loaded_by_run_id = '" ~ invocation_id ~ "' and (is_redelivery or is_reread_for_new_logic)") -%}
     {{ return(found.rows[0][0] > 0) }}
 {%- endmacro %}
 

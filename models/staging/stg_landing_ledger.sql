@@ -6,6 +6,7 @@
     materialized=landing_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source_table', 'landing_file'],
+    on_schema_change='append_new_columns',
 ) }}
 -- written after the triage, which reads the ledger as it stood before this run:
 -- depends_on: {{ ref('stg_leads_triaged') }}
@@ -27,7 +28,10 @@ with
         landing_file,
         cast(file_size as {{ dbt.type_bigint() }}) as file_size,
         cast(file_modified_at as {{ dbt.type_timestamp() }}) as file_modified_at,
-        landing_file in ({{ landing_file_list(plan.changed) }}) as is_redelivery
+        landing_file in ({{ landing_file_list(plan.changed) }})
+            and landing_file not in ({{ landing_file_list(plan.new_logic) }}) as is_redelivery,
+        landing_file in ({{ landing_file_list(plan.new_logic) }}) as is_reread_for_new_logic,
+        '{{ staging_logic_version(table) }}' as staging_logic_version
     from (values
         {%- for file in plan.load %}
         ('{{ file.path | replace("'", "''") }}', {{ file.size }}, '{{ file.modified_at }}'){{ "," if not loop.last }}
@@ -39,7 +43,9 @@ with
         cast(null as {{ dbt.type_string() }}) as landing_file,
         cast(null as {{ dbt.type_bigint() }}) as file_size,
         cast(null as {{ dbt.type_timestamp() }}) as file_modified_at,
-        false as is_redelivery
+        false as is_redelivery,
+        false as is_reread_for_new_logic,
+        cast(null as {{ dbt.type_string() }}) as staging_logic_version
     from (select 1 as no_file) as no_files
     where 1 = 0
     {%- endif %}
@@ -68,7 +74,9 @@ loaded as (
         '{{ invocation_id }}' as loaded_by_run_id,
         {{ table }}_loaded.is_redelivery,
         true as is_present,
-        cast(null as {{ dbt.type_timestamp() }}) as missing_since
+        cast(null as {{ dbt.type_timestamp() }}) as missing_since,
+        {{ table }}_loaded.is_reread_for_new_logic,
+        {{ table }}_loaded.staging_logic_version
     from {{ table }}_loaded
     left join {{ table }}_rows
         on {{ table }}_loaded.landing_file = {{ table }}_rows.landing_file
@@ -89,7 +97,15 @@ missing as (
         loaded_by_run_id,
         is_redelivery,
         false as is_present,
-        {{ loaded_at }} as missing_since
+        {{ loaded_at }} as missing_since,
+        {%- if stored_columns_present(['staging_logic_version']) %}
+        is_reread_for_new_logic,
+        staging_logic_version
+        {%- else %}
+        -- a ledger from before these columns: not known
+        cast(null as {{ dbt.type_boolean() }}) as is_reread_for_new_logic,
+        cast(null as {{ dbt.type_string() }}) as staging_logic_version
+        {%- endif %}
     from {{ this }}
     where landing_file in ({{ landing_file_list(ns.missing) }})
 ),

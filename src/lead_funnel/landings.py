@@ -22,12 +22,14 @@ class MissingLanding:
 
 @dataclass(frozen=True)
 class LandingSummary:
-    """What the ledger says after a build: files read by this run, files missing."""
+    """What the ledger says after a build: files read by this run (and how many of them were
+    read again, unchanged, because the staging logic changed), files missing."""
 
     files_read: int
     rows_read: int
     files_known: int
     missing: list[MissingLanding]
+    files_reread_for_new_logic: int = 0
 
 
 def landing_summary(build_db: Path, since: datetime) -> LandingSummary | None:
@@ -42,10 +44,16 @@ def landing_summary(build_db: Path, since: datetime) -> LandingSummary | None:
         ).fetchone()
         if not exists or not exists[0]:
             return None
-        known, read, rows = connection.execute(
+        has_logic_column = connection.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'staging' "
+            "and table_name = 'stg_landing_ledger' and column_name = 'is_reread_for_new_logic'"
+        ).fetchone()
+        reread = "is_reread_for_new_logic" if has_logic_column and has_logic_column[0] else "false"
+        known, read, rows, reread_files = connection.execute(
             f"select count(*), count(*) filter (where loaded_at >= ?), "
-            f"coalesce(sum(raw_rows) filter (where loaded_at >= ?), 0) from {LEDGER}",
-            [since, since],
+            f"coalesce(sum(raw_rows) filter (where loaded_at >= ?), 0), "
+            f"count(*) filter (where loaded_at >= ? and {reread}) from {LEDGER}",
+            [since, since, since],
         ).fetchone()
         if not known:
             return None
@@ -56,7 +64,17 @@ def landing_summary(build_db: Path, since: datetime) -> LandingSummary | None:
                 "where not is_present order by source_table, landing_file"
             ).fetchall()
         ]
-    return LandingSummary(int(read), int(rows), int(known), missing)
+    return LandingSummary(int(read), int(rows), int(known), missing, int(reread_files))
+
+
+def reread_message(files: int) -> str:
+    """Why a run read landing files again that had not changed."""
+    noun = "file was" if files == 1 else "files were"
+    return (
+        f"{files:,} landing {noun} read again, unchanged: the staging logic or its "
+        "configuration (typing, triage, seeds/config/stage_mapping.csv, ...) changed since "
+        "they were read, so their rows are rebuilt with it."
+    )
 
 
 def missing_message(missing: list[MissingLanding], shown: int = 5) -> str:

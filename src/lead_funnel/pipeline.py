@@ -378,7 +378,7 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
 def print_landings(build_db: Path, since: dt.datetime) -> None:
     """What the landing ledger says after a raw_dir build: the files this run read, and in
     yellow the files read by earlier runs that are gone from raw_dir (their rows are kept)."""
-    from lead_funnel.landings import landing_summary, missing_message
+    from lead_funnel.landings import landing_summary, missing_message, reread_message
 
     summary = landing_summary(build_db, since)
     if summary is None:
@@ -387,6 +387,8 @@ def print_landings(build_db: Path, since: dt.datetime) -> None:
         f"Landings: read {summary.files_read:,} new or changed file(s) "
         f"({summary.rows_read:,} rows) of {summary.files_known:,} in the ledger"
     )
+    if summary.files_reread_for_new_logic:
+        console.print(escape(reread_message(summary.files_reread_for_new_logic)))
     if summary.missing:
         console.print(f"[yellow]warning:[/] {escape(missing_message(summary.missing))}")
 

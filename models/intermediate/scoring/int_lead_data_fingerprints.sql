@@ -2,8 +2,8 @@
 -- int_lead_input_fingerprints that is read from every staging row. Built landing by landing
 -- (raw_dir), an incremental run fingerprints again only the leads whose staging rows this run
 -- triaged (written_by_run_id), so a day's landing costs what it touched; when a landing file
--- was re-delivered (rows may have left a lead without being written again) every lead is
--- fingerprinted again. Elsewhere it is rebuilt in full.
+-- was re-delivered or read again for new staging logic (rows may have left a lead without
+-- being written again) every lead is fingerprinted again. Elsewhere it is rebuilt in full.
 {{ config(
     materialized=landing_materialization(),
     incremental_strategy='delete+insert',
