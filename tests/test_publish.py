@@ -47,6 +47,18 @@ def tree_digest(path: Path) -> dict[str, str]:
     return digests
 
 
+def assert_same_rows(
+    connection: duckdb.DuckDBPyConnection, one: str, other: str, table: str
+) -> None:
+    """The table holds the same rows, duplicates included, in two attached databases."""
+    for left, right in ((one, other), (other, one)):
+        (differing,) = connection.execute(
+            f'select count(*) from (select * from {left}.main."{table}" '
+            f'except all select * from {right}.main."{table}")'
+        ).fetchone()
+        assert differing == 0, f"{table}: {differing} rows of {left} not in {right}"
+
+
 def test_default_publish_is_in_the_v1_0_0_format(published: Path) -> None:
     assert storage_format(published) == V1_0_0_FORMAT
     assert storage_format(published.with_name("lead_funnel.build.duckdb")) > V1_0_0_FORMAT
@@ -231,12 +243,7 @@ def test_a_publish_after_a_publish_updates_the_facts_lead_by_lead(
         ]
         assert {"fct_lead_activities", "fct_lead_stage_history", "mart_mql_monthly"} <= set(tables)
         for table in tables:
-            for one, other in (("updated", "fresh"), ("fresh", "updated")):
-                (differing,) = connection.execute(
-                    f'select count(*) from (select * from {one}.main."{table}" '
-                    f'except all select * from {other}.main."{table}")'
-                ).fetchone()
-                assert differing == 0, f"{table}: {differing} rows of {one} not in {other}"
+            assert_same_rows(connection, "updated", "fresh", table)
         (shown,) = connection.execute(
             "select count(*) from updated.main.fct_lead_activities where lead_id = ?", [gone]
         ).fetchone()
@@ -292,12 +299,7 @@ def test_a_fact_whose_view_changed_is_published_whole(
     with duckdb.connect() as connection:
         connection.execute(f"attach '{build}' as build (read_only)")
         connection.execute(f"attach '{target}' as updated (read_only)")
-        for one, other in (("build", "updated"), ("updated", "build")):
-            (differing,) = connection.execute(
-                f"select count(*) from (select * from {one}.main.fct_lead_activities "
-                f"except all select * from {other}.main.fct_lead_activities)"
-            ).fetchone()
-            assert differing == 0, f"{differing} rows of {one} not in {other}"
+        assert_same_rows(connection, "build", "updated", "fct_lead_activities")
         (cleaned_again,) = connection.execute(
             "select count(*) from updated.main.fct_lead_activities "
             "where detail like '% [cleaned again]'"
