@@ -18,8 +18,10 @@
     49%). z from the var rate_interval_z (default 1.96: 95%). Null when trials is 0 or null,
     like the rate itself. With p = successes / trials and n = trials:
         (p + z^2 / 2n -+ z * sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n)
-    bound: 'lower' or 'upper'; z overrides the var (tests pin 1.96). Clamped to [0, 1]
-    against float noise (greatest / least skip nulls, hence the case). -#}
+    bound: 'lower' or 'upper'; z overrides the var (tests pin 1.96). Clamped to [0, 1] and to
+    hold the rate itself, against float noise: at 0/n the lower bound's two terms cancel to
+    about 1e-17 rather than 0, which would put a rate of 0 below its own interval (greatest /
+    least skip nulls, hence the case). -#}
 {% macro wilson_bound(successes, trials, bound, z=none) -%}
     {%- set z = (var('rate_interval_z', 1.96) if z is none else z) | float %}
     {%- set z2 = z * z %}
@@ -31,7 +33,11 @@
     {%- set n = 'cast(nullif(' ~ trials ~ ', 0) as ' ~ type_double() ~ ')' %}
     {%- set root = z ~ ' * sqrt(' ~ p ~ ' * (1 - ' ~ p ~ ') / ' ~ n ~ ' + ' ~ z2 ~ ' / (4 * ' ~ n ~ ' * ' ~ n ~ '))' %}
     {%- set bound_sql = '(' ~ p ~ ' + ' ~ z2 ~ ' / (2 * ' ~ n ~ ') ' ~ sign ~ ' ' ~ root ~ ') / (1 + ' ~ z2 ~ ' / ' ~ n ~ ')' %}
-    (case when {{ trials }} > 0 then {{ 'greatest(0.0, ' if bound == 'lower' else 'least(1.0, ' }}{{ bound_sql }}) end)
+    {%- if bound == 'lower' %}
+    (case when {{ trials }} > 0 then greatest(0.0, least({{ p }}, {{ bound_sql }})) end)
+    {%- else %}
+    (case when {{ trials }} > 0 then least(1.0, greatest({{ p }}, {{ bound_sql }})) end)
+    {%- endif %}
 {%- endmacro %}
 
 {% macro wilson_lower(successes, trials, z=none) -%}
