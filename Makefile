@@ -45,11 +45,13 @@ test-dbt: setup ## dbt seed + build (models, data tests, unit tests) on the demo
 	LEAD_FUNNEL_DB=$(TEST_DB) $(DBT) build --full-refresh --target-path build/test/target
 
 # pytest-xdist runs the test files on PYTEST_WORKERS processes, each file whole on one worker
-# (--dist loadfile: a module's shared build is made once); PYTEST_WORKERS=0 runs them in one.
+# (--dist loadfile: a module's shared build is made once), the longest files first
+# (--no-loadscope-reorder keeps the order tests/conftest.py sets); PYTEST_WORKERS=0 runs them
+# in one. --durations lists the slowest tests, to keep that order up to date.
 PYTEST_WORKERS ?= 2
 
 test-python: setup ## pytest: the lead_funnel package and end-to-end runs, incl. bad-input files
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile tests
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15 tests
 
 lint: setup ## sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/sqlfluff lint models data_tests analyses macros
