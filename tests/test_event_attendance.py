@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dbt_helpers import copy_project, query, run_dbt
+from dbt_helpers import build_from_scratch, copy_project, query, run_dbt
 
 ACTIVITIES = (
     "activity_id,lead_id,activity_type,occurred_at,owner_id,campaign,detail,duration_seconds"
@@ -64,14 +64,9 @@ def test_a_longer_attendance_rescores_earlier_attendees_incrementally(tmp_path: 
         ],
     )
     variables = {"raw_dir": str(raw), "as_of": "2025-02-01 00:00:00"}
-    incremental_db = tmp_path / "incremental" / "lf.duckdb"
-    incremental_db.parent.mkdir()
-
-    def build(db: Path, *args: str) -> None:
-        run_dbt(["seed"], db, variables, project_dir=project)
-        run_dbt(["run", *args], db, variables, project_dir=project)
-
-    build(incremental_db, "--full-refresh")
+    incremental_db = build_from_scratch(
+        tmp_path / "incremental" / "lf.duckdb", variables, project_dir=project
+    )
     assert query(incremental_db, MATCHES) == [("W2", "eng_webinar_attended", 50.0)]
 
     write(
@@ -79,10 +74,8 @@ def test_a_longer_attendance_rescores_earlier_attendees_incrementally(tmp_path: 
         ACTIVITIES,
         ["W3,E2,webinar_attended,2025-01-11 16:00:00,,web_x,Webinar X,3600"],
     )
-    build(incremental_db)
-    full_db = tmp_path / "full" / "lf.duckdb"
-    full_db.parent.mkdir()
-    build(full_db, "--full-refresh")
+    run_dbt(["run"], incremental_db, variables, project_dir=project)
+    full_db = build_from_scratch(tmp_path / "full" / "lf.duckdb", variables, project_dir=project)
 
     expected = [("W2", "eng_webinar_attended_short", 20.0), ("W3", "eng_webinar_attended", 50.0)]
     assert query(full_db, MATCHES) == expected

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import LEAD_FUNNEL, query, run_dbt, write_csv
+from dbt_helpers import LEAD_FUNNEL, build_from_scratch, query, run_dbt, write_csv
 from lead_funnel.common import CONTRACT_MODELS
 
 LATE_LEAD = "L7777777"
@@ -114,29 +114,23 @@ PROFILE_MODELS = {
 
 def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    work = tmp_path / "dbt"
-    work.mkdir()
-    incremental_db = work / "incremental.duckdb"
+    incremental_db = tmp_path / "incremental" / "incremental.duckdb"
     dbt_vars = {"raw_dir": str(raw)}
 
-    def run_both(step: str, extra_vars: dict | None = None) -> Path:
+    def run_both(extra_vars: dict | None = None) -> None:
         """The incremental run on the long-lived database, and a full refresh on a fresh one."""
         variables = {**dbt_vars, **(extra_vars or {})}
-        full_db = work / f"full_{step}.duckdb"
-        run_dbt(["seed"], full_db, variables)
-        run_dbt(["run", "--full-refresh"], full_db, variables)
+        full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables)
         run_dbt(["run"], incremental_db, variables)
         assert_contract_models_equal(incremental_db, full_db)
         # the stores of the models that extend leads, fingerprints included
         assert_models_equal(incremental_db, full_db, EXTENDING_MODELS)
         assert_models_equal(incremental_db, full_db, WRITTEN_MOMENTS_MODELS)
         assert_models_equal(incremental_db, full_db, PROFILE_MODELS)
-        return full_db
 
     # landing 1: the history
     land(landings, raw, 0)
-    run_dbt(["seed"], incremental_db, dbt_vars)
-    run_dbt(["run", "--full-refresh"], incremental_db, dbt_vars)
+    build_from_scratch(incremental_db, dbt_vars)
     history = raw / "activities" / "activities_2026-01-12.csv"
     header, *_ = history.read_text().splitlines()
     kept, conflicting = first_rows(history, 2)
@@ -183,7 +177,7 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
             "update intermediate.int_lead_score_moments set points = -1 "
             "where moment_type = 'created'"
         )
-    run_both("landing_2")
+    run_both()
     # a lead the day only added later activities to is extended: its stored rows stay, and
     # the run writes the new activities' rows; the lead with the activity dated long ago is
     # rebuilt (every row written again)
@@ -235,30 +229,30 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
             "Example Corp,500,software,US,event,demo_request,rep_01"
         ],
     )
-    run_both("landing_3")
+    run_both()
     assert query(
         incremental_db, f"select count(*) from fct_lead_activities where lead_id = '{LATE_LEAD}'"
     ) == [(2,)], "the orphans become valid activities once their lead has landed"
 
     # a configuration change (the sales-touch types) rebuilds every lead
     config_change = {"sales_touch_activity_types": ["sales_call"]}
-    run_both("config_change", config_change)
+    run_both(config_change)
 
     # so does a scoring var the moments depend on (the half-life)
     moments_before = set(query(incremental_db, moments_built))
     config_change["engagement_half_life_days"] = 7
-    run_both("half_life_change", config_change)
+    run_both(config_change)
     assert not set(query(incremental_db, moments_built)) & moments_before, (
         "a new half-life rebuilds the scoring moments of every lead"
     )
 
     # and the activity types that are event attendances (the share-of-event conditions)
     config_change["event_attendance_activity_types"] = ["webinar_registered"]
-    run_both("attendance_types_change", config_change)
+    run_both(config_change)
 
     # and so do the fields a complete profile needs (the levels that require one read them)
     config_change["mql_required_fields"] = ["email"]
-    run_both("required_fields_change", config_change)
+    run_both(config_change)
 
     # the data tests hold on the incrementally built database too (the unit tests' worked
     # examples assume the default configuration)
@@ -341,24 +335,19 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
     changed account vars and an as_of moved back equal a full refresh, and a day's landing
     re-evaluates only the accounts it touched."""
     raw = tmp_path / "raw"
-    work = tmp_path / "dbt"
-    work.mkdir()
-    incremental_db = work / "incremental.duckdb"
+    incremental_db = tmp_path / "incremental" / "incremental.duckdb"
     dbt_vars = {"raw_dir": str(raw)}
-    selection = ["--select", ACCOUNT_SELECTION]
+    selection = ACCOUNT_SELECTION.split()
 
-    def run_both(step: str, extra_vars: dict | None = None) -> None:
+    def run_both(extra_vars: dict | None = None) -> None:
         variables = {**dbt_vars, **(extra_vars or {})}
-        full_db = work / f"full_{step}.duckdb"
-        run_dbt(["seed"], full_db, variables)
-        run_dbt(["run", "--full-refresh", *selection], full_db, variables)
-        run_dbt(["run", *selection], incremental_db, variables)
+        full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables, *selection)
+        run_dbt(["run", "--select", *selection], incremental_db, variables)
         assert_models_equal(incremental_db, full_db, ACCOUNT_MODELS)
         assert_models_equal(incremental_db, full_db, AS_OF_SCORE_MODELS)
 
     land(landings, raw, 0)
-    run_dbt(["seed"], incremental_db, dbt_vars)
-    run_dbt(["run", "--full-refresh", *selection], incremental_db, dbt_vars)
+    build_from_scratch(incremental_db, dbt_vars, *selection)
 
     # an engaged member of an MQA account moves to another account with engaged members: its
     # email changes domain in a re-delivered leads file
@@ -412,7 +401,7 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
         [f"A91000001,{late_member},webinar_attended,2025-11-03 10:00:00,,,Late webinar,3600"],
     )
     land(landings, raw, 1)
-    run_both("moved_lead")
+    run_both()
     assert query(
         incremental_db,
         f"select account_id from intermediate.int_lead_accounts where lead_id = '{mover}'",
@@ -431,16 +420,16 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
 
     # the last day, then changed account vars: every account and member is built again
     land(landings, raw, 2)
-    run_both("last_day")
+    run_both()
     account_vars = {"account_engaged_days": 30, "mqa_engaged_contacts": 2, "account_score_top_n": 2}
-    run_both("account_vars", account_vars)
+    run_both(account_vars)
     assert query(
         incremental_db,
         "select count(distinct written_by_run_id) from intermediate.int_account_mqa_evaluations",
     ) == [(1,)], "a changed MQA var evaluates every account again"
 
     # as_of moved back: the members and accounts with something after it are built again
-    run_both("as_of_back", {**account_vars, "as_of": "2025-12-15"})
+    run_both({**account_vars, "as_of": "2025-12-15"})
     # some leads' stored current moments all came after the earlier as_of: they were built
     # again from moments an earlier run wrote (their moments did not change)
     assert (
@@ -456,7 +445,7 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
         )[0][0]
         > 0
     ), "no lead's current moments were built again from its stored moments"
-    run_both("as_of_forward", account_vars)
+    run_both(account_vars)
 
     # the account models' dbt tests hold on the incrementally built database
     run_dbt(

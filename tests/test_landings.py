@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import copy_project, query, run_dbt
+from dbt_helpers import build_from_scratch, copy_project, query, run_dbt
 from lead_funnel.landings import landing_summary, missing_message, reread_message
 from test_incremental import assert_contract_models_equal, generate, land
 
@@ -37,30 +37,24 @@ def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
     generated: Path, tmp_path: Path
 ) -> None:
     raw = tmp_path / "raw"
-    work = tmp_path / "dbt"
-    work.mkdir()
-    db = work / "incremental.duckdb"
+    db = tmp_path / "incremental" / "incremental.duckdb"
     base_vars = {"raw_dir": str(raw)}
 
-    def run_both(step: str, extra: dict | None = None) -> Path:
+    def run_both(extra: dict | None = None) -> None:
         variables = {**base_vars, **(extra or {})}
-        full_db = work / f"full_{step}.duckdb"
-        run_dbt(["seed"], full_db, variables)
-        run_dbt(["run", "--full-refresh"], full_db, variables)
+        full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables)
         run_dbt(["run"], db, variables)
         assert_contract_models_equal(db, full_db)
-        return full_db
 
     land(generated, raw, 0)
-    run_dbt(["seed"], db, base_vars)
-    run_dbt(["run", "--full-refresh"], db, base_vars)
+    build_from_scratch(db, base_vars)
     first = ledger(db)
     history_runs = {run for run, _, _ in first.values()}
     assert len(history_runs) == 1 and first, "a full build reads every file, in one run"
 
     # a new day: only its files are read; the history keeps the run that read it
     land(generated, raw, 1)
-    run_both("day_1")
+    run_both()
     second = ledger(db)
     new_files = set(second) - set(first)
     assert new_files, "the day's files are in the ledger"
@@ -85,7 +79,7 @@ def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
         )
         + "\n"
     )
-    run_both("conflicts")
+    run_both()
     late = "activities_2026-01-13_late.csv"
     landing_rows = dict(
         (Path(path).name if path else None, rest)
@@ -107,15 +101,15 @@ def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
     day_file.write_text("\n".join([lines[0], lines[1], ",".join(changed), *lines[4:]]) + "\n")
     stat = day_file.stat()
     os.utime(day_file, (stat.st_atime, stat.st_mtime + 5))
-    run_both("redelivery")
+    run_both()
     assert ledger(db)[day_file.name][1] is True, "the ledger marks the re-delivery"
     assert query(db, "select count(*) from fct_lead_activities where detail = 'changed detail'")
 
     # as_of moving back (rows after it become future_timestamp), then forward again with a
     # changed scoring var (which rebuilds what depends on it)
-    run_both("as_of_back", {"as_of": "2026-01-10"})
+    run_both({"as_of": "2026-01-10"})
     variables = {**base_vars, "as_of": "2026-01-14", "mql_threshold": 80}
-    run_both("as_of_forward", variables)
+    run_both(variables)
 
     # a file that disappears keeps its rows, and the run says so
     gone = raw / "activities" / late
@@ -160,12 +154,9 @@ def test_a_changed_stage_mapping_reaches_the_landings_read_before(
     raw = tmp_path / "raw"
     for day in range(3):
         land(generated, raw, day)
-    work = tmp_path / "dbt"
-    work.mkdir()
-    db = work / "incremental.duckdb"
+    db = tmp_path / "incremental" / "incremental.duckdb"
     variables = {"raw_dir": str(raw)}
-    run_dbt(["seed"], db, variables, project_dir=project)
-    run_dbt(["run", "--full-refresh"], db, variables, project_dir=project)
+    build_from_scratch(db, variables, project_dir=project)
     unmapped = query(
         db,
         "select count(*) from staging.stg_stage_changes_triaged "
@@ -198,9 +189,7 @@ def test_a_changed_stage_mapping_reaches_the_landings_read_before(
     assert summary is not None and summary.files_reread_for_new_logic == reread
     assert "stage_mapping" in reread_message(reread)
 
-    full_db = work / "full.duckdb"
-    run_dbt(["seed"], full_db, variables, project_dir=project)
-    run_dbt(["run", "--full-refresh"], full_db, variables, project_dir=project)
+    full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables, project_dir=project)
     assert_contract_models_equal(db, full_db)
 
     # nothing changed since: nothing is read again
