@@ -20,6 +20,8 @@ import duckdb
 import pytest
 
 from dbt_helpers import PROJECT_DIR, pipeline, query
+from lead_funnel import seed_loads
+from lead_funnel.pipeline import timings_path as pipeline_timings
 
 # DuckDB's storage version numbers, from the main header of a database file: what duckdb
 # writes for storage_version v1.0.0 (read by duckdb 1.0 to 1.5 and 2.x); 2.0's own is newer.
@@ -91,7 +93,9 @@ def test_storage_version_choices_are_the_ones_duckdb_reads() -> None:
     assert storage_version("latest") == "latest"
 
 
-def test_export_parquet_publishes_every_contract_model_atomically(tmp_path: Path) -> None:
+def test_export_parquet_publishes_every_contract_model_atomically(
+    published: Path, tmp_path: Path
+) -> None:
     """Two runs into one export: each swaps DIR (a link) to a complete new folder and keeps the
     previous one; then a failed run (a failing dbt test) leaves both publishes untouched."""
     from lead_funnel.common import CONTRACT_MODELS
@@ -124,6 +128,18 @@ def test_export_parquet_publishes_every_contract_model_atomically(tmp_path: Path
     assert second.returncode == 0, second.stdout[-4000:]
     assert export.resolve() != first_version and first_version.is_dir()  # the previous is kept
     assert not list(export.parent.glob(".lead_funnel.versions/*.partial"))
+    # nothing about the seeds changed: the second run loaded none, nor ran the tests that read
+    # only seeds (the profile still counts every node it ran)
+    build_db = db.with_name("lead_funnel.build.duckdb")
+    seeds = seed_loads.read_record(build_db)
+    profile = json.loads(pipeline_timings(build_db).read_text())
+    assert "seed" not in profile["dbt_nodes"]
+    assert sorted(f"seed.lead_funnel.{name}" for name in profile["seeds_unchanged"]) == sorted(
+        seeds
+    )
+    assert "seed.lead_funnel.stage_mapping" in seeds
+    assert profile["seed_tests_left_out"] > 0
+    assert sum(profile["dbt_nodes"].values()) == profile["dbt_nodes_expected"]
 
     # a failing dbt test: nothing is published, neither the file nor the export changes
     project = tmp_path / "project"
@@ -139,8 +155,19 @@ def test_export_parquet_publishes_every_contract_model_atomically(tmp_path: Path
     before = tree_digest(export) | {"db": hashlib.sha256(db.read_bytes()).hexdigest()}
     failed = pipeline("run", "--db", str(db), "--export-parquet", str(export), project_dir=project)
     assert failed.returncode == 1, failed.stdout[-3000:]
+    assert "stage_mapping" in failed.stdout  # the changed seed was loaded, and its test ran
     after = tree_digest(export) | {"db": hashlib.sha256(db.read_bytes()).hexdigest()}
     assert after == before
+    # the build database holds the failed mapping: the record no longer vouches for it, so
+    # the next run (the mapping as it was) loads it again, and only it
+    assert set(seed_loads.read_record(build_db)) == set(seeds) - {"seed.lead_funnel.stage_mapping"}
+    third = pipeline("run", "--db", str(db), "--export-parquet", str(export))
+    assert third.returncode == 0, third.stdout[-4000:]
+    profile = json.loads(pipeline_timings(build_db).read_text())
+    assert profile["dbt_nodes"]["seed"] == 1
+    assert "stage_mapping" not in profile["seeds_unchanged"]
+    stage_counts = "select stage, count(*) from fct_lead_stage_history group by stage order by 1"
+    assert query(db, stage_counts) == query(published, stage_counts)
 
 
 def test_a_failure_while_exporting_leaves_both_publishes_untouched(

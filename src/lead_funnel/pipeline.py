@@ -4,7 +4,9 @@
                     [--storage-version VERSION] [--export-parquet DIR] [--report HTML]
 
 Steps: dbt build (seeds, models, data tests; not the unit tests, which check the project's code
-rather than the day's data: `make test` runs them) into the working build database, Great
+rather than the day's data: `make test` runs them; nor, unless --full-refresh, a seed an earlier
+run loaded that is unchanged since, and the tests of only such seeds: lead_funnel.seed_loads)
+into the working build database, Great
 Expectations validation of the marts, then an atomic publish of a read-only copy to
 the published file that BI tools read, in a storage format duckdb 1.x clients open, and
 optionally a Parquet export (lead_funnel.publish). A failure at any step exits non-zero and
@@ -48,6 +50,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from lead_funnel import seed_loads
 from lead_funnel.common import (
     PipelineError,
     build_db_path,
@@ -326,6 +329,17 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
     parse_seconds = round(time.monotonic() - counting, 3)
     if not total:
         raise PipelineError("dbt could not parse the project; run `dbt parse` to see why.")
+    # the seeds loaded by an earlier run and unchanged since, with the tests of only them
+    seeds = seed_loads.plan(
+        manifest,
+        seed_loads.read_record(build_db),
+        seed_loads.existing_tables(build_db),
+        full_refresh,
+    )
+    seed_loads.write_record(build_db, seeds.kept_record)
+    total -= len(seeds.skipped_seeds) + len(
+        {node.name for node in seeds.skipped_tests} - set(consolidated)
+    )
 
     with Progress(
         SpinnerColumn(),
@@ -353,8 +367,11 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
         args = ["build", "--quiet", *common_args]
         for resource_type in EXCLUDED_RESOURCE_TYPES:
             args += ["--exclude-resource-type", resource_type]
-        if exclusions:  # checked by their models' column_rules tests
-            args += ["--exclude", *exclusions]
+        if exclusions or seeds.exclusions:
+            # checked by their models' column_rules tests; loaded and tested by an earlier run
+            args += ["--exclude", *exclusions, *seeds.exclusions]
+        if seeds.exclusions:  # a test that also reads a model the build rebuilds still runs
+            args += ["--indirect-selection", "cautious"]
         if full_refresh:
             args.append("--full-refresh")
         # after the parse (both are Python: they would only take turns), while dbt's nodes
@@ -364,6 +381,7 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
     if not outcome.success:
         lines = "\n  ".join(outcome.failures) or str(outcome.exception or "see the dbt output")
         raise BuildFailed(f"dbt build failed:\n  {lines}", outcome.succeeded)
+    seed_loads.write_record(build_db, seeds.fingerprints)
     nodes: dict[str, int] = {}
     for resource_type, _, _ in finished:
         nodes[resource_type] = nodes.get(resource_type, 0) + 1
@@ -372,6 +390,8 @@ def build(build_db: Path, variables: dict[str, Any], full_refresh: bool) -> dict
         "nodes": nodes,
         "nodes_expected": total,
         "parse_seconds": parse_seconds,
+        "seeds_unchanged": sorted(node.name for node in seeds.skipped_seeds),
+        "seed_tests_left_out": len(seeds.skipped_tests),
     }
 
 
@@ -681,6 +701,9 @@ class RunProfile:
             "dbt_nodes": self.dbt.get("nodes", {}),
             "dbt_nodes_expected": self.dbt.get("nodes_expected"),
             "dbt_parse_seconds": self.dbt.get("parse_seconds"),
+            # loaded and tested by an earlier run, unchanged since: left out (seed_loads)
+            "seeds_unchanged": self.dbt.get("seeds_unchanged", []),
+            "seed_tests_left_out": self.dbt.get("seed_tests_left_out", 0),
         }
 
 
