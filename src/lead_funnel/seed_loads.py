@@ -4,7 +4,7 @@ A seed is a small file, yet `dbt build` drops and reloads every seed on every ru
 every data test on it: 55 dbt nodes, a seventh of the thread-seconds of a one-day run's build
 at 200k leads, for tables that did not change (they run beside the models: about 1 s of the
 run's wall time). So the run records, beside the build database, what it loaded: per seed
-a fingerprint of what loading it writes (its file's checksum, its resolved config and its
+a fingerprint of what loading it writes (its file's content, its resolved config and its
 relation). A run that is not a full refresh leaves out a seed whose fingerprint is the
 recorded one and whose table is in the build database, and the data tests that read nothing
 but such seeds.
@@ -86,12 +86,24 @@ def seed_nodes(manifest: Any) -> list[Any]:
     ]
 
 
+def file_digest(node: Any) -> str:
+    """The SHA-256 of the seed's file. dbt's own checksum of a seed over 1 MiB is its path,
+    not its content (the demo's raw_activities.csv is one), so the file is read here; when it
+    cannot be read, dbt's checksum stands in, named by its kind."""
+    path = Path(str(getattr(node, "root_path", ""))) / str(node.original_file_path)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return f"{node.checksum.name}:{node.checksum.checksum}"
+
+
 def fingerprint(node: Any) -> str:
-    """What loading the seed writes: its file's checksum, its config as dbt resolved it
-    (column types, delimiter, quoting, schema, alias, hooks ...) and its relation."""
+    """What loading the seed writes: its file's content (file_digest), its config as dbt
+    resolved it (column types, delimiter, quoting, schema, alias, hooks ...) and its
+    relation."""
     config = node.config.to_dict() if hasattr(node.config, "to_dict") else vars(node.config)
     payload = {
-        "checksum": node.checksum.checksum,
+        "content": file_digest(node),
         "config": config,
         "relation": str(node.relation_name),
     }
