@@ -27,7 +27,7 @@ def _seed(name: str, checksum: str = "c", **config: Any) -> Any:
         relation_name=f'"lead_funnel"."main"."{name}"',
         checksum=SimpleNamespace(name="sha256", checksum=checksum),
         root_path="/nonexistent",
-        original_file_path=f"seeds/{name}.csv",
+        original_file_path=f"data/{name}.csv",
         config=_Config(enabled=True, **config),
         depends_on=SimpleNamespace(nodes=[]),
     )
@@ -134,13 +134,13 @@ def test_existing_tables_reads_the_build_database(tmp_path: Path) -> None:
 def test_a_large_seed_is_fingerprinted_by_its_content(tmp_path: Path) -> None:
     """dbt's checksum of a seed over 1 MiB is its path, the same after an edit: the
     fingerprint reads the file itself."""
-    seeds = tmp_path / "seeds"
+    seeds = tmp_path / "data"
     seeds.mkdir()
     (seeds / "raw_activities.csv").write_text("activity_id\nA1\n")
     node = _seed("raw_activities")
-    node.checksum = SimpleNamespace(name="path", checksum="seeds/raw_activities.csv")
+    node.checksum = SimpleNamespace(name="path", checksum="data/raw_activities.csv")
     node.root_path = str(tmp_path)
-    node.original_file_path = "seeds/raw_activities.csv"
+    node.original_file_path = "data/raw_activities.csv"
     before = seed_loads.fingerprint(node)
     assert seed_loads.fingerprint(node) == before
     (seeds / "raw_activities.csv").write_text("activity_id\nA1\nA2\n")
