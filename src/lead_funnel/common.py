@@ -629,6 +629,11 @@ def parse_project(db_path: Path, extra_args: list[str]) -> Any | None:
     return result.result if result.success else None
 
 
+def is_enabled(node: Any) -> bool:
+    """Whether a manifest node is enabled (a node without the config counts as enabled)."""
+    return getattr(node.config, "enabled", True) is not False
+
+
 def count_build_nodes(manifest: Any | None, exclude_resource_types: Iterable[str] = ()) -> int:
     """How many seeds, models, tests, unit tests and exposures `dbt build` will run (for
     progress; dbt 1.11's build reports a result for each exposure too), leaving out the
@@ -642,7 +647,7 @@ def count_build_nodes(manifest: Any | None, exclude_resource_types: Iterable[str
     nodes = [
         node
         for node in manifest.nodes.values()
-        if str(node.resource_type) in kinds and getattr(node.config, "enabled", True) is not False
+        if str(node.resource_type) in kinds and is_enabled(node)
     ]
     extra = 0 if "unit_test" in excluded else len(getattr(manifest, "unit_tests", {}) or {})
     if "exposure" not in excluded:

@@ -57,6 +57,7 @@ from lead_funnel.common import (
     check_vars,
     count_build_nodes,
     funnel_stages,
+    is_enabled,
     missing_raw_tables,
     optional_raw_tables,
     parse_project,
@@ -211,7 +212,7 @@ def _rule_test_nodes(manifest: Any) -> list[Any]:
         node
         for node in manifest.nodes.values()
         if str(node.resource_type) == "test"
-        and getattr(node.config, "enabled", True) is not False
+        and is_enabled(node)
         and getattr(node, "test_metadata", None) is not None
     ]
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lead_funnel.common import is_enabled
+
 
 @dataclass(frozen=True)
 class SeedPlan:
@@ -73,16 +75,12 @@ def write_record(build_db: Path, fingerprints: dict[str, str]) -> None:
     partial.replace(path)
 
 
-def _enabled(node: Any) -> bool:
-    return getattr(node.config, "enabled", True) is not False
-
-
 def seed_nodes(manifest: Any) -> list[Any]:
     """The enabled seeds of the manifest."""
     return [
         node
         for node in manifest.nodes.values()
-        if str(node.resource_type) == "seed" and _enabled(node)
+        if str(node.resource_type) == "seed" and is_enabled(node)
     ]
 
 
@@ -134,7 +132,7 @@ def tests_reading_only(manifest: Any, seed_ids: Iterable[str]) -> list[Any]:
         node
         for node in manifest.nodes.values()
         if str(node.resource_type) == "test"
-        and _enabled(node)
+        and is_enabled(node)
         and node.depends_on.nodes
         and set(node.depends_on.nodes) <= seeds
     ]
