@@ -8,6 +8,11 @@
     is_sales_touch). Gives one row per touched clock:
     start_id, first_touch_activity_id, first_touch_at, first_touch_by. -#}
 {% macro first_sales_touches(starts, start_id, start_at, touches) -%}
+    {{ return(adapter.dispatch('first_sales_touches', 'lead_funnel')(starts, start_id, start_at, touches)) }}
+{%- endmacro %}
+
+{#- Every clock's touches at or after its start ranked, the first kept. -#}
+{% macro default__first_sales_touches(starts, start_id, start_at, touches) -%}
     select
         {{ start_id }},
         first_touch_activity_id,
@@ -31,6 +36,27 @@
         where sales_touches.is_sales_touch
     ) as ranked_touches
     where touch_rank = 1
+{%- endmacro %}
+
+{#- The same first touch as aggregates per clock: arg_min by (occurred_at, activity_id), instead
+    of sorting every clock's touches for a window (at 1M leads, mart_mql_levels' 3.3M clock x
+    touch rows: 1.65 s with the window, 1.09 s with these). The owner is taken with
+    arg_min_null: arg_min skips the rows whose value is null, which would give a touch
+    without owner the owner of a later touch. -#}
+{% macro duckdb__first_sales_touches(starts, start_id, start_at, touches) -%}
+    {%- set touch_order = "{'occurred_at': sales_touches.occurred_at, 'activity_id': sales_touches.activity_id}" -%}
+    select
+        {{ starts }}.{{ start_id }},
+        arg_min(sales_touches.activity_id, {{ touch_order }}) as first_touch_activity_id,
+        min(sales_touches.occurred_at) as first_touch_at,
+        arg_min_null(sales_touches.owner_id, {{ touch_order }}) as first_touch_by
+    from {{ starts }}
+    inner join {{ touches }} as sales_touches
+        on
+            {{ starts }}.lead_id = sales_touches.lead_id
+            and {{ starts }}.{{ start_at }} <= sales_touches.occurred_at
+    where sales_touches.is_sales_touch
+    group by {{ starts }}.{{ start_id }}
 {%- endmacro %}
 
 {#- A "touched within a limit" flag: true when the touch came at most `limit` after the clock
