@@ -42,7 +42,9 @@
     of sorting every clock's touches for a window (at 1M leads, mart_mql_levels' 3.3M clock x
     touch rows: 1.65 s with the window, 1.09 s with these). The owner is taken with
     arg_min_null: arg_min skips the rows whose value is null, which would give a touch
-    without owner the owner of a later touch. -#}
+    without owner the owner of a later touch. first_rows_ctes (the window-free first row of
+    macros/cross_database/first_rows.sql) reads the clock x touch join three times: at 200k
+    leads 0.27 s for mart_mql_levels against 0.20 s with these (0.31 s with the window). -#}
 {% macro duckdb__first_sales_touches(starts, start_id, start_at, touches) -%}
     {%- set touch_order = "{'occurred_at': sales_touches.occurred_at, 'activity_id': sales_touches.activity_id}" -%}
     select
