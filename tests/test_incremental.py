@@ -418,9 +418,29 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
         f"a day's landing re-evaluated {len(reevaluated)} of {len(evaluated_after)} accounts"
     )
 
-    # the last day, then changed account vars: every account and member is built again
+    # the last day: settled accounts (their engaged-contacts trigger fired) whose members only
+    # got later activities keep their row, with the current fingerprint
+    settled_query = (
+        "select account_id, account_fingerprint, written_by_run_id "
+        "from intermediate.int_account_mqa_evaluations where settled_fingerprint is not null"
+    )
+    settled_before = {row[0]: row[1:] for row in query(incremental_db, settled_query)}
     land(landings, raw, 2)
     run_both()
+    settled_after = {row[0]: row[1:] for row in query(incremental_db, settled_query)}
+    kept_with_new_inputs = [
+        account
+        for account, (fingerprint, run_id) in settled_after.items()
+        if account in settled_before
+        and settled_before[account][1] == run_id
+        and settled_before[account][0] != fingerprint
+    ]
+    assert kept_with_new_inputs, (
+        "no settled account whose inputs changed kept its row "
+        f"({len(settled_before)} settled before the day, {len(settled_after)} after)"
+    )
+
+    # changed account vars: every account and member is built again
     account_vars = {"account_engaged_days": 30, "mqa_engaged_contacts": 2, "account_score_top_n": 2}
     run_both(account_vars)
     assert query(

@@ -15,6 +15,9 @@
          the as_of its rows were built at and the current as_of (an activity, scoring moment
          or span start that as_of now includes or excludes), before the model runs (pre-hook);
       2. builds only the members (accounts) without rows, from all of their inputs.
+    Before step 1, an account whose engaged-contacts trigger fired is kept when what it was
+    found from (its members' moments up to that trigger) is unchanged, whatever its members
+    did later (keep_settled_accounts): most accounts a day's activities touch are such MQAs.
     A member or account that has no rows (no engagement; never an MQA account is still
     stored, as a row with a null mqa_at) is rebuilt every run; a member without engagement
     activities costs nothing but a filter. So after any sequence of landings the tables hold
@@ -49,6 +52,33 @@
         ]) }} as account_fingerprint
     from {{ ref('int_account_member_fingerprints') }}
     group by account_id
+{%- endmacro %}
+
+{#- The fingerprint of what an account's MQA moment was found from when its engaged-contacts
+    trigger fired (engaged_contacts_reached_at): an aggregate over `moments` (rows of
+    int_lead_score_moments: its members' scoring moments at or before that instant), with the
+    MQA vars and the version of the code int_account_mqa_evaluations is built from.
+
+    Everything the model finds for such an account lies at or before that instant: the
+    engaged-contacts count up to it depends on the spans' starts and ends up to it, which come
+    from the members' creations and positive-point activities up to it (their moments); the
+    account score is evaluated only up to it, from the members' moments up to it. So while
+    this fingerprint holds, nothing later (a new activity, a new member created later) can
+    change the row: the account is settled (keep_settled_accounts). The scores are rounded to 9
+    decimals, as the project's scores are, so that a last-bit difference between two builds of
+    the same moments does not count as a change. -#}
+{% macro mqa_settled_fingerprint(moments) -%}
+    {{ row_hash([
+        fingerprint_sum(row_hash([
+            moments ~ '.lead_id', moments ~ '.moment_type', moments ~ '.moment_at',
+            round_to(moments ~ '.points', 9), round_to(moments ~ '.profile_score', 9),
+            round_to(moments ~ '.engagement_points', 9), round_to(moments ~ '.capped_rule_points', 9),
+            round_to(moments ~ '.score_ceiling_change', 9),
+        ])),
+        "'" ~ [var('account_engaged_days'), var('account_score_top_n'), var('mqa_account_score'),
+               var('mqa_engaged_contacts')] | join('|') ~ "'",
+        "'" ~ nodes_logic_version(['int_account_mqa_evaluations']) ~ "'",
+    ]) }}
 {%- endmacro %}
 
 {#- The rows of `relation` (with a lead_id and `instant_column`) whose instant lies between an
@@ -92,17 +122,75 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Pre-hook of int_account_mqa_evaluations: delete the accounts whose fingerprint changed (or
-    that have no members any more), and the accounts with a member scoring moment between the
+{#- First pre-hook of int_account_mqa_evaluations: keep the settled accounts whose inputs
+    changed only after their engaged-contacts trigger. A stored account with an
+    engaged_contacts_reached_at at or before the current as_of, whose fingerprint is no longer
+    current but whose settled_fingerprint (mqa_settled_fingerprint), computed again from its
+    current members' current moments up to that instant, is the stored one, would be evaluated
+    to the same row: it gets the current account_fingerprint instead of being deleted. Only
+    the accounts whose fingerprint changed are computed again. A day's landing mostly adds
+    later activities to the members of accounts that became MQAs long ago: they stay as they
+    are. -#}
+{% macro keep_settled_accounts() -%}
+    {%- if is_incremental() and stored_columns_present(['account_fingerprint', 'built_as_of_at', 'settled_fingerprint']) -%}
+    update {{ this }} as stored
+    set account_fingerprint = kept.account_fingerprint
+    from (
+        with
+
+        changed_settled as (
+            select
+                settled.account_id,
+                settled.engaged_contacts_reached_at,
+                settled.settled_fingerprint,
+                current_accounts.account_fingerprint
+            from {{ this }} as settled
+            inner join ({{ account_fingerprint_sql() }}) as current_accounts
+                on settled.account_id = current_accounts.account_id
+            cross join {{ ref('run_as_of') }} as as_of
+            where settled.settled_fingerprint is not null
+                and settled.engaged_contacts_reached_at <= as_of.as_of_at
+                and settled.account_fingerprint != current_accounts.account_fingerprint
+        ),
+
+        recomputed as (
+            select
+                changed_settled.account_id,
+                {{ mqa_settled_fingerprint('moments') }} as settled_fingerprint
+            from changed_settled
+            inner join {{ ref('int_account_member_fingerprints') }} as members
+                on changed_settled.account_id = members.account_id
+            inner join {{ ref('int_lead_score_moments') }} as moments
+                on members.lead_id = moments.lead_id
+                    and moments.moment_at <= changed_settled.engaged_contacts_reached_at
+            group by changed_settled.account_id
+        )
+
+        select
+            changed_settled.account_id,
+            changed_settled.account_fingerprint
+        from changed_settled
+        inner join recomputed
+            on changed_settled.account_id = recomputed.account_id
+                and changed_settled.settled_fingerprint = recomputed.settled_fingerprint
+    ) as kept
+    where stored.account_id = kept.account_id
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Second pre-hook of int_account_mqa_evaluations (after keep_settled_accounts): delete the
+    accounts whose fingerprint changed (or that have no members any more), and the accounts
+    with a member scoring moment between the
     as_of they were evaluated at and the current as_of that can change its MQA moment. The
     MQA moment is the first instant something holds up to as_of, and what holds at an instant
     does not depend on anything later; the instants it is evaluated at are the members'
     creations, positive-point activities and threshold crossings, and the engaged contacts
     only rise where a span starts: at a positive-point activity or the member's creation. So
     only such a moment between the two as_ofs can change it (a calibration horizon or a cap
-    release passing into the window cannot). -#}
+    release passing into the window cannot), and not for a settled account whose
+    engaged-contacts trigger is at or before both as_ofs (keep_settled_accounts). -#}
 {% macro delete_changed_accounts() -%}
-    {%- if is_incremental() and not stored_columns_present(['account_fingerprint', 'built_as_of_at']) -%}
+    {%- if is_incremental() and not stored_columns_present(['account_fingerprint', 'built_as_of_at', 'settled_fingerprint']) -%}
     delete from {{ this }}
     {%- elif is_incremental() -%}
     delete from {{ this }}
@@ -121,6 +209,13 @@
                 "moment_type in ('created', 'threshold_crossing') or (moment_type = 'activity' and points > 0)") }}
         ) as moved
             on members.lead_id = moved.lead_id
+        where members.account_id not in (
+            select settled.account_id
+            from {{ this }} as settled
+            cross join {{ ref('run_as_of') }} as as_of
+            where settled.settled_fingerprint is not null
+                and settled.engaged_contacts_reached_at <= as_of.as_of_at
+        )
     )
     {%- endif -%}
 {%- endmacro %}

@@ -24,7 +24,7 @@
 {%- set mqa_contacts = var('mqa_engaged_contacts') %}
 {#- a trigger whose var is null is off: its condition is never true #}
 {%- set score_trigger_on = '1 = 0' if mqa_score is none else '1 = 1' %}
-{{ account_incremental_config("{{ delete_changed_accounts() }}") }}
+{{ account_incremental_config(["{{ keep_settled_accounts() }}", "{{ delete_changed_accounts() }}"]) }}
 -- the pre-hook reads the member fingerprints: depends_on: {{ ref('int_account_member_fingerprints') }}
 with
 
@@ -167,6 +167,19 @@ member_moments as (
     inner join member_cutoffs
         on moments.lead_id = member_cutoffs.lead_id
             and moments.moment_at <= member_cutoffs.read_until
+),
+
+-- what the row is found from, for an account whose engaged-contacts trigger fired: its
+-- members' moments up to the trigger (keep_settled_accounts keeps the row while it holds)
+settled_fingerprints as (
+    select
+        member_moments.account_id,
+        {{ mqa_settled_fingerprint('member_moments') }} as settled_fingerprint
+    from member_moments
+    inner join engaged_triggers
+        on member_moments.account_id = engaged_triggers.account_id
+            and member_moments.moment_at <= engaged_triggers.engaged_contacts_reached_at
+    group by member_moments.account_id
 ),
 
 -- an upper bound of the account score at each member moment: the sum over the members of
@@ -359,9 +372,12 @@ final as (
             else 'engaged_contacts'
         end as mqa_trigger,
         triggers.account_fingerprint,
+        settled_fingerprints.settled_fingerprint,
         as_of.as_of_at as built_as_of_at,
         {{ written_by_run_id() }} as written_by_run_id
     from triggers
+    left join settled_fingerprints
+        on triggers.account_id = settled_fingerprints.account_id
     cross join as_of
 )
 
