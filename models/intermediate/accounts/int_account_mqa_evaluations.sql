@@ -300,30 +300,18 @@ member_scores as (
     from member_states
 ),
 
-ranked_member_scores as (
-    select
-        account_id,
-        lead_id,
-        evaluated_at,
-        lead_score_at,
-        row_number() over (
-            partition by account_id, evaluated_at
-            order by lead_score_at desc, lead_id asc
-        ) as score_rank
-    from member_scores
-),
+-- the account score at each evaluation: its top account_score_top_n member scores; a score
+-- of 0 or below adds nothing
+{{ top_values_sum_cte(
+    'top_member_scores', 'member_scores', ['account_id', 'evaluated_at'], 'lead_score_at', 'lead_id', top_n
+) }},
 
 account_scores as (
     select
         account_id,
         evaluated_at,
-        {{ round_to(
-            'sum(case when score_rank <= ' ~ top_n ~ ' and lead_score_at > 0 then lead_score_at else 0 end)', 9
-        ) }} as account_score_at
-    from ranked_member_scores
-    group by
-        account_id,
-        evaluated_at
+        {{ round_to('value_sum', 9) }} as account_score_at
+    from top_member_scores
 ),
 
 score_triggers as (

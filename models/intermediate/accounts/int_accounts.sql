@@ -64,23 +64,14 @@ members as (
     where lead_accounts.account_id is not null
 ),
 
-ranked_scores as (
-    select
-        account_id,
-        lead_score,
-        row_number() over (partition by account_id order by lead_score desc, lead_id asc) as score_rank
-    from members
-),
+-- the top account_score_top_n member scores at as_of; a score of 0 or below adds nothing
+{{ top_values_sum_cte('top_member_scores', 'members', ['account_id'], 'lead_score', 'lead_id', top_n) }},
 
 account_scores as (
     select
         account_id,
-        -- the top account_score_top_n member scores at as_of; a score of 0 or below adds nothing
-        {{ round_to(
-            'sum(case when score_rank <= ' ~ top_n ~ ' and lead_score > 0 then lead_score else 0 end)', 9
-        ) }} as account_score
-    from ranked_scores
-    group by account_id
+        {{ round_to('value_sum', 9) }} as account_score
+    from top_member_scores
 ),
 
 domain_counts as (
