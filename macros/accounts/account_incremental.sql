@@ -44,12 +44,8 @@
 {% macro account_fingerprint_sql() -%}
     select
         account_id,
-        {{ row_hash([
-            fingerprint_sum(row_hash(['lead_id', 'score_input_fingerprint'])),
-            "'" ~ [var('account_engaged_days'), var('account_score_top_n'), var('mqa_account_score'),
-                   var('mqa_engaged_contacts')] | join('|') ~ "'",
-            "'" ~ nodes_logic_version(['int_account_mqa_evaluations']) ~ "'",
-        ]) }} as account_fingerprint
+        {{ row_hash([fingerprint_sum(row_hash(['lead_id', 'score_input_fingerprint']))] + mqa_configuration_literals()) }}
+            as account_fingerprint
     from {{ ref('int_account_member_fingerprints') }}
     group by account_id
 {%- endmacro %}
@@ -68,13 +64,18 @@
     decimals, as the project's scores are, so that a last-bit difference between two builds of
     the same moments does not count as a change. -#}
 {% macro mqa_settled_fingerprint(moments) -%}
-    {{ row_hash([
-        fingerprint_sum(row_hash([
+    {{ row_hash([fingerprint_sum(row_hash([
             moments ~ '.lead_id', moments ~ '.moment_type', moments ~ '.moment_at',
             round_to(moments ~ '.points', 9), round_to(moments ~ '.profile_score', 9),
             round_to(moments ~ '.engagement_points', 9), round_to(moments ~ '.capped_rule_points', 9),
             round_to(moments ~ '.score_ceiling_change', 9),
-        ])),
+        ]))] + mqa_configuration_literals()) }}
+{%- endmacro %}
+
+{#- What else an account's MQA evaluation is built from, as SQL string literals for row_hash:
+    the MQA vars and the version of the code int_account_mqa_evaluations is built from. -#}
+{% macro mqa_configuration_literals() -%}
+    {{ return([
         "'" ~ [var('account_engaged_days'), var('account_score_top_n'), var('mqa_account_score'),
                var('mqa_engaged_contacts')] | join('|') ~ "'",
         "'" ~ nodes_logic_version(['int_account_mqa_evaluations']) ~ "'",
