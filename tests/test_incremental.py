@@ -7,13 +7,14 @@ import csv
 import shutil
 import subprocess
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from dbt_helpers import LEAD_FUNNEL, build_from_scratch, query, run_dbt, write_csv
-from lead_funnel.common import CONTRACT_MODELS
+from lead_funnel.common import CONTRACT_MODELS, raw_columns
 
 LATE_LEAD = "L7777777"
 
@@ -473,3 +474,56 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
         incremental_db,
         {**dbt_vars, **account_vars},
     )
+
+
+def test_account_reached_by_a_rising_penalty_between_two_as_ofs(tmp_path: Path) -> None:
+    """An account whose score reaches the MQA threshold only through a member's score rising
+    back after an unsubscribe, at an instant between the as_of of the last run and the next
+    one, with no new row landed: the next incremental run finds the MQA a full refresh finds.
+
+    Worked by hand (engagement half-life 30 days, mql_threshold 15, top 2 members, MQA at an
+    account score of 34, engaged-contacts trigger off). RISE1 (CEO: 30 fit points) is created
+    on 02-01 and unsubscribes (-30) on 03-01 09:00: its score falls to 0 and rises back as the
+    penalty decays, 30 - 30 * 0.5 ^ (days / 30), reaching 15 exactly 30 days later, on 03-31
+    09:00 (its mql_threshold crossing). RISE2 (Director: 20) is created on 03-10, when RISE1
+    is at 30 - 30 * 0.5 ^ (9 / 30) = 5.6: the account scores 25.6. Nothing else happens, so
+    the account score first reaches 34 at RISE1's crossing: 20 + 15 = 35. A run at as_of
+    03-20 finds no MQA; the run at as_of 04-15 must find it on 03-31 09:00, though no input
+    of the account changed in between."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lead = {"company_name": "Riser", "lead_source": "email", "acquisition_offer": "ebook"}
+    leads = [
+        {"lead_id": "RISE1", "created_at": "2025-02-01 09:00", "email": "ceo@riser.com",
+         "job_title": "CEO", **lead},
+        {"lead_id": "RISE2", "created_at": "2025-03-10 09:00", "email": "dir@riser.com",
+         "job_title": "Director", **lead},
+    ]  # fmt: skip
+    activities = [
+        {"activity_id": "A1", "lead_id": "RISE1", "activity_type": "unsubscribe",
+         "occurred_at": "2025-03-01 09:00"},
+    ]  # fmt: skip
+    write_csv(raw / "leads.csv", leads, raw_columns("leads"))
+    write_csv(raw / "activities.csv", activities, raw_columns("activities"))
+    write_csv(raw / "stage_changes.csv", [], raw_columns("stage_changes"))
+    dbt_vars = {
+        "raw_dir": str(raw),
+        "engagement_half_life_days": 30,
+        "mql_threshold": 15,
+        "account_score_top_n": 2,
+        "mqa_account_score": 34,
+        "mqa_engaged_contacts": None,
+    }
+    selection = ACCOUNT_SELECTION.split()
+    incremental_db = tmp_path / "incremental" / "incremental.duckdb"
+    build_from_scratch(incremental_db, {**dbt_vars, "as_of": "2025-03-20"}, *selection)
+    mqa_query = "select account_id, mqa_at, mqa_trigger from main.dim_accounts"
+    assert query(incremental_db, mqa_query) == [("riser.com", None, None)]
+
+    later = {**dbt_vars, "as_of": "2025-04-15"}
+    run_dbt(["run", "--select", *selection], incremental_db, later)
+    assert query(incremental_db, mqa_query) == [
+        ("riser.com", datetime(2025, 3, 31, 9), "account_score")
+    ]
+    full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", later, *selection)
+    assert_models_equal(incremental_db, full_db, ACCOUNT_MODELS)
