@@ -159,6 +159,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Whether a stored row of int_account_mqa_evaluations (alias `stored`) is a settled account
+    at the current as_of (alias `as_of`, a row of run_as_of): its engaged-contacts trigger fired
+    (it has a settled_fingerprint) at or before that as_of, so nothing after the trigger can
+    change its row while the settled fingerprint holds (mqa_settled_fingerprint). -#}
+{% macro is_settled_account(stored, as_of) -%}
+    ({{ stored }}.settled_fingerprint is not null
+        and {{ stored }}.engaged_contacts_reached_at <= {{ as_of }}.as_of_at)
+{%- endmacro %}
+
 {#- First pre-hook of int_account_mqa_evaluations: keep the settled accounts whose inputs
     changed only after their engaged-contacts trigger. A stored account with an
     engaged_contacts_reached_at at or before the current as_of, whose fingerprint is no longer
@@ -185,8 +194,7 @@
             inner join ({{ account_fingerprint_sql() }}) as current_accounts
                 on settled.account_id = current_accounts.account_id
             cross join {{ ref('run_as_of') }} as as_of
-            where settled.settled_fingerprint is not null
-                and settled.engaged_contacts_reached_at <= as_of.as_of_at
+            where {{ is_settled_account('settled', 'as_of') }}
                 and settled.account_fingerprint != current_accounts.account_fingerprint
         ),
 
@@ -250,8 +258,7 @@
             select settled.account_id
             from {{ this }} as settled
             cross join {{ ref('run_as_of') }} as as_of
-            where settled.settled_fingerprint is not null
-                and settled.engaged_contacts_reached_at <= as_of.as_of_at
+            where {{ is_settled_account('settled', 'as_of') }}
         )
     )
     {%- endif -%}
