@@ -24,15 +24,20 @@ scored_activities as (select * from {{ ref('int_activities_scored') }}),
 as_of as (select * from {{ ref('run_as_of') }}),
 member_fingerprints as (select * from {{ ref('int_account_member_fingerprints') }}),
 
--- the members this run builds, with the fingerprint their spans are built from: every member
--- on a full build; on an incremental run those without spans (new, deleted by the pre-hook,
--- or never engaged)
+-- the members this run builds, with the fingerprint their spans are built from and their
+-- creation: every member on a full build; on an incremental run those without spans (new,
+-- deleted by the pre-hook, or never engaged). One row per member, joined to its activities
+-- once: what the spans need of the member (its account, its fingerprint) is joined again
+-- only to the spans, so the activities' sort below carries only the lead and its instants.
 members_to_build as (
     select
         lead_accounts.lead_id,
         lead_accounts.account_id,
-        member_fingerprints.span_fingerprint as member_fingerprint
+        member_fingerprints.span_fingerprint as member_fingerprint,
+        leads.created_at
     from lead_accounts
+    inner join leads
+        on lead_accounts.lead_id = leads.lead_id
     left join member_fingerprints
         on lead_accounts.lead_id = member_fingerprints.lead_id
     {%- if is_incremental() %}
@@ -58,23 +63,18 @@ activities as (
 
 engagement_activities as (
     select
-        lead_accounts.account_id,
-        lead_accounts.member_fingerprint,
-        as_of.as_of_at as built_as_of_at,
         activities.lead_id,
         activities.activity_id,
         activities.occurred_at,
         case
-            when activities.occurred_at < leads.created_at then leads.created_at
+            when activities.occurred_at < members.created_at then members.created_at
             else activities.occurred_at
         end as engaged_from,
         {{ timestamp_from_epoch_seconds(epoch_seconds('activities.occurred_at') ~ ' + ' ~ engaged_days * 86400) }}
             as engaged_until
     from activities
-    inner join members_to_build as lead_accounts
-        on activities.lead_id = lead_accounts.lead_id
-    inner join leads
-        on activities.lead_id = leads.lead_id
+    inner join members_to_build as members
+        on activities.lead_id = members.lead_id
     cross join as_of
     where {{ is_engagement_activity('activities') }}
         and activities.occurred_at <= as_of.as_of_at
@@ -89,9 +89,6 @@ engagement_activities as (
 -- activity for a running count took a third of this model's time at 1M leads).
 ordered_activities as (
     select
-        account_id,
-        member_fingerprint,
-        built_as_of_at,
         lead_id,
         engaged_from,
         engaged_until,
@@ -132,25 +129,36 @@ numbered as (
     where is_span_start or is_span_end
 ),
 
-final as (
+spans as (
     select
-        {{ dbt.concat(["lead_id", "'|'", "cast(span_number as " ~ dbt.type_string() ~ ")"]) }} as engaged_span_id,
-        account_id,
         lead_id,
         span_number,
         min(engaged_from) as engaged_from,
         max(engaged_until) as engaged_until,
-        max(activity_number) - min(activity_number) + 1 as engagement_activities,
-        member_fingerprint,
-        built_as_of_at,
-        {{ written_by_run_id() }} as written_by_run_id
+        max(activity_number) - min(activity_number) + 1 as engagement_activities
     from numbered
     group by
-        account_id,
-        member_fingerprint,
-        built_as_of_at,
         lead_id,
         span_number
+),
+
+final as (
+    select
+        {{ dbt.concat(["spans.lead_id", "'|'", "cast(spans.span_number as " ~ dbt.type_string() ~ ")"]) }}
+            as engaged_span_id,
+        members.account_id,
+        spans.lead_id,
+        spans.span_number,
+        spans.engaged_from,
+        spans.engaged_until,
+        spans.engagement_activities,
+        members.member_fingerprint,
+        as_of.as_of_at as built_as_of_at,
+        {{ written_by_run_id() }} as written_by_run_id
+    from spans
+    inner join members_to_build as members
+        on spans.lead_id = members.lead_id
+    cross join as_of
 )
 
 select * from final
