@@ -105,16 +105,21 @@
             and {{ instant_column }} <= cast('{{ bounds[1] }}' as {{ dbt.type_timestamp() }})
         {%- endif %}
     ) as moved
-    inner join (
-        select distinct
-            built.built_as_of_at,
-            current_as_of.as_of_at
-        from {{ this }} as built
-        cross join {{ ref('run_as_of') }} as current_as_of
-        where built.built_as_of_at != current_as_of.as_of_at
-    ) as as_ofs
+    inner join ({{ moved_as_of_pairs_sql() }}) as as_ofs
         on (moved.{{ instant_column }} > as_ofs.built_as_of_at and moved.{{ instant_column }} <= as_ofs.as_of_at)
             or (moved.{{ instant_column }} > as_ofs.as_of_at and moved.{{ instant_column }} <= as_ofs.built_as_of_at)
+{%- endmacro %}
+
+{#- The distinct pairs (built_as_of_at, as_of_at) of an as_of the stored rows of {{ this }}
+    were built at and the current as_of, where the two differ: the windows in which a moved
+    instant can change a stored row (leads_between_as_ofs, as_of_window_bounds). -#}
+{% macro moved_as_of_pairs_sql() -%}
+    select distinct
+        built.built_as_of_at,
+        current_as_of.as_of_at
+    from {{ this }} as built
+    cross join {{ ref('run_as_of') }} as current_as_of
+    where built.built_as_of_at != current_as_of.as_of_at
 {%- endmacro %}
 
 {#- The earliest and the latest of the current as_of and the as_of values the stored rows of
@@ -125,11 +130,9 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set result = run_query(
-        "select cast(min(least(built.built_as_of_at, current_as_of.as_of_at)) as " ~ dbt.type_string() ~ "), "
-        ~ "cast(max(greatest(built.built_as_of_at, current_as_of.as_of_at)) as " ~ dbt.type_string() ~ ") "
-        ~ "from (select distinct built_as_of_at from " ~ this ~ ") as built "
-        ~ "cross join " ~ ref('run_as_of') ~ " as current_as_of "
-        ~ "where built.built_as_of_at != current_as_of.as_of_at") -%}
+        "select cast(min(least(built_as_of_at, as_of_at)) as " ~ dbt.type_string() ~ "), "
+        ~ "cast(max(greatest(built_as_of_at, as_of_at)) as " ~ dbt.type_string() ~ ") "
+        ~ "from (" ~ moved_as_of_pairs_sql() ~ ") as as_ofs") -%}
     {%- set row = result.rows[0] -%}
     {%- if row[0] is none -%}
         {{ return(none) }}
