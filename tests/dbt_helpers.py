@@ -130,6 +130,24 @@ def write_csv(path: Path, rows: Iterable[dict[str, str]], columns: list[str] | N
         writer.writerows(records)
 
 
+def raw_lead(lead_id: str) -> dict[str, str]:
+    """A raw leads row that passes triage: a business email, created 2025-01-02 10:00."""
+    return {
+        "lead_id": lead_id,
+        "created_at": "2025-01-02 10:00:00",
+        "email": f"{lead_id.lower()}@example-corp.com",
+        "first_name": "Ana",
+        "last_name": "Lopez",
+        "job_title": "VP Marketing",
+        "company_name": "Example Corp",
+        "company_size": "500",
+        "industry": "software",
+        "country": "US",
+        "lead_source": "event",
+        "acquisition_offer": "demo_request",
+    }
+
+
 def pipeline(
     *args: str, project_dir: Path = PROJECT_DIR, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_helpers import copy_project, query, run_dbt, write_csv
+from dbt_helpers import copy_project, query, raw_lead, run_dbt, write_csv
 from lead_funnel.common import raw_columns
 
 TEST = "not_null_int_activities_scored_points"
@@ -32,23 +32,6 @@ TRAP = "LEAD_FUNNEL_TEST_TRAP_TYPE"
 LEAD_COLUMNS = raw_columns("leads")
 ACTIVITY_COLUMNS = raw_columns("activities")
 STAGE_COLUMNS = raw_columns("stage_changes")
-
-
-def lead(lead_id: str) -> dict[str, str]:
-    return {
-        "lead_id": lead_id,
-        "created_at": "2025-01-02 10:00:00",
-        "email": f"{lead_id.lower()}@example-corp.com",
-        "first_name": "Ana",
-        "last_name": "Lopez",
-        "job_title": "VP Marketing",
-        "company_name": "Example Corp",
-        "company_size": "500",
-        "industry": "software",
-        "country": "US",
-        "lead_source": "event",
-        "acquisition_offer": "demo_request",
-    }
 
 
 def activity(activity_id: str, lead_id: str, activity_type: str, day: int) -> dict[str, str]:
@@ -129,7 +112,7 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     raw = tmp_path / "raw"
     for table in ("leads", "activities", "stage_changes"):
         (raw / table).mkdir(parents=True)
-    write_csv(raw / "leads" / "leads_1.csv", [lead("L1"), lead("L2")], LEAD_COLUMNS)
+    write_csv(raw / "leads" / "leads_1.csv", [raw_lead("L1"), raw_lead("L2")], LEAD_COLUMNS)
     change = {"change_id": "S1", "lead_id": "L1", "stage": "mql", "changed_at": "2025-02-01"}
     write_csv(raw / "stage_changes" / "stage_changes_1.csv", [change], STAGE_COLUMNS)
     land(
