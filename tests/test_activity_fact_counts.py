@@ -31,10 +31,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     last = "select * from final"
     assert source.rstrip().endswith(last)
     trapped = (
-        f"select * from final\n"
+        "select * from final\n"
         f'where activity_type != \'{{{{ env_var("{DROP}", "none") }}}}\'\n'
-        f"union all\n"
-        f"select * from final\n"
+        "union all\n"
+        "select * from final\n"
         f'where activity_type = \'{{{{ env_var("{DOUBLE}", "none") }}}}\'\n'
     )
     model.write_text(source.rstrip().removesuffix(last) + trapped, encoding="utf-8")
