@@ -148,6 +148,18 @@ def raw_lead(lead_id: str) -> dict[str, str]:
     }
 
 
+def raw_activity(
+    activity_id: str, lead_id: str, activity_type: str, day: int = 1
+) -> dict[str, str]:
+    """A raw activities row, at 10:00 on day `day` of February 2025."""
+    return {
+        "activity_id": activity_id,
+        "lead_id": lead_id,
+        "activity_type": activity_type,
+        "occurred_at": f"2025-02-{day:02d} 10:00:00",
+    }
+
+
 def pipeline(
     *args: str, project_dir: Path = PROJECT_DIR, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

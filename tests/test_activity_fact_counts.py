@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_helpers import copy_project, query, raw_lead, run_dbt, write_csv
+from dbt_helpers import copy_project, query, raw_activity, raw_lead, run_dbt, write_csv
 from lead_funnel.common import raw_columns
 
 TEST = "assert_scored_activities_one_row_per_valid_activity"
@@ -41,15 +41,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def activity(activity_id: str, lead_id: str, activity_type: str) -> dict[str, str]:
-    return {
-        "activity_id": activity_id,
-        "lead_id": lead_id,
-        "activity_type": activity_type,
-        "occurred_at": "2025-02-01 10:00:00",
-    }
-
-
 def status_of(db_path: Path) -> str:
     results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
     [result] = [r for r in results["results"] if r["unique_id"].split(".")[2] == TEST]
@@ -64,10 +55,10 @@ def test_fact_rows_counted_against_staging_less_unknown_leads(
         (raw / table).mkdir(parents=True)
     write_csv(raw / "leads" / "leads_1.csv", [raw_lead("L1"), raw_lead("L2")], raw_columns("leads"))
     activities = [
-        activity("A1", "L1", "email_open"),
-        activity("A2", "L2", "webinar_attended"),
-        activity("A3", "L2", "email_open"),
-        activity("A4", "L9", "email_open"),  # no lead L9: an unknown_lead reject
+        raw_activity("A1", "L1", "email_open"),
+        raw_activity("A2", "L2", "webinar_attended"),
+        raw_activity("A3", "L2", "email_open"),
+        raw_activity("A4", "L9", "email_open"),  # no lead L9: an unknown_lead reject
     ]
     write_csv(raw / "activities" / "activities_1.csv", activities, raw_columns("activities"))
     change = {"change_id": "S1", "lead_id": "L1", "stage": "mql", "changed_at": "2025-02-01"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_helpers import copy_project, query, raw_lead, run_dbt, write_csv
+from dbt_helpers import copy_project, query, raw_activity, raw_lead, run_dbt, write_csv
 from lead_funnel.common import raw_columns
 
 TEST = "not_null_int_activities_scored_points"
@@ -32,15 +32,6 @@ TRAP = "LEAD_FUNNEL_TEST_TRAP_TYPE"
 LEAD_COLUMNS = raw_columns("leads")
 ACTIVITY_COLUMNS = raw_columns("activities")
 STAGE_COLUMNS = raw_columns("stage_changes")
-
-
-def activity(activity_id: str, lead_id: str, activity_type: str, day: int) -> dict[str, str]:
-    return {
-        "activity_id": activity_id,
-        "lead_id": lead_id,
-        "activity_type": activity_type,
-        "occurred_at": f"2025-02-{day:02d} 10:00:00",
-    }
 
 
 def land(raw: Path, day: int, activities: list[dict[str, str]]) -> None:
@@ -116,7 +107,12 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     change = {"change_id": "S1", "lead_id": "L1", "stage": "mql", "changed_at": "2025-02-01"}
     write_csv(raw / "stage_changes" / "stage_changes_1.csv", [change], STAGE_COLUMNS)
     land(
-        raw, 1, [activity("A1", "L1", "webinar_attended", 1), activity("A2", "L2", "email_open", 1)]
+        raw,
+        1,
+        [
+            raw_activity("A1", "L1", "webinar_attended", 1),
+            raw_activity("A2", "L2", "email_open", 1),
+        ],
     )
     db_path = tmp_path / "dbt" / "lead_funnel.duckdb"
     db_path.parent.mkdir()
@@ -138,7 +134,7 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     # L1's webinar is bad from now on, but L1 gets no new rows: a daily build does not write
     # its rows again and does not check them; it checks L2's new one, which it wrote (L2 only
     # got a later activity: it is extended, its stored row stays as the first run wrote it)
-    land(raw, 2, [activity("A3", "L2", "email_open", 2)])
+    land(raw, 2, [raw_activity("A3", "L2", "email_open", 2)])
     second_run, status, sql = build("webinar_attended")
     assert status == "pass"
     assert not own_node or f"written_by_run_id = '{second_run}'" in sql
@@ -146,7 +142,7 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     assert written_by(db_path) == {"A1": first_run, "A2": first_run, "A3": second_run}
 
     # a bad row this build writes fails its test: L2's new demo request
-    land(raw, 3, [activity("A4", "L2", "demo_request", 3)])
+    land(raw, 3, [raw_activity("A4", "L2", "demo_request", 3)])
     third_run, status, sql = build("demo_request")
     assert status == "fail", "the row written this run is checked"
     assert not own_node or f"written_by_run_id = '{third_run}'" in sql
@@ -159,7 +155,7 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     assert not own_node or "written_by_run_id" not in sql
 
     # a full refresh writes and checks every row: L1's old webinar is caught
-    land(raw, 3, [activity("A4", "L2", "sales_call", 3)])
+    land(raw, 3, [raw_activity("A4", "L2", "sales_call", 3)])
     _, status, sql = build("webinar_attended", "--full-refresh")
     assert status == "fail", "a full refresh checks the rows of old landings too"
     assert not own_node or "written_by_run_id" not in sql
