@@ -19,6 +19,7 @@ def _result(
     full: float = 100.0,
     one_day: float = 8.0,
     two_days: float = 12.0,
+    nothing_new: float = 6.0,
     floor: float = 20.0,
     peak_mb: float = 2048.0,
 ) -> ScaleResult:
@@ -36,6 +37,7 @@ def _result(
         lower_bound=run(50.0),
         one_day=run(one_day),
         two_days=run(two_days),
+        nothing_new=run(nothing_new),
         full_model_seconds=80.0,
         one_day_model_seconds=5.0,
         lower_bound_model_seconds=40.0,
@@ -50,6 +52,20 @@ def test_ratios() -> None:
     assert result.lower_bound_ratio == pytest.approx(2.0)
     assert result.model_lower_bound_ratio == pytest.approx(2.0)
     assert math.isnan(benchmark.ratio(1.0, 0.0))
+
+
+def test_the_one_day_run_splits_into_what_every_run_costs_and_the_day_s_data() -> None:
+    # full 100 s, one-day 8 s, nothing new 6 s: every run 6%, the day's data 2 s = 2%
+    result = _result()
+    assert result.nothing_new_share == pytest.approx(0.06)
+    assert result.day_data_share == pytest.approx(0.02)
+    assert benchmark.run_cost_line(result) == (
+        "200,000 leads: the one-day run (8.0 s) = a run with nothing new (6.0 s, 6.0% of the "
+        "full build) + the day's data (2.0 s, 2.0%)"
+    )
+    # a run with nothing new that took longer (noise) leaves the day's data at 0, not below
+    slower = _result(one_day=8.0, nothing_new=9.0)
+    assert slower.day_data_share == 0.0
 
 
 def test_the_targets_are_the_issue_s_and_each_is_met_or_missed() -> None:
@@ -84,6 +100,8 @@ def test_peak_memory_is_the_largest_of_the_pipeline_runs() -> None:
     memory = benchmark.targets(result)[4]
     assert memory.measured == pytest.approx(6.5)
     assert memory.met is False
+    result.nothing_new.peak_memory_mb = 7 * 1024
+    assert benchmark.targets(result)[4].measured == pytest.approx(7.0)
 
 
 def test_phase_breakdown_of_a_run_profile() -> None:
@@ -107,15 +125,41 @@ def test_phase_breakdown_of_a_run_profile() -> None:
 def test_the_summary_carries_targets_and_phases() -> None:
     result = _result()
     result.full.profile = {"wall_seconds": {"dbt build": 1.0, "total": 2.0}}
+    result.nothing_new.profile = {"wall_seconds": {"publish": 3.0}}
     (scale,) = benchmark.summarize([result])["scales"]
     assert scale["floor_ratio"] == 5.0
     assert scale["phases"]["full"] == {"dbt build (wall)": 1.0, "total (wall)": 2.0}
+    assert scale["phases"]["nothing_new"] == {"publish": 3.0}
+    assert (scale["nothing_new_share"], scale["day_data_share"]) == (0.06, 0.02)
+    assert scale["nothing_new"]["seconds"] == 6.0
+    assert "output_tail" not in scale["nothing_new"]
     assert [target["verdict"] for target in scale["targets"]] == [
         "met",
         "met",
         "met",
         "n/a",
         "met",
+    ]
+
+
+def test_the_phases_table_has_a_column_per_run_and_every_phase_once() -> None:
+    result = _result()
+    result.full.profile = {"wall_seconds": {"dbt build": 50.0, "publish": 9.0}}
+    result.one_day.profile = {"wall_seconds": {"dbt build": 7.0}}
+    result.nothing_new.profile = {"wall_seconds": {"dbt build": 5.0, "report": 1.0}}
+    table = benchmark.phases_table(result)
+    assert [column.header for column in table.columns] == [
+        "phase",
+        "full build",
+        "one-day landing",
+        "nothing new",
+    ]
+    cells = [list(column.cells) for column in table.columns]
+    assert cells == [
+        ["dbt build (wall)", "publish", "report"],
+        ["50.0", "9.0", ""],
+        ["7.0", "", ""],
+        ["5.0", "", "1.0"],
     ]
 
 

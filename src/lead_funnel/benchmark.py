@@ -15,6 +15,10 @@ of its build database. Then measure, each in its own process:
 - the same-SQL lower bound: DuckDB executing the compiled model SQL of that build directly,
   model after model, without dbt;
 - a one-day landing: the first held-back day put in place, `lead-funnel run` (incremental);
+- a run with nothing new: `lead-funnel run` again right after it, no file landed. What it
+  costs is what every run costs whatever it brings (the models that depend on as_of rebuilt
+  for every lead, the data tests, validation, publish); the one-day run less this run is
+  what the day's data itself cost;
 - a two-day landing: the build database restored from the copy, both held-back days in
   place, `lead-funnel run` again (from the same starting state as the one-day run).
 
@@ -105,6 +109,7 @@ class ScaleResult:
     lower_bound: Measured
     one_day: Measured
     two_days: Measured
+    nothing_new: Measured
     full_model_seconds: float
     one_day_model_seconds: float
     lower_bound_model_seconds: float
@@ -116,6 +121,18 @@ class ScaleResult:
     @property
     def one_day_share(self) -> float:
         return ratio(self.one_day.seconds, self.full.seconds)
+
+    @property
+    def nothing_new_share(self) -> float:
+        """A run with nothing new landed over the full build: what a run costs whatever it
+        brings."""
+        return ratio(self.nothing_new.seconds, self.full.seconds)
+
+    @property
+    def day_data_share(self) -> float:
+        """What the one-day landing's data itself cost (the one-day run less the run with
+        nothing new, from 0) over the full build."""
+        return ratio(max(self.one_day.seconds - self.nothing_new.seconds, 0.0), self.full.seconds)
 
     @property
     def two_day_ratio(self) -> float:
@@ -135,8 +152,9 @@ class ScaleResult:
 
     @property
     def peak_memory_mb(self) -> float:
-        """The largest peak of the pipeline runs (full, one-day, two-day)."""
-        return max(run.peak_memory_mb for run in (self.full, self.one_day, self.two_days))
+        """The largest peak of the pipeline runs (full, one-day, nothing new, two-day)."""
+        runs = (self.full, self.one_day, self.nothing_new, self.two_days)
+        return max(run.peak_memory_mb for run in runs)
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -624,6 +642,15 @@ def run_scale(leads: int, args: argparse.Namespace, progress: Progress, task: An
         raise SystemExit(f"one-day run failed at {leads} leads:\n{one_day_run.output_tail}")
     one_day_results = model_results(work / "one_day" / "target")
 
+    step("incremental build with nothing new landed (what every run costs)")
+    nothing_new = pipeline(
+        raw_dir, db, work / "nothing_new", full_refresh=False, after=work / "one_day"
+    )
+    if nothing_new.returncode != 0:
+        raise SystemExit(
+            f"run with nothing new failed at {leads} leads:\n{nothing_new.output_tail}"
+        )
+
     step("incremental build after a two-day landing (from the full build's database)")
     build_db.with_name(f"{build_db.name}.wal").unlink(missing_ok=True)
     shutil.move(after_full, build_db)
@@ -655,6 +682,7 @@ def run_scale(leads: int, args: argparse.Namespace, progress: Progress, task: An
         lower_bound=lower,
         one_day=one_day_run,
         two_days=two_days,
+        nothing_new=nothing_new,
         full_model_seconds=round(sum(r["execution_time"] for r in full_results), 2),
         one_day_model_seconds=round(sum(r["execution_time"] for r in one_day_results), 2),
         lower_bound_model_seconds=round(sum(lower_timings.values()), 2),
@@ -810,18 +838,37 @@ def targets_table(result: ScaleResult) -> Table:
 
 
 def phases_table(result: ScaleResult) -> Table:
-    """The per-phase breakdown of the full and the one-day run (seconds)."""
-    full, one_day = phase_breakdown(result.full.profile), phase_breakdown(result.one_day.profile)
+    """The per-phase breakdown of the full run, the one-day run and the run with nothing new
+    (seconds)."""
+    runs = {
+        "full build": phase_breakdown(result.full.profile),
+        "one-day landing": phase_breakdown(result.one_day.profile),
+        "nothing new": phase_breakdown(result.nothing_new.profile),
+    }
     table = Table(title=f"Where the time goes at {result.leads:,} leads (seconds)")
-    for column in ("phase", "full build", "one-day landing"):
-        table.add_column(column, justify="left" if column == "phase" else "right")
-    for phase in [*full, *(name for name in one_day if name not in full)]:
+    table.add_column("phase", justify="left")
+    for name in runs:
+        table.add_column(name, justify="right")
+    phases = list(dict.fromkeys(phase for breakdown in runs.values() for phase in breakdown))
+    for phase in phases:
         table.add_row(
             phase,
-            f"{full[phase]:.1f}" if phase in full else "",
-            f"{one_day[phase]:.1f}" if phase in one_day else "",
+            *(
+                f"{breakdown[phase]:.1f}" if phase in breakdown else ""
+                for breakdown in runs.values()
+            ),
         )
     return table
+
+
+def run_cost_line(result: ScaleResult) -> str:
+    """The one-day run split into what every run costs and what the day's data cost."""
+    day_data = max(result.one_day.seconds - result.nothing_new.seconds, 0.0)
+    return (
+        f"{result.leads:,} leads: the one-day run ({result.one_day.seconds:.1f} s) = a run with "
+        f"nothing new ({result.nothing_new.seconds:.1f} s, {result.nothing_new_share:.1%} of the "
+        f"full build) + the day's data ({day_data:.1f} s, {result.day_data_share:.1%})"
+    )
 
 
 def report(results: list[ScaleResult]) -> dict[str, Any]:
@@ -873,6 +920,8 @@ def report(results: list[ScaleResult]) -> dict[str, Any]:
         "models/lower: dbt's summed model execution time over the lower bound's."
     )
     for result in results:
+        console.print(run_cost_line(result))
+    for result in results:
         console.print(phases_table(result))
         floor_steps = ", ".join(
             f"{name} {seconds:.1f}" for name, seconds in result.floor_steps.items()
@@ -899,7 +948,7 @@ def report(results: list[ScaleResult]) -> dict[str, Any]:
 def summarize(results: list[ScaleResult]) -> dict[str, Any]:
     """The JSON summary of the scales: everything measured, the ratios, the per-phase
     breakdowns and the targets (measured, bound, verdict)."""
-    runs = ("full", "floor", "lower_bound", "one_day", "two_days")
+    runs = ("full", "floor", "lower_bound", "one_day", "two_days", "nothing_new")
     scales = []
     for result in results:
         scale = asdict(result)
@@ -909,6 +958,8 @@ def summarize(results: list[ScaleResult]) -> dict[str, Any]:
             {
                 "one_day_share": round(result.one_day_share, 4),
                 "two_day_ratio": round(result.two_day_ratio, 3),
+                "nothing_new_share": round(result.nothing_new_share, 4),
+                "day_data_share": round(result.day_data_share, 4),
                 "floor_ratio": round(result.floor_ratio, 3),
                 "lower_bound_ratio": round(result.lower_bound_ratio, 3),
                 "model_lower_bound_ratio": round(result.model_lower_bound_ratio, 3),
@@ -918,6 +969,7 @@ def summarize(results: list[ScaleResult]) -> dict[str, Any]:
                     "full": phase_breakdown(result.full.profile),
                     "one_day": phase_breakdown(result.one_day.profile),
                     "two_days": phase_breakdown(result.two_days.profile),
+                    "nothing_new": phase_breakdown(result.nothing_new.profile),
                 },
                 "targets": [
                     {
@@ -1039,9 +1091,11 @@ def make_parser() -> argparse.ArgumentParser:
         description=textwrap.fill(
             "Benchmark the pipeline at scale: generate raw data as daily landings, run the full "
             "build, measure the essential-pass floor and the raw-SQL lower bound, then run the "
-            "incremental build after a one-day and (from the same start) a two-day landing. "
+            "incremental build after a one-day landing, again with nothing new (what every "
+            "run costs, whatever it brings), and (from the full build) after a two-day landing. "
             "Prints the targets (met or missed), wall times, peak memory, rows per second, "
-            "ratios and the per-phase profile; writes OUT/results.json.",
+            "ratios, the one-day run split into what every run costs and what the day's data "
+            "cost, and the per-phase profile; writes OUT/results.json.",
             width=88,
         ),
         epilog=(
@@ -1165,7 +1219,8 @@ def main(argv: list[str] | None = None) -> int:
             last = results[-1]
             console.print(
                 f"{leads:,} leads: full {last.full.seconds:.1f} s, one-day "
-                f"{last.one_day.seconds:.1f} s, two-day {last.two_days.seconds:.1f} s, floor "
+                f"{last.one_day.seconds:.1f} s, nothing new {last.nothing_new.seconds:.1f} s, "
+                f"two-day {last.two_days.seconds:.1f} s, floor "
                 f"{last.floor.seconds:.1f} s, lower bound {last.lower_bound.seconds:.1f} s"
             )
     summary = report(results)
