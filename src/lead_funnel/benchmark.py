@@ -129,10 +129,15 @@ class ScaleResult:
         return ratio(self.nothing_new.seconds, self.full.seconds)
 
     @property
+    def day_data_seconds(self) -> float:
+        """What the one-day landing's data itself cost: the one-day run less the run with
+        nothing new (0 when that run took longer)."""
+        return max(self.one_day.seconds - self.nothing_new.seconds, 0.0)
+
+    @property
     def day_data_share(self) -> float:
-        """What the one-day landing's data itself cost (the one-day run less the run with
-        nothing new, from 0) over the full build."""
-        return ratio(max(self.one_day.seconds - self.nothing_new.seconds, 0.0), self.full.seconds)
+        """day_data_seconds over the full build."""
+        return ratio(self.day_data_seconds, self.full.seconds)
 
     @property
     def two_day_ratio(self) -> float:
@@ -863,11 +868,11 @@ def phases_table(result: ScaleResult) -> Table:
 
 def run_cost_line(result: ScaleResult) -> str:
     """The one-day run split into what every run costs and what the day's data cost."""
-    day_data = max(result.one_day.seconds - result.nothing_new.seconds, 0.0)
     return (
         f"{result.leads:,} leads: the one-day run ({result.one_day.seconds:.1f} s) = a run with "
         f"nothing new ({result.nothing_new.seconds:.1f} s, {result.nothing_new_share:.1%} of the "
-        f"full build) + the day's data ({day_data:.1f} s, {result.day_data_share:.1%})"
+        f"full build) + the day's data ({result.day_data_seconds:.1f} s, "
+        f"{result.day_data_share:.1%})"
     )
 
 
