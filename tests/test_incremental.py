@@ -99,6 +99,14 @@ EXTENDING_MODELS = {
     "intermediate.int_activities_scored": ("written_by_run_id",),
 }
 
+# The stores that keep a lead index (lead_partitioned_config(..., lead_index=true)): those
+# with a row per activity or more
+LEAD_INDEXED_STORES = {
+    "int_activity_rule_matches",
+    "int_activities_scored",
+    "int_lead_score_moments",
+}
+
 # The stores built from the moments a run wrote (written_rows_of_leads_to_build_ctes) that do
 # not depend on as_of
 WRITTEN_MOMENTS_MODELS = {
@@ -128,6 +136,8 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         assert_models_equal(incremental_db, full_db, EXTENDING_MODELS)
         assert_models_equal(incremental_db, full_db, WRITTEN_MOMENTS_MODELS)
         assert_models_equal(incremental_db, full_db, PROFILE_MODELS)
+        assert_lead_indexes_hold_their_stores_pairs(incremental_db)
+        assert_lead_indexes_hold_their_stores_pairs(full_db)
 
     # landing 1: the history
     land(landings, raw, 0)
@@ -217,7 +227,12 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         "select count(*) from dq_rejected_rows where source_key like 'A9000000%'",
     ) == [(2,)], "the orphan activities are unknown_lead rejects until their lead lands"
 
-    # landing 3: the last day (with a re-delivered lead that changed), and the orphans' lead
+    # landing 3: the last day (with a re-delivered lead that changed), and the orphans' lead.
+    # Two stores lose their lead index, as a store built before the index existed has none:
+    # the run makes it again from the stored rows.
+    with duckdb.connect(str(incremental_db)) as connection:
+        for store in ("int_activities_scored", "int_lead_score_moments"):
+            connection.execute(f"drop table intermediate.{store}__lead_index")
     land(landings, raw, 2)
     leads_header = (raw / "leads" / "leads_2026-01-12.csv").read_text().splitlines()[0]
     write_landing(
@@ -269,6 +284,31 @@ def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -
         incremental_db,
         {**dbt_vars, **config_change},
     )
+
+
+def assert_lead_indexes_hold_their_stores_pairs(database: Path) -> None:
+    """Every lead index holds exactly its store's distinct (lead_id, lead_input_fingerprint)
+    pairs: the hooks kept it in step with the rows. The stores with a row per activity or
+    more keep one; the others none."""
+    indexes = {
+        name.removesuffix("__lead_index")
+        for (name,) in query(
+            database,
+            "select table_name from information_schema.tables "
+            "where table_schema = 'intermediate' and suffix(table_name, '__lead_index')",
+        )
+    }
+    assert indexes == LEAD_INDEXED_STORES, f"{database.name}: lead indexes of {indexes}"
+    for store in sorted(indexes):
+        pairs = f"select distinct lead_id, lead_input_fingerprint from intermediate.{store}"
+        listed = f"select lead_id, lead_input_fingerprint from intermediate.{store}__lead_index"
+        differing = query(
+            database,
+            f"select count(*) from (({pairs} except all {listed}) "
+            f"union all ({listed} except all {pairs}))",
+        )
+        assert differing == [(0,)], f"{database.name}: {store}'s lead index differs from its rows"
+        assert query(database, f"select count(*) from ({listed})")[0][0] > 0, store
 
 
 # The account chain and the models it is built from (dbt selection), and the account models

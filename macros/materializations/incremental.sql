@@ -62,20 +62,29 @@
     rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed and, with
     `extends_leads`, the pre-hook before it that keeps the leads the run only added later
     activities to (keep_extended_leads); `more_pre_hooks` run after the delete (a lead they
-    leave without rows is built again, like a changed one). The ref registers the dependency
-    on the fingerprints at parse time (the pre-hooks read them). -#}
-{% macro lead_partitioned_config(fingerprint_column, extends_leads=false, more_pre_hooks=[]) -%}
+    leave without rows is built again, like a changed one). Around them, the hooks that keep
+    the store's lead index (lead_index_relation) in step with its rows. The ref registers the
+    dependency on the fingerprints at parse time (the pre-hooks read them). -#}
+{% macro lead_partitioned_config(fingerprint_column, extends_leads=false, more_pre_hooks=[], lead_index=false) -%}
     {%- do ref('int_lead_input_fingerprints') -%}
-    {%- set pre_hooks = ["{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}"] + more_pre_hooks -%}
+    {%- set pre_hooks = ["{{ drop_lead_index('pre') }}", "{{ create_lead_index() }}"] -%}
     {%- if extends_leads -%}
         {#- keep_extended_leads reads int_activities_lead_checked, as these models do -#}
-        {%- do pre_hooks.insert(0, "{{ keep_extended_leads('" ~ fingerprint_column ~ "') }}") -%}
+        {%- do pre_hooks.append("{{ keep_extended_leads('" ~ fingerprint_column ~ "') }}") -%}
+    {%- endif -%}
+    {%- do pre_hooks.append("{{ delete_changed_leads('" ~ fingerprint_column ~ "') }}") -%}
+    {%- do pre_hooks.append("{{ forget_changed_leads('" ~ fingerprint_column ~ "') }}") -%}
+    {%- if more_pre_hooks -%}
+        {%- do pre_hooks.extend(more_pre_hooks) -%}
+        {%- do pre_hooks.append("{{ forget_leads_without_rows() }}") -%}
     {%- endif -%}
     {%- do config(
         materialized=lead_incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook=pre_hooks,
+        post_hook=["{{ drop_lead_index('post') }}", "{{ index_written_leads() }}"],
+        meta={'lead_index': lead_index},
     ) -%}
 {%- endmacro %}
 
@@ -194,24 +203,165 @@
     {{ return(true) }}
 {%- endmacro %}
 
+{#- The lead index of a lead-partitioned store: its distinct (lead_id,
+    lead_input_fingerprint) pairs, one per lead (a lead's rows are written together, with one
+    fingerprint), in a table beside the store (`<model>__lead_index`, in the store's schema,
+    which the publish does not copy). The store's hooks keep it in step with the rows, in the
+    same transaction:
+      - create_lead_index: made from the rows when it is missing (the first incremental run
+        after an upgrade), empty when the stored table is emptied;
+      - keep_extended_leads, forget_changed_leads, forget_leads_without_rows: the pre-hooks'
+        changes to the rows;
+      - index_written_leads: the leads this run wrote; on a full build, made from the rows.
+    So the pre-hook's delete and leads_to_build compare one row per lead with the current
+    fingerprints, instead of reading every stored row (at 1M leads, 20M rows, twice per model
+    and run). Kept by the stores with a row per activity or more
+    (lead_partitioned_config(..., lead_index=true)): for a store with a few rows per lead the
+    index would be about as large as the store, and its upkeep (four more statements per run)
+    costs more than it saves. Only where the store is incremental (not on Spark). -#}
+{% macro lead_index_relation() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema,
+        identifier=this.identifier ~ '__lead_index', type='table')) }}
+{%- endmacro %}
+
+{#- Whether this model keeps a lead index (lead_partitioned_config's lead_index). -#}
+{% macro has_lead_index() -%}
+    {{ return(lead_incremental_materialization() == 'incremental'
+        and (config.get('meta') or {}).get('lead_index', false)) }}
+{%- endmacro %}
+
+{#- The stored leads as the model's query reads them (leads_to_build): the lead index where
+    the model keeps one; else, and in a unit test (whose `this` is a fixture, and which runs
+    no hooks), the stored rows. -#}
+{% macro stored_lead_index() -%}
+    {%- if has_lead_index() and model.resource_type != 'unit_test' -%}
+    {{ lead_index_relation() }}
+    {%- else -%}
+    {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook: the lead index, made from the stored rows when there is none (a store built
+    before the index existed); an empty one when the stored table is emptied
+    (delete_changed_leads: it lacks the bookkeeping columns). -#}
+{% macro create_lead_index() -%}
+    {%- if not has_lead_index() -%}
+    {#- no index -#}
+    {%- elif is_incremental() and not stored_columns_present(['lead_input_fingerprint']) -%}
+    create table {{ lead_index_relation() }} as
+    select lead_id, cast(null as {{ lead_fingerprint_type() }}) as lead_input_fingerprint
+    from {{ this }}
+    where 1 = 0
+    {%- elif is_incremental() -%}
+    create table if not exists {{ lead_index_relation() }} as
+    select distinct lead_id, lead_input_fingerprint
+    from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The type of a lead_input_fingerprint (a 64-bit hash sum: unsigned on DuckDB). -#}
+{% macro lead_fingerprint_type() -%}
+    {{ return(adapter.dispatch('lead_fingerprint_type', 'lead_funnel')()) }}
+{%- endmacro %}
+
+{% macro default__lead_fingerprint_type() -%}
+    {{ return(dbt.type_bigint()) }}
+{%- endmacro %}
+
+{% macro duckdb__lead_fingerprint_type() -%}
+    {{ return('ubigint') }}
+{%- endmacro %}
+
+{#- The condition that the (lead_id, lead_input_fingerprint) of the row `alias` is no longer
+    current: the lead's `fingerprint_column` changed, or it has no inputs any more. -#}
+{% macro lead_pair_not_current(alias, fingerprint_column) -%}
+    not exists (
+        select 1
+        from {{ ref('int_lead_input_fingerprints') }} as current_inputs
+        where current_inputs.lead_id = {{ alias }}.lead_id
+            and current_inputs.{{ fingerprint_column }} = {{ alias }}.lead_input_fingerprint
+    )
+{%- endmacro %}
+
 {#- Pre-hook: delete the rows of leads whose inputs changed since they were built (their
-    fingerprint is no longer the current one, or the lead has no inputs any more). A row goes
-    when its own (lead_id, lead_input_fingerprint) is not current: a lead's rows are written
-    together with one fingerprint, so they go together, in one pass over the table (at 1M
-    leads, 0.7 s instead of 1.1 s for int_activities_scored's day: no distinct over the 20M
-    stored pairs first). A table an older version built as a plain table (no
-    lead_input_fingerprint) is emptied: every lead is built again. -#}
+    fingerprint is no longer the current one, or the lead has no inputs any more). With a lead
+    index: the rows whose (lead_id, lead_input_fingerprint) is one of its pairs that are no
+    longer current, so the stored rows are only probed against those few pairs (none on a run
+    with nothing new).
+    Without: a row goes when its own pair is not current, in one pass over the table. A table
+    an older version built as a plain table (no lead_input_fingerprint) is emptied: every lead
+    is built again. -#}
 {% macro delete_changed_leads(fingerprint_column) -%}
     {%- if is_incremental() and not stored_columns_present(['lead_input_fingerprint']) -%}
     delete from {{ this }}
+    {%- elif is_incremental() and has_lead_index() -%}
+    delete from {{ this }} as stored
+    where exists (
+        select 1
+        from {{ lead_index_relation() }} as indexed
+        where indexed.lead_id = stored.lead_id
+            and indexed.lead_input_fingerprint = stored.lead_input_fingerprint
+            and {{ lead_pair_not_current('indexed', fingerprint_column) }}
+    )
     {%- elif is_incremental() -%}
     delete from {{ this }} as stored
-    where not exists (
-        select 1
-        from {{ ref('int_lead_input_fingerprints') }} as current_inputs
-        where current_inputs.lead_id = stored.lead_id
-            and current_inputs.{{ fingerprint_column }} = stored.lead_input_fingerprint
-    )
+    where {{ lead_pair_not_current('stored', fingerprint_column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook, after delete_changed_leads: the lead index forgets the pairs whose rows it
+    deleted. -#}
+{% macro forget_changed_leads(fingerprint_column) -%}
+    {%- if is_incremental() and has_lead_index() -%}
+    delete from {{ lead_index_relation() }} as indexed
+    where {{ lead_pair_not_current('indexed', fingerprint_column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook, after a model's own pre-hooks (lead_partitioned_config's more_pre_hooks): the
+    lead index forgets the leads those left without rows, so they are built again. -#}
+{% macro forget_leads_without_rows() -%}
+    {%- if is_incremental() and has_lead_index() -%}
+    delete from {{ lead_index_relation() }} as indexed
+    where not exists (select 1 from {{ this }} as stored where stored.lead_id = indexed.lead_id)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: the lead index takes the leads this run wrote (built in full; an extended
+    lead's pair is there already). On a full build it is made again from the rows. -#}
+{% macro index_written_leads() -%}
+    {%- if not has_lead_index() -%}
+    {#- no index (or a plain table, on Spark) -#}
+    {%- elif is_incremental() -%}
+    insert into {{ lead_index_relation() }} (lead_id, lead_input_fingerprint)
+    select distinct written.lead_id, written.lead_input_fingerprint
+    from {{ this }} as written
+    where written.written_by_run_id = {{ written_by_run_id() }}
+        and not exists (
+            select 1
+            from {{ lead_index_relation() }} as indexed
+            where indexed.lead_id = written.lead_id
+                and indexed.lead_input_fingerprint = written.lead_input_fingerprint
+        )
+    {%- else -%}
+    create table {{ lead_index_relation() }} as
+    select distinct lead_id, lead_input_fingerprint
+    from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Hook: drop the lead index before it is made again: before create_lead_index when the
+    stored table is emptied (pre-hook), before index_written_leads on a full build
+    (post-hook: the schema exists by then). A model that keeps none drops one an earlier
+    version left (it would be stale if the model kept one again). -#}
+{% macro drop_lead_index(when) -%}
+    {%- set emptied = when == 'pre' and is_incremental()
+        and (not has_lead_index() or not stored_columns_present(['lead_input_fingerprint'])) -%}
+    {%- set rebuilt = when == 'post' and not is_incremental()
+        and lead_incremental_materialization() == 'incremental' -%}
+    {%- if emptied or rebuilt -%}
+    drop table if exists {{ lead_index_relation() }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -227,12 +377,12 @@
       - the earliest of those activities is later than the latest stored row (strictly: a tie
         rebuilds the lead).
     The fingerprint is additive for this (int_lead_input_fingerprints). The model then builds
-    the added activities' rows (extended_lead_activities). -#}
+    the added activities' rows (extended_lead_activities). The lead index, if any, takes the
+    new fingerprints too. Statements in one hook: only DuckDB runs it (extends_leads_this_run). -#}
 {% macro keep_extended_leads(fingerprint_column) -%}
     {%- if extends_leads_this_run() -%}
-    update {{ this }} as stored
-    set lead_input_fingerprint = extended.lead_input_fingerprint
-    from (
+    {%- set extended_leads = this.identifier ~ '__extended_leads' -%}
+    create or replace temporary table {{ extended_leads }} as
         with
 
         written_activities as (
@@ -267,9 +417,22 @@
         where stored_leads.lead_input_fingerprint = stored_leads.last_lead_input_fingerprint
             and written_activities.first_written_at > stored_leads.last_stored_at
             and {{ fingerprint_add('stored_leads.lead_input_fingerprint', 'written_activities.written_fingerprint') }}
-                = current_inputs.{{ fingerprint_column }}
-    ) as extended
-    where stored.lead_id = extended.lead_id
+                = current_inputs.{{ fingerprint_column }};
+
+    update {{ this }} as stored
+    set lead_input_fingerprint = extended.lead_input_fingerprint
+    from {{ extended_leads }} as extended
+    where stored.lead_id = extended.lead_id;
+
+    {%- if has_lead_index() %}
+
+    update {{ lead_index_relation() }} as indexed
+    set lead_input_fingerprint = extended.lead_input_fingerprint
+    from {{ extended_leads }} as extended
+    where indexed.lead_id = extended.lead_id;
+    {%- endif %}
+
+    drop table {{ extended_leads }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -302,17 +465,20 @@
 
 {#- The leads a lead-partitioned model builds in this run, with their current fingerprint:
     every lead with inputs on a full build; on an incremental run only those without rows in
-    the model (new leads, and the leads the pre-hook deleted). -#}
+    the model (new leads, and the leads the pre-hook deleted), as its lead index tells
+    (stored_lead_index). -#}
 {% macro leads_to_build(fingerprint_column) -%}
     select
         current_inputs.lead_id,
         current_inputs.{{ fingerprint_column }} as lead_input_fingerprint
     from {{ ref('int_lead_input_fingerprints') }} as current_inputs
     {%- if is_incremental() %}
-    left join (select distinct lead_id from {{ this }}) as built
-        on current_inputs.lead_id = built.lead_id
     where current_inputs.{{ fingerprint_column }} is not null
-        and built.lead_id is null
+        and not exists (
+            select 1
+            from {{ stored_lead_index() }} as built
+            where built.lead_id = current_inputs.lead_id
+        )
     {%- else %}
     where current_inputs.{{ fingerprint_column }} is not null
     {%- endif %}

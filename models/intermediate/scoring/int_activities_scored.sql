@@ -7,7 +7,7 @@
     "activities.activity_type in ('" ~ sales_touch_types | join("', '") ~ "')" if sales_touch_types else 'false' %}
 -- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are
 -- rebuilt, and a lead to which the run only added later activities is extended with their rows.
-{{ lead_partitioned_config('activity_input_fingerprint', extends_leads=true) }}
+{{ lead_partitioned_config('activity_input_fingerprint', extends_leads=true, lead_index=true) }}
 with
 
 leads_to_build as ({{ leads_to_build('activity_input_fingerprint') }}),

@@ -9,7 +9,7 @@
 -- Incremental per lead (macros/materializations/incremental.sql): only leads whose inputs changed are
 -- rebuilt, and a lead to which the run only added later activities is extended: the added
 -- activities' rows are computed, each rule's cap going on from the lead's stored rows.
-{{ lead_partitioned_config('activity_input_fingerprint', extends_leads=true) }}
+{{ lead_partitioned_config('activity_input_fingerprint', extends_leads=true, lead_index=true) }}
 {%- set attendance_types = event_attendance_activity_types() %}
 with
 

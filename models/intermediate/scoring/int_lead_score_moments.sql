@@ -18,7 +18,7 @@
 -- period starts at one of the rule's activities and ends at its next activity or when the
 -- decayed sum has come back to the cap, after half_life * log2(sum / cap) days).
 -- Between two moments nothing but decay changes the score (macro engagement_decayed_to).
-{{ lead_partitioned_config('score_input_fingerprint') }}
+{{ lead_partitioned_config('score_input_fingerprint', lead_index=true) }}
 {%- set half_life = scoring_half_life_days() %}
 {%- set horizon_days = var('calibration_horizon_days', 30) %}
 {%- set threshold = var('mql_threshold', 100) %}
