@@ -62,9 +62,10 @@
     rows of leads whose `fingerprint_column` (int_lead_input_fingerprints) changed and, with
     `extends_leads`, the pre-hook before it that keeps the leads the run only added later
     activities to (keep_extended_leads); `more_pre_hooks` run after the delete (a lead they
-    leave without rows is built again, like a changed one). Around them, the hooks that keep
-    the store's lead index (lead_index_relation) in step with its rows. The ref registers the
-    dependency on the fingerprints at parse time (the pre-hooks read them). -#}
+    leave without rows is built again, like a changed one). With `lead_index`, the store keeps
+    a lead index (lead_index_relation), and the hooks around them keep it in step with its
+    rows; without, they do nothing (but drop an index an earlier version left). The ref
+    registers the dependency on the fingerprints at parse time (the pre-hooks read them). -#}
 {% macro lead_partitioned_config(fingerprint_column, extends_leads=false, more_pre_hooks=[], lead_index=false) -%}
     {%- do ref('int_lead_input_fingerprints') -%}
     {%- set pre_hooks = ["{{ drop_lead_index('pre') }}", "{{ create_lead_index() }}"] -%}
@@ -254,10 +255,16 @@
     from {{ this }}
     where 1 = 0
     {%- elif is_incremental() -%}
-    create table if not exists {{ lead_index_relation() }} as
+    {{ lead_index_from_rows(if_missing=true) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The lead index made from the stored rows' distinct pairs (create_lead_index,
+    index_written_leads); with `if_missing`, only when there is none. -#}
+{% macro lead_index_from_rows(if_missing=false) -%}
+    create table {{ 'if not exists ' if if_missing }}{{ lead_index_relation() }} as
     select distinct lead_id, lead_input_fingerprint
     from {{ this }}
-    {%- endif -%}
 {%- endmacro %}
 
 {#- The type of a lead_input_fingerprint (a 64-bit hash sum: unsigned on DuckDB). -#}
@@ -345,9 +352,7 @@
                 and indexed.lead_input_fingerprint = written.lead_input_fingerprint
         )
     {%- else -%}
-    create table {{ lead_index_relation() }} as
-    select distinct lead_id, lead_input_fingerprint
-    from {{ this }}
+    {{ lead_index_from_rows() }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -473,12 +478,12 @@
         current_inputs.{{ fingerprint_column }} as lead_input_fingerprint
     from {{ ref('int_lead_input_fingerprints') }} as current_inputs
     {%- if is_incremental() %}
+    left join (select distinct lead_id from {{ stored_lead_index() }}) as built
+        on current_inputs.lead_id = built.lead_id
     where current_inputs.{{ fingerprint_column }} is not null
-        and not exists (
-            select 1
-            from {{ stored_lead_index() }} as built
-            where built.lead_id = current_inputs.lead_id
-        )
+        and built.lead_id is null
+    {#- a left join, not `not exists`: Spark's local session failed to deserialize the
+        correlated anti-join's plan over a unit test's `this` fixture -#}
     {%- else %}
     where current_inputs.{{ fingerprint_column }} is not null
     {%- endif %}
