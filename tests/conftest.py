@@ -5,11 +5,14 @@ The tests import the installed lead_funnel package (`make setup` installs it edi
 run the `lead-funnel` command as a user would; dbt_helpers sits beside them (pytest puts
 this folder on the import path, as for any rootdir-less test folder)."""
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import pipeline
+from dbt_helpers import PARSE_STATES, pipeline
 
 # The modules that take minutes, longest first (pytest --durations=0, summed per file). With
 # `--dist loadfile --no-loadscope-reorder` (the Makefile) pytest-xdist hands whole files to its
@@ -33,6 +36,26 @@ LONGEST_FIRST = (
     "test_event_attendance.py",
     "test_crm_salesforce.py",
 )
+
+
+# the folder of parse states this process made (and removes)
+PARSE_STATES_MADE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One folder of dbt parse states for the session (dbt_helpers.shared_parse_state), made
+    by the process that starts pytest-xdist's workers: they inherit its environment."""
+    if not hasattr(config, "workerinput") and PARSE_STATES not in os.environ:
+        os.environ[PARSE_STATES] = tempfile.mkdtemp(prefix="lead-funnel-dbt-parse-")
+        config.stash[PARSE_STATES_MADE] = os.environ[PARSE_STATES]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's parse states (only the folder pytest_configure made)."""
+    made = config.stash.get(PARSE_STATES_MADE, None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
+        os.environ.pop(PARSE_STATES, None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

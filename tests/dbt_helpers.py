@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,14 +31,20 @@ def run_dbt(
     project_dir: Path = PROJECT_DIR,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the dbt CLI against a DuckDB file of the test's own (never the user's warehouse)."""
+    """Run the dbt CLI against a DuckDB file of the test's own (never the user's warehouse).
+
+    dbt runs in the database's folder, which also holds its target and logs folders. It names
+    the database and the `raw_dir` var relative to that folder. Two tests with the same
+    layout then give dbt the same profile and vars, so they can share dbt's parse state
+    (shared_parse_state)."""
+    work = db_path.resolve().parent
+    work.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "LEAD_FUNNEL_DB": str(db_path),
+        "LEAD_FUNNEL_DB": db_path.name,
         "DBT_PROFILES_DIR": str(project_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    work = db_path.parent
     command = [
         str(DBT),
         *args,
@@ -47,12 +55,62 @@ def run_dbt(
         "--log-path",
         str(work / "logs"),
     ]
-    if dbt_vars:
-        command += ["--vars", yaml.safe_dump(dbt_vars, default_flow_style=True).strip()]
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if dbt_vars and dbt_vars.get("raw_dir"):
+        dbt_vars = {**dbt_vars, "raw_dir": path_as_dbt_names_it(Path(dbt_vars["raw_dir"]), db_path)}
+    vars_text = yaml.safe_dump(dbt_vars, default_flow_style=True).strip() if dbt_vars else ""
+    if vars_text:
+        command += ["--vars", vars_text]
+    with shared_parse_state(work / "target", [str(project_dir), db_path.name, vars_text]):
+        completed = subprocess.run(
+            command, cwd=work, env=env, capture_output=True, text=True, check=False
+        )
     if check and completed.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{completed.stdout[-6000:]}")
     return completed
+
+
+def path_as_dbt_names_it(path: Path, db_path: Path) -> str:
+    """A file under raw_dir as the warehouse names it (a ledger's landing_file, say) when
+    run_dbt built db_path: relative to the database's folder, as run_dbt gives raw_dir."""
+    return os.path.relpath(path, db_path.resolve().parent)
+
+
+# Where the test session keeps dbt's parse states (tests/conftest.py sets it for the
+# session; unset, nothing is shared)
+PARSE_STATES = "LEAD_FUNNEL_TEST_PARSE_STATES"
+
+
+@contextlib.contextmanager
+def shared_parse_state(target: Path, inputs: list[str]) -> Iterator[None]:
+    """Let a dbt command reuse the parse state another command of the session left for the
+    same project, profile and vars.
+
+    dbt parses the whole project (about 20 s here) when its target folder has no parse state
+    (partial_parse.msgpack), or one saved under other vars or another profile. Otherwise it
+    reparses only what changed (about 6 s). Most tests start in a new folder. Before the
+    command, this copies in the state saved under the same inputs, unless the folder's last
+    command had them. After it, this saves the folder's state under them. dbt checks the copied
+    state as it checks its own: the same vars, profile and dbt version, and each file's hash.
+    A state that does not match costs only the full parse it would have cost anyway."""
+    states = os.environ.get(PARSE_STATES)
+    if not states:
+        yield
+        return
+    key = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
+    state = target / "partial_parse.msgpack"
+    saved = Path(states) / f"{key}.msgpack"
+    last_key = target / "parse_state_inputs.txt"
+    if saved.is_file() and not (last_key.is_file() and last_key.read_text() == key):
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, state)
+    try:
+        yield
+    finally:
+        if state.is_file():
+            partial = saved.with_name(f"{key}.{os.getpid()}.partial")
+            shutil.copyfile(state, partial)
+            os.replace(partial, saved)
+            last_key.write_text(key)
 
 
 def build_from_scratch(
@@ -63,10 +121,9 @@ def build_from_scratch(
     `dbt run --full-refresh` build, without starting dbt twice.
 
     A test comparing an incremental database with builds from scratch keeps each database in
-    a folder of its own and builds from scratch at one path each time: run_dbt puts dbt's
-    target folder beside the database, and dbt parses the whole project again (about 12 s)
-    whenever the profile, which names the database file, changed since the last command in
-    that target folder."""
+    a folder of its own, under one name, and builds from scratch at one path each time: run_dbt
+    puts dbt's target folder beside the database, and the folders then share dbt's parse state
+    (shared_parse_state)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for stale in (db_path, db_path.with_name(f"{db_path.name}.wal")):
         stale.unlink(missing_ok=True)

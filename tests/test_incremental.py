@@ -123,13 +123,13 @@ PROFILE_MODELS = {
 
 def test_incremental_runs_equal_a_full_refresh(landings: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    incremental_db = tmp_path / "incremental" / "incremental.duckdb"
+    incremental_db = tmp_path / "incremental" / "lead_funnel.duckdb"
     dbt_vars = {"raw_dir": str(raw)}
 
     def run_both(extra_vars: dict | None = None) -> None:
         """The incremental run on the long-lived database, and a full refresh on a fresh one."""
         variables = {**dbt_vars, **(extra_vars or {})}
-        full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables)
+        full_db = build_from_scratch(tmp_path / "full" / "lead_funnel.duckdb", variables)
         run_dbt(["run"], incremental_db, variables)
         assert_contract_models_equal(incremental_db, full_db)
         # the stores of the models that extend leads, fingerprints included
@@ -381,13 +381,15 @@ def test_account_models_equal_a_full_refresh(landings: Path, tmp_path: Path) -> 
     changed account vars and an as_of moved back equal a full refresh, and a day's landing
     re-evaluates only the accounts it touched."""
     raw = tmp_path / "raw"
-    incremental_db = tmp_path / "incremental" / "incremental.duckdb"
+    incremental_db = tmp_path / "incremental" / "lead_funnel.duckdb"
     dbt_vars = {"raw_dir": str(raw)}
     selection = ACCOUNT_SELECTION.split()
 
     def run_both(extra_vars: dict | None = None) -> None:
         variables = {**dbt_vars, **(extra_vars or {})}
-        full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables, *selection)
+        full_db = build_from_scratch(
+            tmp_path / "full" / "lead_funnel.duckdb", variables, *selection
+        )
         run_dbt(["run", "--select", *selection], incremental_db, variables)
         assert_models_equal(incremental_db, full_db, ACCOUNT_MODELS)
         assert_models_equal(incremental_db, full_db, AS_OF_SCORE_MODELS)
@@ -560,7 +562,7 @@ def test_account_reached_by_a_rising_penalty_between_two_as_ofs(tmp_path: Path) 
         "mqa_engaged_contacts": None,
     }
     selection = ACCOUNT_SELECTION.split()
-    incremental_db = tmp_path / "incremental" / "incremental.duckdb"
+    incremental_db = tmp_path / "incremental" / "lead_funnel.duckdb"
     build_from_scratch(incremental_db, {**dbt_vars, "as_of": "2025-03-20"}, *selection)
     mqa_query = "select account_id, mqa_at, mqa_trigger from main.dim_accounts"
     assert query(incremental_db, mqa_query) == [("riser.com", None, None)]
@@ -570,5 +572,5 @@ def test_account_reached_by_a_rising_penalty_between_two_as_ofs(tmp_path: Path) 
     assert query(incremental_db, mqa_query) == [
         ("riser.com", datetime(2025, 3, 31, 9), "account_score")
     ]
-    full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", later, *selection)
+    full_db = build_from_scratch(tmp_path / "full" / "lead_funnel.duckdb", later, *selection)
     assert_models_equal(incremental_db, full_db, ACCOUNT_MODELS)

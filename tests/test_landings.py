@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import build_from_scratch, copy_project, query, run_dbt
+from dbt_helpers import build_from_scratch, copy_project, path_as_dbt_names_it, query, run_dbt
 from lead_funnel.landings import landing_summary, missing_message, reread_message
 from test_incremental import assert_contract_models_equal, generate, land
 
@@ -37,12 +37,12 @@ def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
     generated: Path, tmp_path: Path
 ) -> None:
     raw = tmp_path / "raw"
-    db = tmp_path / "incremental" / "incremental.duckdb"
+    db = tmp_path / "incremental" / "lead_funnel.duckdb"
     base_vars = {"raw_dir": str(raw)}
 
     def run_both(extra: dict | None = None) -> None:
         variables = {**base_vars, **(extra or {})}
-        full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables)
+        full_db = build_from_scratch(tmp_path / "full" / "lead_funnel.duckdb", variables)
         run_dbt(["run"], db, variables)
         assert_contract_models_equal(db, full_db)
 
@@ -119,7 +119,8 @@ def test_landings_are_read_once_and_incremental_runs_equal_a_full_refresh(
     assert query(db, "select count(*), sum(points) from fct_lead_activities") == kept_rows
     assert ledger(db)[late][2] is False
     summary = landing_summary(db, dt.datetime(2000, 1, 1))
-    assert summary is not None and [m.landing_file for m in summary.missing] == [str(gone)]
+    missing = [path_as_dbt_names_it(gone, db)]
+    assert summary is not None and [m.landing_file for m in summary.missing] == missing
     message = missing_message(summary.missing)
     assert late in message and "--full-refresh" in message
 
@@ -154,7 +155,7 @@ def test_a_changed_stage_mapping_reaches_the_landings_read_before(
     raw = tmp_path / "raw"
     for day in range(3):
         land(generated, raw, day)
-    db = tmp_path / "incremental" / "incremental.duckdb"
+    db = tmp_path / "incremental" / "lead_funnel.duckdb"
     variables = {"raw_dir": str(raw)}
     build_from_scratch(db, variables, project_dir=project)
     unmapped = query(
@@ -189,7 +190,9 @@ def test_a_changed_stage_mapping_reaches_the_landings_read_before(
     assert summary is not None and summary.files_reread_for_new_logic == reread
     assert "stage_mapping" in reread_message(reread)
 
-    full_db = build_from_scratch(tmp_path / "full" / "full.duckdb", variables, project_dir=project)
+    full_db = build_from_scratch(
+        tmp_path / "full" / "lead_funnel.duckdb", variables, project_dir=project
+    )
     assert_contract_models_equal(db, full_db)
 
     # nothing changed since: nothing is read again

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_helpers import query, run_dbt
+from dbt_helpers import path_as_dbt_names_it, query, run_dbt
 from lead_funnel.common import raw_columns
 
 BAD_INPUT = Path(__file__).parent / "fixtures" / "bad_input"
@@ -119,8 +119,8 @@ def test_qualifications_reconcile_per_table_and_per_landing(
             "is_balanced from dq_landing_reconciliation where source_table = 'qualifications'",
         )
     ) == [
-        (str(landings / "day1.csv"), 11, 4, 7, 0, True),
-        (str(landings / "day2.csv"), 2, 1, 0, 1, True),
+        (path_as_dbt_names_it(landings / "day1.csv", db), 11, 4, 7, 0, True),
+        (path_as_dbt_names_it(landings / "day2.csv", db), 2, 1, 0, 1, True),
     ]
     assert sorted(
         query(
@@ -128,7 +128,10 @@ def test_qualifications_reconcile_per_table_and_per_landing(
             "select landing_file, raw_rows from staging.stg_landing_ledger "
             "where source_table = 'qualifications'",
         )
-    ) == [(str(landings / "day1.csv"), 11), (str(landings / "day2.csv"), 2)]
+    ) == [
+        (path_as_dbt_names_it(landings / "day1.csv", db), 11),
+        (path_as_dbt_names_it(landings / "day2.csv", db), 2),
+    ]
 
 
 def test_the_checklist_is_judged_at_the_sql_moment(
