@@ -71,7 +71,8 @@ def run_dbt(
 
 def path_as_dbt_names_it(path: Path, db_path: Path) -> str:
     """A file under raw_dir as the warehouse names it (a ledger's landing_file, say) when
-    run_dbt built db_path: relative to the database's folder, as run_dbt gives raw_dir."""
+    run_dbt built db_path: relative to the database's folder, where run_dbt runs dbt and
+    names raw_dir from."""
     return os.path.relpath(path, db_path.resolve().parent)
 
 
@@ -85,9 +86,9 @@ def shared_parse_state(target: Path, inputs: list[str]) -> Iterator[None]:
     """Let a dbt command reuse the parse state another command of the session left for the
     same project, profile and vars.
 
-    dbt parses the whole project (about 20 s here) when its target folder has no parse state
+    dbt parses the whole project (about 28 s here) when its target folder has no parse state
     (partial_parse.msgpack), or one saved under other vars or another profile. Otherwise it
-    reparses only what changed (about 6 s). Most tests start in a new folder. Before the
+    reparses only what changed (about 6.5 s). Most tests start in a new folder. Before the
     command, this copies in the state saved under the same inputs, unless the folder's last
     command had them. After it, this saves the folder's state under them. dbt checks the copied
     state as it checks its own: the same vars, profile and dbt version, and each file's hash.
