@@ -1,7 +1,8 @@
 """A model's column_rules test (macros/run/column_rules.sql) checks, in one query, the column
 rules declared in its YAML (not_null, unique, accepted_values, value_between, not_greater_than,
-expression_is_true) that the build does not run as nodes of their own, as `lead-funnel run`
-does (pipeline.consolidated_tests): a broken rule fails it, naming the rule and the column.
+expression_is_true, unique_combination) that the build does not run as nodes of their own, as
+`lead-funnel run` does (pipeline.consolidated_tests): a broken rule fails it, naming the rule
+and the column.
 
 A copy of the project whose market_benchmarks seed breaks one rule of each kind, built the way
 the run builds (the rule tests left out) and the way make test builds (every test a node)."""
@@ -22,7 +23,8 @@ SEED = "market_benchmarks"
 AS_THE_RUN = ["--exclude", *(f"test_name:{rule}" for rule in COLUMN_RULE_TESTS)]
 GOOD = "metric,low,high,source,source_year,notes\nlead_to_mql,0.04,0.25,a study,2012,\n"
 # one row breaking a rule of each kind: an unknown and a duplicated metric, a null low, a high
-# above 1 (value_between), low above high (expression_is_true and not_greater_than)
+# above 1 (value_between), low above high (expression_is_true and not_greater_than); every row
+# has the same source and no notes (unique_combination, where a null is a value)
 BAD = (
     "metric,low,high,source,source_year,notes\n"
     "lead_to_mql,0.04,0.25,a study,2012,\n"
@@ -39,20 +41,26 @@ BROKEN = [
     "value_between on market_benchmarks.high: 1 rows",
     "expression_is_true on market_benchmarks: 2 rows",  # a null low is not true either
     "not_greater_than on market_benchmarks.low: 1 rows",
+    "unique_combination on market_benchmarks (source, notes): 1 duplicated combinations",
 ]
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project with one more rule on the seed: low not greater than high (the seeds
-    declare no not_greater_than of their own)."""
+    """The project with two more rules on the seed: low not greater than high, and one row
+    per source and notes (the seeds declare no not_greater_than or unique_combination of their
+    own)."""
     copy = copy_project(tmp_path_factory.mktemp("project") / "lead_funnel")
     yml = copy / "seeds" / "config" / f"{SEED}.yml"
     source = yml.read_text(encoding="utf-8")
     rules = "[not_null, value_between]"  # low's, the first column with these rules
     assert rules in source
     more = "[not_null, value_between, not_greater_than: {arguments: {other_column: high}}]"
-    yml.write_text(source.replace(rules, more, 1), encoding="utf-8")
+    source = source.replace(rules, more, 1)
+    model_rules = "data_tests:\n      - column_rules\n"
+    assert model_rules in source
+    combination = "      - unique_combination: {arguments: {columns: [source, notes]}}\n"
+    yml.write_text(source.replace(model_rules, model_rules + combination, 1), encoding="utf-8")
     return copy
 
 
@@ -100,6 +108,7 @@ def test_rules_run_as_nodes_are_not_checked_again(project: Path, tmp_path: Path)
         "unique_market_benchmarks_metric",
         "not_null_market_benchmarks_low",
         "not_greater_than_market_benchmarks_low__high",
+        "unique_combination_market_benchmarks_source__notes",
     } <= failed
     assert len(failed) == len(BROKEN)
 

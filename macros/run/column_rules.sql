@@ -1,7 +1,7 @@
 {#- One node that checks a model's column rules: the not_null, unique, accepted_values,
-    value_between, not_greater_than and expression_is_true tests declared in the model's YAML
-    (column by column, where they are documented) that this dbt invocation does not run as
-    nodes of their own.
+    value_between, not_greater_than, expression_is_true and unique_combination tests declared
+    in the model's YAML (column by column, where they are documented) that this dbt invocation
+    does not run as nodes of their own.
 
     Every data test is a dbt node, and a node costs dbt's overhead (about a tenth of a second)
     even when its query reads a handful of rows: a daily `lead-funnel run` would spend most of
@@ -19,8 +19,11 @@
     (consolidated_tests leaves it in the run).
 
     A failing rule fails column_rules with an error naming each failing test, its rule and
-    column and its failing rows (for unique: the duplicated values), e.g.
+    column and its failing rows (for unique: the duplicated values; for unique_combination:
+    the duplicated combinations of its columns), e.g.
         column_rules: not_null on scored_leads.lead_id: 3 rows (not_null_scored_leads_lead_id)
+        column_rules: unique_combination on mart_mql_levels (level_month, mql_level,
+            lead_source): 1 duplicated combinations (unique_combination_mart_mql_levels_...)
     Declared once per model, beside its columns:
         models:
           - name: scored_leads
@@ -29,12 +32,12 @@
 {#- The tests column_rules can check in one query: their test names, as in the YAML. -#}
 {% macro column_rule_tests() -%}
     {{ return(['not_null', 'unique', 'accepted_values', 'value_between', 'not_greater_than',
-        'expression_is_true']) }}
+        'expression_is_true', 'unique_combination']) }}
 {%- endmacro %}
 
 {#- The SQL predicate true on a row that breaks a rule (test_metadata of a rule's test node);
-    none for unique, which compares rows. Nulls pass every rule but not_null and
-    expression_is_true, as in the tests themselves. -#}
+    none for unique and unique_combination, which compare rows. Nulls pass every rule but
+    not_null and expression_is_true, as in the tests themselves. -#}
 {% macro column_rule_failing_row(rule, kwargs) -%}
     {%- set column = '(' ~ kwargs.get('column_name') ~ ')' -%}
     {%- if rule == 'not_null' -%}
@@ -62,8 +65,9 @@
 {%- endmacro %}
 
 {#- The rule tests of the model the running test is attached to that this invocation does not
-    run as nodes and column_rules can check: dicts of test name, rule, column, the failing-row
-    predicate (none for unique) and the `where` filter. -#}
+    run as nodes and column_rules can check: dicts of test name, rule, column (for
+    unique_combination: its columns, comma-separated), the failing-row predicate (none for
+    the two unique rules) and the `where` filter. -#}
 {% macro column_rules_to_check() -%}
     {%- set rules = [] -%}
     {%- set attached_node = model.attached_node -%}
@@ -93,7 +97,8 @@
             {%- do rules.append({
                 'test': node.name,
                 'rule': node.test_metadata.name,
-                'column': kwargs.get('column_name') or '',
+                'column': kwargs['columns'] | join(', ') if node.test_metadata.name == 'unique_combination'
+                    else kwargs.get('column_name') or '',
                 'failing_row': column_rule_failing_row(node.test_metadata.name, kwargs),
                 'where': where | replace('__written_this_run__', written) if '__written_this_run__' in where else where,
             }) -%}
@@ -104,7 +109,8 @@
 
 {#- The query: one row per rule (test name, rule, column, failing rows). The row rules that
     share a `where` are counted in one scan of the model; a unique rule counts its duplicated
-    values. -#}
+    values (nulls left out), a unique_combination its duplicated combinations (a null is a
+    value, as in the test). -#}
 {% macro column_rules_query(relation, rules) -%}
     {%- set wheres = [] -%}
     {%- for rule in rules if rule.where not in wheres -%}
@@ -130,7 +136,8 @@
         from (
             select {{ rule.column }}
             from {{ relation }}
-            where ({{ rule.where }}) and ({{ rule.column }}) is not null
+            where ({{ rule.where }})
+                {%- if rule.rule == 'unique' %} and ({{ rule.column }}) is not null{% endif %}
             group by {{ rule.column }}
             having count(*) > 1
         ) as duplicates
@@ -182,8 +189,13 @@
                 {%- set model_name = model.attached_node.split('.')[-1] -%}
                 {%- set lines = [] -%}
                 {%- for row in failing.rows -%}
-                    {%- set on = model_name ~ ('.' ~ row[2] if row[2] else '') -%}
-                    {%- set unit = ' duplicated values' if row[1] == 'unique' else ' rows' -%}
+                    {%- if row[1] == 'unique_combination' -%}
+                        {%- set on = model_name ~ ' (' ~ row[2] ~ ')' -%}
+                        {%- set unit = ' duplicated combinations' -%}
+                    {%- else -%}
+                        {%- set on = model_name ~ ('.' ~ row[2] if row[2] else '') -%}
+                        {%- set unit = ' duplicated values' if row[1] == 'unique' else ' rows' -%}
+                    {%- endif -%}
                     {%- do lines.append(row[1] ~ ' on ' ~ on ~ ': ' ~ row[3] ~ unit ~ ' (' ~ row[0] ~ ')') -%}
                 {%- endfor -%}
                 {%- do exceptions.raise_compiler_error('column_rules: ' ~ lines | join('; ')) -%}

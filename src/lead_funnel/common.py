@@ -460,13 +460,18 @@ def raw_tables() -> tuple[str, ...]:
     return tuple(_raw_contract())
 
 
+def macro_returned_names(name: str) -> tuple[str, ...]:
+    """The quoted names of the list the dbt macro `name` returns (`return(['a', 'b'])`)."""
+    listed = re.search(r"return\(\[([^\]]*)\]\)", macro_body(name))
+    if not listed:
+        raise PipelineError(f"the dbt macro {name} returns no list of names")
+    return tuple(re.findall(r"'([^']+)'", listed.group(1)))
+
+
 def optional_raw_tables() -> tuple[str, ...]:
     """The raw tables a source may lack (absent, they read as no rows), from the dbt macro
     raw_optional_tables (docs/definitions.md#raw-data-contract)."""
-    listed = re.search(r"return\(\[([^\]]*)\]\)", macro_body("raw_optional_tables"))
-    if not listed:
-        raise PipelineError("the dbt macro raw_optional_tables lists no table")
-    return tuple(re.findall(r"'([^']+)'", listed.group(1)))
+    return macro_returned_names("raw_optional_tables")
 
 
 def raw_columns(table: str) -> list[str]:

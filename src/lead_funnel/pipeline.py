@@ -58,6 +58,7 @@ from lead_funnel.common import (
     count_build_nodes,
     funnel_stages,
     is_enabled,
+    macro_returned_names,
     missing_raw_tables,
     optional_raw_tables,
     parse_project,
@@ -186,16 +187,10 @@ class BuildFailed(PipelineError):
 EXCLUDED_RESOURCE_TYPES = ("unit_test",)
 
 # The data tests a model's column_rules test checks in one query when the build leaves them
-# out (data_tests/generic/column_rules.sql: column_rule_tests): each would otherwise be a dbt
-# node of its own, whose overhead costs more than its query on a daily run.
-COLUMN_RULE_TESTS = (
-    "not_null",
-    "unique",
-    "accepted_values",
-    "value_between",
-    "not_greater_than",
-    "expression_is_true",
-)
+# out, read from their one home, the dbt macro column_rule_tests (macros/run/column_rules.sql):
+# each would otherwise be a dbt node of its own, whose overhead costs more than its query on a
+# daily run.
+COLUMN_RULE_TESTS = macro_returned_names("column_rule_tests")
 
 
 def consolidated_tests(manifest: Any) -> list[str]:
