@@ -212,6 +212,23 @@ def test_export_into_a_folder_of_other_files_is_a_usage_error(tmp_path: Path) ->
     assert (folder / "notes.txt").read_text() == "mine"
 
 
+def publish_again_as_an_update(build: Path, target: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Publish the build over target again, which must update the previous publish (a write
+    from scratch fails); returns a publish from scratch of the same build beside it, to
+    compare with."""
+    from lead_funnel import publish as publishing
+
+    def no_full_write(*_: object, **__: object) -> None:
+        raise AssertionError("the second publish wrote the file from scratch")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publishing, "write_published_copy", no_full_write)
+        publishing.publish(build, target)
+    fresh = target.with_name("fresh.duckdb")
+    publishing.write_published_copy(build, fresh, publishing.DEFAULT_STORAGE_VERSION)
+    return fresh
+
+
 def test_a_publish_after_a_publish_updates_the_facts_lead_by_lead(
     published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -248,16 +265,8 @@ def test_a_publish_after_a_publish_updates_the_facts_lead_by_lead(
         connection.execute("update staging.run_as_of set as_of_at = as_of_at + interval 1 day")
         connection.execute("update main.mart_mql_monthly set target_mqls = 1")
 
-    def no_full_write(*_: object, **__: object) -> None:
-        raise AssertionError("the second publish wrote the file from scratch")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(publishing, "write_published_copy", no_full_write)
-        publishing.publish(build, target)
+    fresh = publish_again_as_an_update(build, target, monkeypatch)
     assert storage_format(target) == V1_0_0_FORMAT
-
-    fresh = tmp_path / "fresh.duckdb"
-    publishing.write_published_copy(build, fresh, publishing.DEFAULT_STORAGE_VERSION)
     with duckdb.connect() as connection:
         connection.execute(f"attach '{target}' as updated (read_only)")
         connection.execute(f"attach '{fresh}' as fresh (read_only)")
@@ -279,6 +288,45 @@ def test_a_publish_after_a_publish_updates_the_facts_lead_by_lead(
     # the published file changed since: the next publish does not start from it
     os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 1_000_000_000))
     assert not publishing.previous_publish(build, target, publishing.DEFAULT_STORAGE_VERSION, False)
+
+
+def test_open_stage_entries_the_previous_publish_lacks_are_published(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish after a publish updates the open stage entries of the unchanged leads in
+    place, on their key; should the build hold an open entry the previous publish lacks, for a
+    lead whose fingerprint did not change, the open entries are written again instead, and the
+    result still holds exactly what a publish from scratch holds."""
+    from lead_funnel import publish as publishing
+
+    build = tmp_path / "copy.build.duckdb"
+    shutil.copyfile(published.with_name("lead_funnel.build.duckdb"), build)
+    target = tmp_path / "copy.duckdb"
+    publishing.publish(build, target)
+
+    with duckdb.connect(str(build)) as connection:
+        (lead,) = connection.execute(
+            "select min(lead_id) from intermediate.int_lead_stage_entries"
+        ).fetchone()
+        connection.execute(
+            "insert into intermediate.int_lead_stage_entries "
+            "select * replace (stage_entry_id || '-extra' as stage_entry_id, "
+            "cast(null as timestamp) as exited_at) "
+            "from intermediate.int_lead_stage_entries where lead_id = ? limit 1",
+            [lead],
+        )
+        connection.execute("update staging.run_as_of set as_of_at = as_of_at + interval 1 day")
+
+    fresh = publish_again_as_an_update(build, target, monkeypatch)
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{target}' as updated (read_only)")
+        connection.execute(f"attach '{fresh}' as fresh (read_only)")
+        assert_same_rows(connection, "updated", "fresh", "fct_lead_stage_history")
+        (extra,) = connection.execute(
+            "select count(*) from updated.main.fct_lead_stage_history "
+            "where stage_entry_id like '%-extra'"
+        ).fetchone()
+        assert extra == 1
 
 
 def test_a_fact_whose_view_changed_is_published_whole(
