@@ -70,7 +70,9 @@ def test_fact_rows_counted_against_staging_less_unknown_leads(
     monkeypatch.setenv(DOUBLE, "none")
 
     # the true store: three valid activities (four staged, one of them of no lead)
-    run_dbt(["build", "--select", f"+{TEST}"], db_path, dbt_vars, project, check=False)
+    run_dbt(
+        ["build", "--select", f"+{TEST}"], db_path, dbt_vars, project, check=False, artifacts=True
+    )
     assert status_of(db_path) == "pass"
     assert query(db_path, "select count(*) from main.fct_lead_activities") == [(3,)]
     unknown = "select source_key from intermediate.int_unknown_lead_rows"
@@ -81,7 +83,7 @@ def test_fact_rows_counted_against_staging_less_unknown_leads(
         monkeypatch.setenv(variable, activity_type)
         rebuild = ["run", "--select", "int_activities_scored", "--full-refresh"]
         run_dbt(rebuild, db_path, dbt_vars, project)
-        run_dbt(["test", "--select", TEST], db_path, dbt_vars, project, check=False)
+        run_dbt(["test", "--select", TEST], db_path, dbt_vars, project, check=False, artifacts=True)
         monkeypatch.setenv(variable, "none")
         return status_of(db_path)
 

@@ -69,7 +69,14 @@ def build(project: Path, db_path: Path, rows: str, *selection: str) -> dict[str,
     (project / "seeds" / "config" / f"{SEED}.csv").write_text(rows, encoding="utf-8")
     raw = db_path.parent / "raw"  # the raw tables are not built: no file needed
     dbt_vars = {"raw_dir": str(raw)}
-    run_dbt(["build", "--select", SEED, *selection], db_path, dbt_vars, project, check=False)
+    run_dbt(
+        ["build", "--select", SEED, *selection],
+        db_path,
+        dbt_vars,
+        project,
+        check=False,
+        artifacts=True,
+    )
     results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
     return {r["unique_id"].split(".")[2]: r for r in results["results"]}
 

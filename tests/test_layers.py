@@ -19,7 +19,7 @@ LAYER_ORDER |= {"marts": 3, "semantic": 4}
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("layers")
-    run_dbt(["parse"], work / "w.duckdb")
+    run_dbt(["parse"], work / "w.duckdb", artifacts=True)
     return json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))
 
 

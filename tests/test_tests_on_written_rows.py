@@ -122,7 +122,14 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
         """dbt build of int_activities_scored (and what it is built from) and TEST, with
         activities of type `trap` written with null points."""
         monkeypatch.setenv(TRAP, trap)
-        run_dbt(["build", *select, *extra], db_path, variables or dbt_vars, project, check=False)
+        run_dbt(
+            ["build", *select, *extra],
+            db_path,
+            variables or dbt_vars,
+            project,
+            check=False,
+            artifacts=True,
+        )
         return outcome_of_test(db_path, test)
 
     # the history, built from scratch: the test reads the whole model
@@ -149,7 +156,7 @@ def test_a_daily_build_checks_the_rows_it_wrote_a_full_refresh_every_row(
     assert null_points(db_path) == ["A4"]
 
     # `dbt test` wrote nothing: it checks every row
-    run_dbt(["test", "--select", test], db_path, dbt_vars, project, check=False)
+    run_dbt(["test", "--select", test], db_path, dbt_vars, project, check=False, artifacts=True)
     _, status, sql = outcome_of_test(db_path, test)
     assert status == "fail"
     assert not own_node or "written_by_run_id" not in sql
