@@ -6,6 +6,7 @@ import contextlib
 import csv
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -176,6 +177,17 @@ def copy_project(destination: Path) -> Path:
 
     shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
     return destination
+
+
+def run_results(db_path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
+    """What the last dbt command on db_path wrote to run_results.json (run_dbt with
+    artifacts=True): its invocation_id, and each node's result by the node's name (a generic
+    test's name without the hash dbt appends)."""
+    results = json.loads(
+        (db_path.resolve().parent / "target" / "run_results.json").read_text("utf-8")
+    )
+    by_name = {result["unique_id"].split(".")[2]: result for result in results["results"]}
+    return results["metadata"]["invocation_id"], by_name
 
 
 def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -10,12 +10,11 @@ on a store with a row too few or too many."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import copy_project, query, raw_activity, raw_lead, run_dbt, write_csv
+from dbt_helpers import copy_project, query, raw_activity, raw_lead, run_dbt, run_results, write_csv
 from lead_funnel.common import raw_columns
 
 TEST = "assert_scored_activities_one_row_per_valid_activity"
@@ -42,9 +41,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def status_of(db_path: Path) -> str:
-    results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
-    [result] = [r for r in results["results"] if r["unique_id"].split(".")[2] == TEST]
-    return str(result["status"])
+    return str(run_results(db_path)[1][TEST]["status"])
 
 
 def test_fact_rows_counted_against_staging_less_unknown_leads(

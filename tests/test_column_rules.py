@@ -9,13 +9,12 @@ the run builds (the rule tests left out) and the way make test builds (every tes
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from dbt_helpers import PROJECT_DIR, copy_project, run_dbt
+from dbt_helpers import PROJECT_DIR, copy_project, run_dbt, run_results
 from lead_funnel.pipeline import COLUMN_RULE_TESTS
 
 SEED = "market_benchmarks"
@@ -77,8 +76,7 @@ def build(project: Path, db_path: Path, rows: str, *selection: str) -> dict[str,
         check=False,
         artifacts=True,
     )
-    results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
-    return {r["unique_id"].split(".")[2]: r for r in results["results"]}
+    return run_results(db_path)[1]
 
 
 def column_rules_result(results: dict[str, dict]) -> dict:

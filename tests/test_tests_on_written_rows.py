@@ -12,12 +12,11 @@ by activity_id (its YAML's meta written_rows)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import copy_project, query, raw_activity, raw_lead, run_dbt, write_csv
+from dbt_helpers import copy_project, query, raw_activity, raw_lead, run_dbt, run_results, write_csv
 from lead_funnel.common import raw_columns
 
 TEST = "not_null_int_activities_scored_points"
@@ -57,11 +56,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def outcome_of_test(db_path: Path, test: str) -> tuple[str, str, str]:
     """The last dbt command's invocation_id, the test's status (a failing column_rules is an
     error, counted as a fail here) and its compiled SQL."""
-    results = json.loads((db_path.parent / "target" / "run_results.json").read_text("utf-8"))
-    [result] = [r for r in results["results"] if r["unique_id"].split(".")[2] == test]
+    invocation_id, results = run_results(db_path)
+    result = results[test]
     column_rules = test.startswith("column_rules_")
     status = "fail" if result["status"] == "error" and column_rules else result["status"]
-    return results["metadata"]["invocation_id"], status, result["compiled_code"]
+    return invocation_id, status, result["compiled_code"]
 
 
 def written_by(db_path: Path) -> dict[str, str]:
