@@ -1,5 +1,5 @@
 """The table materialization on DuckDB (macros/materializations/table.sql), on a scratch dbt
-project that holds that macro file and four models, built twice: what a second build of each
+project that holds that macro file and five models, built twice: what a second build of each
 kind of table model leaves in the database."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ FIRST_BUILD = {
     "was_a_view": "{{ config(materialized='view') }}\nselect 1 as x",
     # its second build fails: the first build's table stays
     "kept_on_failure": "{{ config(materialized='table') }}\nselect 1 as x",
+    # a view, then a table whose build fails: the view stays
+    "view_kept_on_failure": "{{ config(materialized='view') }}\nselect 1 as x",
     # an index: dbt-duckdb's own materialization builds it
     "indexed": "{{ config(materialized='table', indexes=[{'columns': ['x']}]) }}\nselect 1 as x",
 }
@@ -30,6 +32,7 @@ SECOND_BUILD = {
     ),
     "was_a_view": "{{ config(materialized='table') }}\nselect 2 as x",
     "kept_on_failure": "{{ config(materialized='table') }}\nselect x from no_such_table",
+    "view_kept_on_failure": "{{ config(materialized='table') }}\nselect x from no_such_table",
 }
 
 
@@ -68,6 +71,7 @@ def test_a_second_build_replaces_each_table_or_keeps_it_on_failure(tmp_path: Pat
     assert rows(db_path, "replaced") == [2, 3, 99]
     assert rows(db_path, "was_a_view") == [2]
     assert rows(db_path, "kept_on_failure") == [1]
+    assert rows(db_path, "view_kept_on_failure") == [1]
     assert rows(db_path, "indexed") == [1]
     with duckdb.connect(str(db_path), read_only=True) as connection:
         relations = dict(
@@ -81,6 +85,7 @@ def test_a_second_build_replaces_each_table_or_keeps_it_on_failure(tmp_path: Pat
         "replaced": "BASE TABLE",
         "was_a_view": "BASE TABLE",
         "kept_on_failure": "BASE TABLE",
+        "view_kept_on_failure": "VIEW",
         "indexed": "BASE TABLE",
     }
     assert indexes == [("indexed",)]

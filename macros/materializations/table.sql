@@ -7,8 +7,8 @@
     a few hundredths of a second of Python, and every run rebuilds the tables that depend on
     as_of, so those statements were a measurable part of what a run costs before it reads any
     data (docs/performance.md). DuckDB replaces a table in one statement, as atomically: a
-    failed build rolls back and leaves the old table as it was, and views over the table read
-    it by name, so they see the new one.
+    failed build rolls back and leaves the old table (or view) as it was, and views over the
+    table read it by name, so they see the new one.
 
     The models that need what this one leaves out (a Python model, an enforced contract,
     indexes, grants, partitioning or sorting, an existing table with key constraints) get
@@ -24,8 +24,10 @@
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {#- a view (or anything but a table) of the same name is not replaced by a table -#}
+    {#- a view (or anything but a table) of the same name is not replaced by a table: it is
+        dropped in the model's transaction, so a failed build rolls the drop back too -#}
     {%- if existing_relation is not none and not existing_relation.is_table -%}
+        {% do adapter.ensure_transaction() %}
         {{ adapter.drop_relation(existing_relation) }}
     {%- endif -%}
 
